@@ -1,0 +1,97 @@
+//! The compile-time checks: a flat, ordered list of `check_*` passes over one migration.
+//!
+//! Checks return diagnostics instead of failing, so one `migration!` reports every problem at once.
+//! The same function runs in the macro (compile time) and in tests; the runtime recomputes the
+//! checksum with [`crate::checksum`] from the registered `'static` value.
+
+mod naming;
+mod reversibility;
+mod transactions;
+
+pub use naming::{NamingConvention, MAX_IDENTIFIER_BYTES};
+
+use crate::checksum;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Downgrade, Migration, Mode, Op};
+
+/// A migration as written, before checks: what the macro parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationDef {
+    pub id: String,
+    pub parents: Vec<String>,
+    pub doc: String,
+    pub upgrade: Vec<Op>,
+    pub downgrade: DowngradeDef,
+    pub lock_timeout_ms: Option<u64>,
+    pub statement_timeout_ms: Option<u64>,
+}
+
+/// What the author wrote for the way back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DowngradeDef {
+    /// Only `upgrade { … }`: an error, whose help is the computed downgrade.
+    Missing,
+    /// `change { … }` instead of `upgrade`: computed from the inverses.
+    Computed,
+    Ops(Vec<Op>),
+    Irreversible(String),
+}
+
+/// Settings of the checks, shared by every migration of a crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    pub naming: NamingConvention,
+}
+
+/// Runs every check and builds the migration.
+///
+/// The migration is returned even when there are diagnostics, so the macro can still emit a
+/// well-typed item and spare the user cascading errors.
+///
+/// ```
+/// use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
+/// use migrate_core::model::Op;
+///
+/// let def = MigrationDef {
+///     id: "0001_rename_users".into(),
+///     parents: vec![],
+///     doc: String::new(),
+///     upgrade: vec![Op::RenameTable { from: "users".into(), to: "accounts".into() }],
+///     downgrade: DowngradeDef::Missing,
+///     lock_timeout_ms: None,
+///     statement_timeout_ms: None,
+/// };
+/// let (_, diagnostics) = check(def, &Config::default());
+/// assert_eq!(diagnostics[0].check.as_str(), "missing_downgrade");
+/// assert!(diagnostics[0].help.as_deref().unwrap().contains("rename_table(accounts => users)"));
+/// ```
+pub fn check(def: MigrationDef, config: &Config) -> (Migration, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    naming::check_migration_id(&def, &mut diagnostics);
+    naming::check_names(&def, config, &mut diagnostics);
+    let downgrade = reversibility::check_reversibility(&def, &mut diagnostics);
+    // A computed downgrade mirrors the upgrade: whatever is wrong with it is reported there.
+    let written_downgrade = match (&def.downgrade, &downgrade) {
+        (DowngradeDef::Ops(_), Downgrade::Ops(ops)) => ops.as_ref(),
+        _ => &[],
+    };
+    transactions::check_transaction_modes(&def.upgrade, written_downgrade, &mut diagnostics);
+
+    let mut all_ops: Vec<Op> = def.upgrade.clone();
+    if let Downgrade::Ops(ops) = &downgrade {
+        all_ops.extend(ops.iter().cloned());
+    }
+    let mut migration = Migration {
+        id: def.id.into(),
+        parents: def.parents.into_iter().map(Into::into).collect(),
+        doc: def.doc.into(),
+        upgrade: def.upgrade.into(),
+        downgrade,
+        mode: Mode::of(&all_ops),
+        lock_timeout_ms: def.lock_timeout_ms,
+        statement_timeout_ms: def.statement_timeout_ms,
+        checksum: String::new().into(),
+    };
+    migration.checksum = checksum::of(&migration).into();
+    (migration, diagnostics)
+}

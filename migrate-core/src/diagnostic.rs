@@ -1,0 +1,207 @@
+//! Diagnostics: every rule's id, and where in a migration a problem is.
+//!
+//! Core knows no spans (it has no proc-macro dependency), so a [`Diagnostic`] carries a structural
+//! [`Location`]; the macro keeps a table from locations to the spans of the tokens it parsed and
+//! points the compiler error at the smallest offending token.
+
+use std::fmt::{self, Display, Formatter};
+
+/// The rules. `as_str()` is the name users write in `#[allow(<rule>, reason = "…")]`, so once
+/// published an id never changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CheckId {
+    MissingDowngrade,
+    DowngradeNotInverse,
+    IrreversibleWithoutReason,
+    ImplicitName,
+    NamingConvention,
+    IdentifierTooLong,
+    IdentifierCase,
+    DuplicateName,
+    UnknownReference,
+    MigrationId,
+    MixedTransactionModes,
+}
+
+impl CheckId {
+    pub const ALL: &'static [CheckId] = &[
+        CheckId::MissingDowngrade,
+        CheckId::DowngradeNotInverse,
+        CheckId::IrreversibleWithoutReason,
+        CheckId::ImplicitName,
+        CheckId::NamingConvention,
+        CheckId::IdentifierTooLong,
+        CheckId::IdentifierCase,
+        CheckId::DuplicateName,
+        CheckId::UnknownReference,
+        CheckId::MigrationId,
+        CheckId::MixedTransactionModes,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::MissingDowngrade => "missing_downgrade",
+            CheckId::DowngradeNotInverse => "downgrade_not_inverse",
+            CheckId::IrreversibleWithoutReason => "irreversible_without_reason",
+            CheckId::ImplicitName => "implicit_name",
+            CheckId::NamingConvention => "naming_convention",
+            CheckId::IdentifierTooLong => "identifier_too_long",
+            CheckId::IdentifierCase => "identifier_case",
+            CheckId::DuplicateName => "duplicate_name",
+            CheckId::UnknownReference => "unknown_reference",
+            CheckId::MigrationId => "migration_id",
+            CheckId::MixedTransactionModes => "mixed_transaction_modes",
+        }
+    }
+
+    /// The family folder of the rule's compile-fail cases (`tests/ui/fail/<family>/<id>.rs`).
+    pub fn family(self) -> &'static str {
+        match self {
+            CheckId::MissingDowngrade
+            | CheckId::DowngradeNotInverse
+            | CheckId::IrreversibleWithoutReason => "reversibility",
+            CheckId::ImplicitName
+            | CheckId::NamingConvention
+            | CheckId::IdentifierTooLong
+            | CheckId::IdentifierCase
+            | CheckId::DuplicateName
+            | CheckId::MigrationId => "naming",
+            CheckId::UnknownReference => "schema",
+            CheckId::MixedTransactionModes => "transactions",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<CheckId> {
+        CheckId::ALL.iter().copied().find(|id| id.as_str() == name)
+    }
+}
+
+impl Display for CheckId {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which part of the `migration!` input a diagnostic is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Section {
+    /// The `id:` field.
+    Id,
+    /// The `parent:`/`parents:` field.
+    Parents,
+    /// The `upgrade { … }` (or `change { … }`) block, at an op index.
+    Upgrade(usize),
+    /// The `downgrade { … }` block, at an op index.
+    Downgrade(usize),
+    /// The keyword of the upgrade block, for problems of the whole migration.
+    UpgradeKeyword,
+    /// The keyword of the downgrade block.
+    DowngradeKeyword,
+}
+
+/// Which token of an op a diagnostic points at; the macro falls back to the whole op.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    Whole,
+    /// The object name: index, constraint, enum, or the new name of a rename.
+    Name,
+    Table,
+    /// A column, by its position in the op.
+    Column(usize),
+    Type,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Location {
+    pub section: Section,
+    pub part: Part,
+}
+
+impl Location {
+    pub fn new(section: Section, part: Part) -> Location {
+        Location { section, part }
+    }
+
+    pub fn op(section: Section) -> Location {
+        Location::new(section, Part::Whole)
+    }
+}
+
+/// One problem: which rule, where, what goes wrong and what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub check: CheckId,
+    pub at: Location,
+    /// What is wrong and why it matters, one sentence, lowercase, no trailing period.
+    pub message: String,
+    /// What to write instead; may span lines (e.g. a downgrade to paste).
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(check: CheckId, at: Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            check,
+            at,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl Display for Diagnostic {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "{} [{}]", self.message, self.check)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n\nhelp: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo.
+///
+/// ```
+/// assert_eq!(migrate_core::diagnostic::did_you_mean("bigitn", &["integer", "bigint"]), Some("bigint"));
+/// assert_eq!(migrate_core::diagnostic::did_you_mean("banana", &["integer", "bigint"]), None);
+/// ```
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .iter()
+        .map(|candidate| (edit_distance(word, candidate), *candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance, counting a swap of two neighbours as one edit.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in table.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in table[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (table[i - 1][j] + 1)
+                .min(table[i][j - 1] + 1)
+                .min(table[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(table[i - 2][j - 2] + 1);
+            }
+            table[i][j] = best;
+        }
+    }
+    table[a.len()][b.len()]
+}

@@ -1,0 +1,25 @@
+//! The operation model: what a migration *means*, independent of how it was written or which
+//! database runs it.
+//!
+//! Every type is built either at compile time by `migrate-macros` (owned values) or emitted as a
+//! `'static` constant (borrowed values). [`Text`] and [`List`] are `Cow`s so one type serves both:
+//! `Cow::Borrowed` is const-constructible, which `inventory` needs for registration.
+
+mod column;
+mod migration;
+mod op;
+
+pub use column::{Column, ColumnType, DefaultValue, Scalar, SqlFunction};
+pub use migration::{Downgrade, Migration, Mode};
+pub use op::{
+    CheckConstraint, ColumnChange, EnumPosition, EnumType, ForeignKey, Index, Op, OpKind,
+    PrimaryKey, ReferentialAction, Table, UniqueConstraint,
+};
+
+use std::borrow::Cow;
+
+/// A string that is owned while the macro builds it and `'static` once emitted.
+pub type Text = Cow<'static, str>;
+
+/// A list that is owned while the macro builds it and `'static` once emitted.
+pub type List<T> = Cow<'static, [T]>;

@@ -1,0 +1,339 @@
+//! The operations a migration is made of, modelled on Alembic's `op.*`.
+//!
+//! Drops carry the definition of what they drop (`was:` in the macro), so every schema op has an
+//! inverse that can be computed rather than trusted.
+
+use super::{Column, ColumnType, DefaultValue, List, Text};
+
+/// One step of a migration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    CreateTable(Table),
+    /// Drops a table; the payload is its full definition, so the inverse can re-create it.
+    DropTable(Table),
+    AddColumn {
+        table: Text,
+        column: Column,
+    },
+    /// Drops a column; `column` is its recorded definition.
+    DropColumn {
+        table: Text,
+        column: Column,
+    },
+    RenameTable {
+        from: Text,
+        to: Text,
+    },
+    RenameColumn {
+        table: Text,
+        from: Text,
+        to: Text,
+    },
+    AlterColumn {
+        table: Text,
+        column: Text,
+        change: ColumnChange,
+    },
+    CreateIndex(Index),
+    /// Drops an index; the payload is its definition.
+    DropIndex(Index),
+    AddForeignKey(ForeignKey),
+    DropForeignKey(ForeignKey),
+    AddCheck(CheckConstraint),
+    DropCheck(CheckConstraint),
+    AddUnique(UniqueConstraint),
+    DropUnique(UniqueConstraint),
+    CreateEnum(EnumType),
+    DropEnum(EnumType),
+    AddEnumValue {
+        enum_name: Text,
+        value: Text,
+        position: Option<EnumPosition>,
+    },
+    /// Raw SQL; without `down` it has no inverse.
+    Execute {
+        up: Text,
+        down: Option<Text>,
+    },
+    /// A batched `UPDATE`: one short transaction per batch until no row matches `filter`.
+    Backfill {
+        table: Text,
+        set: Text,
+        filter: Text,
+        batch_size: u32,
+    },
+    /// A Rust function that receives the connection; `up`/`down` are the paths as written.
+    RunRust {
+        up: Text,
+        down: Option<Text>,
+    },
+}
+
+/// The name of each op as written in `migration!`, without payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OpKind {
+    CreateTable,
+    DropTable,
+    AddColumn,
+    DropColumn,
+    RenameTable,
+    RenameColumn,
+    AlterColumn,
+    CreateIndex,
+    DropIndex,
+    AddForeignKey,
+    DropForeignKey,
+    AddCheck,
+    DropCheck,
+    AddUnique,
+    DropUnique,
+    CreateEnum,
+    DropEnum,
+    AddEnumValue,
+    Execute,
+    Backfill,
+    RunRust,
+}
+
+impl OpKind {
+    pub const ALL: &'static [OpKind] = &[
+        OpKind::CreateTable,
+        OpKind::DropTable,
+        OpKind::AddColumn,
+        OpKind::DropColumn,
+        OpKind::RenameTable,
+        OpKind::RenameColumn,
+        OpKind::AlterColumn,
+        OpKind::CreateIndex,
+        OpKind::DropIndex,
+        OpKind::AddForeignKey,
+        OpKind::DropForeignKey,
+        OpKind::AddCheck,
+        OpKind::DropCheck,
+        OpKind::AddUnique,
+        OpKind::DropUnique,
+        OpKind::CreateEnum,
+        OpKind::DropEnum,
+        OpKind::AddEnumValue,
+        OpKind::Execute,
+        OpKind::Backfill,
+        OpKind::RunRust,
+    ];
+
+    /// The op's name in `migration!`.
+    pub fn name(self) -> &'static str {
+        match self {
+            OpKind::CreateTable => "create_table",
+            OpKind::DropTable => "drop_table",
+            OpKind::AddColumn => "add_column",
+            OpKind::DropColumn => "drop_column",
+            OpKind::RenameTable => "rename_table",
+            OpKind::RenameColumn => "rename_column",
+            OpKind::AlterColumn => "alter_column",
+            OpKind::CreateIndex => "create_index",
+            OpKind::DropIndex => "drop_index",
+            OpKind::AddForeignKey => "add_foreign_key",
+            OpKind::DropForeignKey => "drop_foreign_key",
+            OpKind::AddCheck => "add_check",
+            OpKind::DropCheck => "drop_check",
+            OpKind::AddUnique => "add_unique",
+            OpKind::DropUnique => "drop_unique",
+            OpKind::CreateEnum => "create_enum",
+            OpKind::DropEnum => "drop_enum",
+            OpKind::AddEnumValue => "add_enum_value",
+            OpKind::Execute => "execute",
+            OpKind::Backfill => "backfill",
+            OpKind::RunRust => "run",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<OpKind> {
+        OpKind::ALL.iter().copied().find(|kind| kind.name() == name)
+    }
+}
+
+impl Op {
+    pub fn kind(&self) -> OpKind {
+        match self {
+            Op::CreateTable(_) => OpKind::CreateTable,
+            Op::DropTable(_) => OpKind::DropTable,
+            Op::AddColumn { .. } => OpKind::AddColumn,
+            Op::DropColumn { .. } => OpKind::DropColumn,
+            Op::RenameTable { .. } => OpKind::RenameTable,
+            Op::RenameColumn { .. } => OpKind::RenameColumn,
+            Op::AlterColumn { .. } => OpKind::AlterColumn,
+            Op::CreateIndex(_) => OpKind::CreateIndex,
+            Op::DropIndex(_) => OpKind::DropIndex,
+            Op::AddForeignKey(_) => OpKind::AddForeignKey,
+            Op::DropForeignKey(_) => OpKind::DropForeignKey,
+            Op::AddCheck(_) => OpKind::AddCheck,
+            Op::DropCheck(_) => OpKind::DropCheck,
+            Op::AddUnique(_) => OpKind::AddUnique,
+            Op::DropUnique(_) => OpKind::DropUnique,
+            Op::CreateEnum(_) => OpKind::CreateEnum,
+            Op::DropEnum(_) => OpKind::DropEnum,
+            Op::AddEnumValue { .. } => OpKind::AddEnumValue,
+            Op::Execute { .. } => OpKind::Execute,
+            Op::Backfill { .. } => OpKind::Backfill,
+            Op::RunRust { .. } => OpKind::RunRust,
+        }
+    }
+
+    /// Whether the op must run outside any transaction (`CREATE INDEX CONCURRENTLY` and friends).
+    pub fn is_concurrent(&self) -> bool {
+        matches!(self, Op::CreateIndex(index) | Op::DropIndex(index) if index.concurrently)
+    }
+
+    /// The table the op works on, when it works on exactly one.
+    pub fn table(&self) -> Option<&str> {
+        Some(match self {
+            Op::CreateTable(table) | Op::DropTable(table) => &table.name,
+            Op::AddColumn { table, .. }
+            | Op::DropColumn { table, .. }
+            | Op::RenameColumn { table, .. }
+            | Op::AlterColumn { table, .. }
+            | Op::Backfill { table, .. } => table,
+            Op::RenameTable { from, .. } => from,
+            Op::CreateIndex(index) | Op::DropIndex(index) => &index.table,
+            Op::AddForeignKey(fk) | Op::DropForeignKey(fk) => &fk.table,
+            Op::AddCheck(check) | Op::DropCheck(check) => &check.table,
+            Op::AddUnique(unique) | Op::DropUnique(unique) => &unique.table,
+            Op::CreateEnum(_)
+            | Op::DropEnum(_)
+            | Op::AddEnumValue { .. }
+            | Op::Execute { .. }
+            | Op::RunRust { .. } => return None,
+        })
+    }
+}
+
+/// A table definition: `create_table`, or what `drop_table` records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub name: Text,
+    pub columns: List<Column>,
+    pub primary_key: Option<PrimaryKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrimaryKey {
+    pub name: Text,
+    pub columns: List<Text>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    pub name: Text,
+    pub table: Text,
+    pub columns: List<Text>,
+    pub unique: bool,
+    /// The `WHERE` of a partial index.
+    pub predicate: Option<Text>,
+    pub concurrently: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub name: Text,
+    pub table: Text,
+    pub columns: List<Text>,
+    pub referenced_table: Text,
+    pub referenced_columns: List<Text>,
+    pub on_delete: ReferentialAction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferentialAction {
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl ReferentialAction {
+    pub const ALL: &'static [ReferentialAction] = &[
+        ReferentialAction::NoAction,
+        ReferentialAction::Restrict,
+        ReferentialAction::Cascade,
+        ReferentialAction::SetNull,
+        ReferentialAction::SetDefault,
+    ];
+
+    /// The spelling in `on_delete: cascade`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReferentialAction::NoAction => "no_action",
+            ReferentialAction::Restrict => "restrict",
+            ReferentialAction::Cascade => "cascade",
+            ReferentialAction::SetNull => "set_null",
+            ReferentialAction::SetDefault => "set_default",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ReferentialAction> {
+        ReferentialAction::ALL
+            .iter()
+            .copied()
+            .find(|action| action.name() == name)
+    }
+
+    pub fn sql(self) -> &'static str {
+        match self {
+            ReferentialAction::NoAction => "NO ACTION",
+            ReferentialAction::Restrict => "RESTRICT",
+            ReferentialAction::Cascade => "CASCADE",
+            ReferentialAction::SetNull => "SET NULL",
+            ReferentialAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckConstraint {
+    pub name: Text,
+    pub table: Text,
+    /// The boolean SQL expression, as written.
+    pub expr: Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UniqueConstraint {
+    pub name: Text,
+    pub table: Text,
+    pub columns: List<Text>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumType {
+    pub name: Text,
+    pub values: List<Text>,
+}
+
+/// Where `add_enum_value` puts the new label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnumPosition {
+    Before(Text),
+    After(Text),
+}
+
+/// What `alter_column` changes. Every variant records the previous state, so it has an inverse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnChange {
+    SetType {
+        to: ColumnType,
+        from: ColumnType,
+        /// `USING` expression converting old values; none means an implicit cast.
+        using: Option<Text>,
+    },
+    SetNotNull,
+    DropNotNull,
+    SetDefault {
+        to: DefaultValue,
+        /// The default before, or `None` when the column had none.
+        from: Option<DefaultValue>,
+    },
+    DropDefault {
+        was: DefaultValue,
+    },
+}

@@ -1,0 +1,117 @@
+//! SQL rendering: ops become [`Step`]s for one [`Dialect`].
+//!
+//! Identifiers are always quoted and literals always escaped here, in one place. Raw SQL the author
+//! wrote (`execute`, check expressions, `where:` predicates, backfill `set:`) is passed through as
+//! written: it is SQL by intent.
+//!
+//! What a dialect cannot do with one statement becomes a step the runtime completes: SQLite has
+//! no `ALTER COLUMN` nor `ADD CONSTRAINT`, so those ops become [`Step::RebuildTable`], the
+//! documented twelve-step table rebuild (Alembic's "batch mode"), which needs the live table.
+
+mod postgres;
+mod sqlite;
+
+use crate::model::{Migration, Op};
+
+/// A database family the renderer knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Dialect {
+    Postgres,
+    Sqlite,
+}
+
+impl Dialect {
+    pub const ALL: &'static [Dialect] = &[Dialect::Postgres, Dialect::Sqlite];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgres",
+            Dialect::Sqlite => "sqlite",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Dialect> {
+        match name {
+            "postgres" | "postgresql" | "pg" => Some(Dialect::Postgres),
+            "sqlite" => Some(Dialect::Sqlite),
+            _ => None,
+        }
+    }
+}
+
+/// One thing the runtime executes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// SQL run inside the migration's transaction (when it has one).
+    Sql(String),
+    /// SQL that must be sent alone, outside any transaction (`CREATE INDEX CONCURRENTLY`).
+    SqlOutsideTransaction(String),
+    /// Run `batch` repeatedly, each time in its own short transaction, until it updates no row.
+    Backfill { batch: String },
+    /// Call the registered Rust function at `path`.
+    RunRust { path: String },
+    /// SQLite: rebuild `table` with `op` applied (create new, copy, drop old, rename, re-index).
+    RebuildTable { table: String, op: Op },
+}
+
+impl Step {
+    /// The SQL text, for the offline `sql` command and error messages.
+    pub fn display_sql(&self) -> String {
+        match self {
+            Step::Sql(sql) | Step::SqlOutsideTransaction(sql) => format!("{sql};"),
+            Step::Backfill { batch } => format!("-- repeated until no row is updated\n{batch};"),
+            Step::RunRust { path } => format!("-- Rust: {path}"),
+            Step::RebuildTable { table, op } => {
+                format!("-- rebuild of table {} for: {op}", quote_ident(table))
+            }
+        }
+    }
+}
+
+/// The steps of one op.
+///
+/// ```
+/// use migrate_core::model::Op;
+/// use migrate_core::render::{render, Dialect, Step};
+///
+/// let op = Op::RenameColumn { table: "users".into(), from: "name".into(), to: "full_name".into() };
+/// assert_eq!(
+///     render(&op, Dialect::Postgres),
+///     vec![Step::Sql(r#"ALTER TABLE "users" RENAME COLUMN "name" TO "full_name""#.into())]
+/// );
+/// ```
+pub fn render(op: &Op, dialect: Dialect) -> Vec<Step> {
+    match dialect {
+        Dialect::Postgres => postgres::render(op),
+        Dialect::Sqlite => sqlite::render(op),
+    }
+}
+
+/// The steps of every op of a migration's upgrade.
+pub fn render_upgrade(migration: &Migration, dialect: Dialect) -> Vec<Vec<Step>> {
+    migration
+        .upgrade
+        .iter()
+        .map(|op| render(op, dialect))
+        .collect()
+}
+
+/// `"name"` with embedded quotes doubled (PostgreSQL and SQLite alike).
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `'text'` with embedded quotes doubled. Standard SQL: PostgreSQL's
+/// `standard_conforming_strings` (on since 9.1) and SQLite treat backslashes literally.
+pub fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+fn ident_list(names: &[crate::model::Text]) -> String {
+    names
+        .iter()
+        .map(|name| quote_ident(name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,223 @@
+//! PostgreSQL rendering.
+
+use super::{ident_list, quote_ident as q, quote_literal, Step};
+use crate::model::{
+    Column, ColumnChange, ColumnType, DefaultValue, EnumPosition, Index, Op, Scalar, SqlFunction,
+};
+
+pub(super) fn render(op: &Op) -> Vec<Step> {
+    let sql = match op {
+        Op::CreateTable(table) => {
+            let mut parts: Vec<String> = table.columns.iter().map(column_def).collect();
+            if let Some(pk) = &table.primary_key {
+                parts.push(format!(
+                    "CONSTRAINT {} PRIMARY KEY ({})",
+                    q(&pk.name),
+                    ident_list(&pk.columns)
+                ));
+            }
+            format!("CREATE TABLE {} ({})", q(&table.name), parts.join(", "))
+        }
+        Op::DropTable(table) => format!("DROP TABLE {}", q(&table.name)),
+        Op::AddColumn { table, column } => {
+            format!("ALTER TABLE {} ADD COLUMN {}", q(table), column_def(column))
+        }
+        Op::DropColumn { table, column } => {
+            format!("ALTER TABLE {} DROP COLUMN {}", q(table), q(&column.name))
+        }
+        Op::RenameTable { from, to } => format!("ALTER TABLE {} RENAME TO {}", q(from), q(to)),
+        Op::RenameColumn { table, from, to } => format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}",
+            q(table),
+            q(from),
+            q(to)
+        ),
+        Op::AlterColumn {
+            table,
+            column,
+            change,
+        } => {
+            let action = match change {
+                ColumnChange::SetType { to, using, .. } => match using {
+                    Some(using) => format!("TYPE {} USING {using}", type_sql(to)),
+                    None => format!("TYPE {}", type_sql(to)),
+                },
+                ColumnChange::SetNotNull => "SET NOT NULL".to_owned(),
+                ColumnChange::DropNotNull => "DROP NOT NULL".to_owned(),
+                ColumnChange::SetDefault { to, .. } => format!("SET DEFAULT {}", default_sql(to)),
+                ColumnChange::DropDefault { .. } => "DROP DEFAULT".to_owned(),
+            };
+            format!("ALTER TABLE {} ALTER COLUMN {} {action}", q(table), q(column))
+        }
+        Op::CreateIndex(index) => return vec![index_step(index, create_index(index))],
+        Op::DropIndex(index) => {
+            let concurrently = if index.concurrently { "CONCURRENTLY " } else { "" };
+            return vec![index_step(
+                index,
+                format!("DROP INDEX {concurrently}{}", q(&index.name)),
+            )];
+        }
+        Op::AddForeignKey(fk) => format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}",
+            q(&fk.table),
+            q(&fk.name),
+            ident_list(&fk.columns),
+            q(&fk.referenced_table),
+            ident_list(&fk.referenced_columns),
+            fk.on_delete.sql()
+        ),
+        Op::DropForeignKey(fk) => drop_constraint(&fk.table, &fk.name),
+        Op::AddCheck(check) => format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
+            q(&check.table),
+            q(&check.name),
+            check.expr
+        ),
+        Op::DropCheck(check) => drop_constraint(&check.table, &check.name),
+        Op::AddUnique(unique) => format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
+            q(&unique.table),
+            q(&unique.name),
+            ident_list(&unique.columns)
+        ),
+        Op::DropUnique(unique) => drop_constraint(&unique.table, &unique.name),
+        Op::CreateEnum(ty) => format!(
+            "CREATE TYPE {} AS ENUM ({})",
+            q(&ty.name),
+            ty.values
+                .iter()
+                .map(|value| quote_literal(value))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Op::DropEnum(ty) => format!("DROP TYPE {}", q(&ty.name)),
+        Op::AddEnumValue {
+            enum_name,
+            value,
+            position,
+        } => {
+            let position = match position {
+                Some(EnumPosition::Before(other)) => format!(" BEFORE {}", quote_literal(other)),
+                Some(EnumPosition::After(other)) => format!(" AFTER {}", quote_literal(other)),
+                None => String::new(),
+            };
+            format!(
+                "ALTER TYPE {} ADD VALUE {}{position}",
+                q(enum_name),
+                quote_literal(value)
+            )
+        }
+        Op::Execute { up, .. } => up.to_string(),
+        Op::Backfill {
+            table,
+            set,
+            filter,
+            batch_size,
+        } => {
+            return vec![Step::Backfill {
+                batch: format!(
+                    "UPDATE {t} SET {set} WHERE ctid IN (SELECT ctid FROM {t} WHERE {filter} LIMIT {batch_size})",
+                    t = q(table)
+                ),
+            }]
+        }
+        Op::RunRust { up, .. } => return vec![Step::RunRust { path: up.to_string() }],
+    };
+    vec![Step::Sql(sql)]
+}
+
+fn index_step(index: &Index, sql: String) -> Step {
+    if index.concurrently {
+        Step::SqlOutsideTransaction(sql)
+    } else {
+        Step::Sql(sql)
+    }
+}
+
+fn create_index(index: &Index) -> String {
+    let unique = if index.unique { "UNIQUE " } else { "" };
+    let concurrently = if index.concurrently {
+        "CONCURRENTLY "
+    } else {
+        ""
+    };
+    let mut sql = format!(
+        "CREATE {unique}INDEX {concurrently}{} ON {} ({})",
+        q(&index.name),
+        q(&index.table),
+        ident_list(&index.columns)
+    );
+    if let Some(predicate) = &index.predicate {
+        sql.push_str(&format!(" WHERE {predicate}"));
+    }
+    sql
+}
+
+fn drop_constraint(table: &str, name: &str) -> String {
+    format!("ALTER TABLE {} DROP CONSTRAINT {}", q(table), q(name))
+}
+
+fn column_def(column: &Column) -> String {
+    let mut sql = format!("{} {}", q(&column.name), type_sql(&column.ty));
+    if column.identity {
+        sql.push_str(" GENERATED BY DEFAULT AS IDENTITY");
+    }
+    if !column.nullable {
+        sql.push_str(" NOT NULL");
+    }
+    if let Some(default) = &column.default {
+        sql.push_str(" DEFAULT ");
+        sql.push_str(&default_sql(default));
+    }
+    sql
+}
+
+pub(super) fn type_sql(ty: &ColumnType) -> String {
+    match ty {
+        ColumnType::Scalar(scalar) => scalar_sql(scalar),
+        ColumnType::Array(scalar) => format!("{}[]", scalar_sql(scalar)),
+    }
+}
+
+fn scalar_sql(scalar: &Scalar) -> String {
+    match scalar {
+        Scalar::SmallInt => "smallint".into(),
+        Scalar::Integer => "integer".into(),
+        Scalar::BigInt => "bigint".into(),
+        Scalar::Real => "real".into(),
+        Scalar::DoublePrecision => "double precision".into(),
+        Scalar::Numeric(None) => "numeric".into(),
+        Scalar::Numeric(Some((precision, scale))) => format!("numeric({precision}, {scale})"),
+        Scalar::Text => "text".into(),
+        Scalar::Varchar(len) => format!("varchar({len})"),
+        Scalar::Char(len) => format!("char({len})"),
+        Scalar::Boolean => "boolean".into(),
+        Scalar::Uuid => "uuid".into(),
+        Scalar::Date => "date".into(),
+        Scalar::Time => "time".into(),
+        Scalar::Timestamp => "timestamp".into(),
+        Scalar::Timestamptz => "timestamptz".into(),
+        Scalar::Interval => "interval".into(),
+        Scalar::Json => "json".into(),
+        Scalar::Jsonb => "jsonb".into(),
+        Scalar::Bytea => "bytea".into(),
+        Scalar::Enum(name) => q(name),
+    }
+}
+
+fn default_sql(default: &DefaultValue) -> String {
+    match default {
+        DefaultValue::Null => "NULL".into(),
+        DefaultValue::Bool(value) => if *value { "TRUE" } else { "FALSE" }.into(),
+        DefaultValue::Int(text) | DefaultValue::Float(text) => text.to_string(),
+        DefaultValue::Str(text) => quote_literal(text),
+        DefaultValue::Function(function) => match function {
+            SqlFunction::Now => "now()".into(),
+            SqlFunction::CurrentDate => "CURRENT_DATE".into(),
+            SqlFunction::GenRandomUuid => "gen_random_uuid()".into(),
+            SqlFunction::Random => "random()".into(),
+            SqlFunction::ClockTimestamp => "clock_timestamp()".into(),
+        },
+        DefaultValue::Sql(sql) => format!("({sql})"),
+    }
+}

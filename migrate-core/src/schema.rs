@@ -1,0 +1,748 @@
+//! A symbolic schema, and the simulation of ops on it.
+//!
+//! A migration is checked without the database and without the earlier migrations, so the schema
+//! is *open*: the first time an op touches an object, the simulation records what the op assumes
+//! about it (a dropped column existed with the recorded type; a created index did not exist) as the
+//! initial state. Running `upgrade` then `downgrade` must bring every touched object back to that
+//! initial state; whatever differs is an op the downgrade left undone, or restored differently.
+//!
+//! Facts about an existing column are learned field by field (an `alter_column(…, set_not_null)`
+//! teaches that the column was nullable), so a downgrade that forgets to undo an alteration is
+//! caught even when the column's full definition is unknown.
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Display, Formatter};
+
+use crate::diagnostic::{CheckId, Diagnostic, Location, Part, Section};
+use crate::model::{
+    CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, ForeignKey, Index, Op,
+    PrimaryKey, UniqueConstraint,
+};
+
+/// An object of the schema, by name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Key {
+    Table(String),
+    Column(String, String),
+    /// Indexes and constraints share one namespace: PostgreSQL backs unique and primary-key
+    /// constraints with an index of the same name, and conventional names carry the table anyway.
+    Named(String),
+    Enum(String),
+    EnumValue(String, String),
+}
+
+impl Display for Key {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Key::Table(table) => write!(f, "table `{table}`"),
+            Key::Column(table, column) => write!(f, "column `{table}.{column}`"),
+            Key::Named(name) => write!(f, "`{name}`"),
+            Key::Enum(name) => write!(f, "enum `{name}`"),
+            Key::EnumValue(name, value) => write!(f, "value {value:?} of enum `{name}`"),
+        }
+    }
+}
+
+/// What is known about a column; `None` is "not known yet".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnFacts {
+    pub ty: Option<ColumnType>,
+    pub nullable: Option<bool>,
+    pub default: Option<Option<DefaultValue>>,
+    pub identity: Option<bool>,
+}
+
+impl ColumnFacts {
+    fn of(column: &Column) -> ColumnFacts {
+        ColumnFacts {
+            ty: Some(column.ty.clone()),
+            nullable: Some(column.nullable),
+            default: Some(column.default.clone()),
+            identity: Some(column.identity),
+        }
+    }
+}
+
+/// The definition of a present object, as far as it is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Facts {
+    Unknown,
+    Column(ColumnFacts),
+    Index(Index),
+    ForeignKey(ForeignKey),
+    Check(CheckConstraint),
+    Unique(UniqueConstraint),
+    PrimaryKey { table: String, key: PrimaryKey },
+}
+
+impl Facts {
+    fn table(&self) -> Option<&str> {
+        match self {
+            Facts::Index(index) => Some(&index.table),
+            Facts::ForeignKey(fk) => Some(&fk.table),
+            Facts::Check(check) => Some(&check.table),
+            Facts::Unique(unique) => Some(&unique.table),
+            Facts::PrimaryKey { table, .. } => Some(table),
+            Facts::Unknown | Facts::Column(_) => None,
+        }
+    }
+
+    fn set_table(&mut self, to: &str) {
+        match self {
+            Facts::Index(index) => index.table = to.to_owned().into(),
+            Facts::ForeignKey(fk) => fk.table = to.to_owned().into(),
+            Facts::Check(check) => check.table = to.to_owned().into(),
+            Facts::Unique(unique) => unique.table = to.to_owned().into(),
+            Facts::PrimaryKey { table, .. } => *table = to.to_owned(),
+            Facts::Unknown | Facts::Column(_) => {}
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum State {
+    Absent,
+    Present(Facts),
+}
+
+/// The simulation: initial assumptions, current state, and which op touched what.
+#[derive(Debug, Default)]
+pub struct Simulation {
+    initial: BTreeMap<Key, State>,
+    current: BTreeMap<Key, State>,
+    /// The first upgrade op that touched each key, to blame when it is not restored.
+    first_touch: BTreeMap<Key, usize>,
+    /// The last downgrade op that touched each key, to blame when it restores something else.
+    last_restore: BTreeMap<Key, usize>,
+    /// Current table name → the name it had initially, for tables renamed so far.
+    renamed_tables: BTreeMap<String, String>,
+    problems: Vec<Diagnostic>,
+    at: Option<Section>,
+}
+
+impl Simulation {
+    pub fn new() -> Simulation {
+        Simulation::default()
+    }
+
+    /// Applies `ops` of one section, recording problems (unknown references, duplicates).
+    pub fn run(&mut self, ops: &[Op], section: fn(usize) -> Section) {
+        for (index, op) in ops.iter().enumerate() {
+            self.at = Some(section(index));
+            self.apply(op);
+        }
+        self.at = None;
+    }
+
+    /// The problems found so far.
+    pub fn into_problems(self) -> Vec<Diagnostic> {
+        self.problems
+    }
+
+    /// After `upgrade` then `downgrade`: every object whose state is not the initial one.
+    ///
+    /// Each entry names the key, its initial and final state, the upgrade op that first touched it
+    /// and the downgrade op that last did.
+    pub fn unrestored(&self) -> Vec<Unrestored> {
+        let mut out = Vec::new();
+        for (to, from) in &self.renamed_tables {
+            out.push(Unrestored {
+                key: Key::Table(from.clone()),
+                initial: State::Present(Facts::Unknown),
+                now: State::Absent,
+                upgrade_op: self.first_touch.get(&Key::Table(from.clone())).copied(),
+                downgrade_op: None,
+                renamed_to: Some(to.clone()),
+            });
+        }
+        if !out.is_empty() {
+            return out;
+        }
+        for (key, initial) in &self.initial {
+            let Some(now) = self.current.get(key) else {
+                continue;
+            };
+            if !same(initial, now) {
+                out.push(Unrestored {
+                    key: key.clone(),
+                    initial: initial.clone(),
+                    now: now.clone(),
+                    upgrade_op: self.first_touch.get(key).copied(),
+                    downgrade_op: self.last_restore.get(key).copied(),
+                    renamed_to: None,
+                });
+            }
+        }
+        out
+    }
+
+    fn initial_key(&self, key: &Key) -> Key {
+        let rename = |table: &String| {
+            self.renamed_tables
+                .get(table)
+                .cloned()
+                .unwrap_or_else(|| table.clone())
+        };
+        match key {
+            Key::Table(table) => Key::Table(rename(table)),
+            Key::Column(table, column) => Key::Column(rename(table), column.clone()),
+            other => other.clone(),
+        }
+    }
+
+    fn touch(&mut self, key: &Key) {
+        match self.at {
+            Some(Section::Upgrade(index)) => {
+                self.first_touch.entry(key.clone()).or_insert(index);
+            }
+            Some(Section::Downgrade(index)) => {
+                self.last_restore.insert(key.clone(), index);
+            }
+            _ => {}
+        }
+    }
+
+    fn problem(&mut self, check: CheckId, part: Part, message: String) {
+        if let Some(section) = self.at {
+            self.problems.push(Diagnostic::new(
+                check,
+                Location::new(section, part),
+                message,
+            ));
+        }
+    }
+
+    /// The current state, assuming `assumed` if the object was never touched.
+    fn state(&mut self, key: &Key, assumed: State) -> State {
+        if let Some(state) = self.current.get(key) {
+            return state.clone();
+        }
+        let initial = self.initial_key(key);
+        self.initial
+            .entry(initial)
+            .or_insert_with(|| assumed.clone());
+        self.current.insert(key.clone(), assumed.clone());
+        assumed
+    }
+
+    fn set(&mut self, key: Key, state: State) {
+        self.touch(&key);
+        self.current.insert(key, state);
+    }
+
+    /// Requires `key` to exist; returns its facts.
+    fn require(&mut self, key: &Key, assumed: Facts, part: Part) -> Option<Facts> {
+        match self.state(key, State::Present(assumed)) {
+            State::Present(facts) => {
+                self.touch(key);
+                Some(facts)
+            }
+            State::Absent => {
+                self.problem(
+                    CheckId::UnknownReference,
+                    part,
+                    format!("{key} does not exist at this point of the migration"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Requires `key` not to exist, then creates it with `facts`.
+    fn create(&mut self, key: Key, facts: Facts, part: Part) {
+        if let State::Present(_) = self.state(&key, State::Absent) {
+            self.problem(
+                CheckId::DuplicateName,
+                part,
+                format!("{key} already exists at this point of the migration"),
+            );
+        }
+        self.set(key, State::Present(facts));
+    }
+
+    /// Requires `key` to exist as `facts`, then removes it.
+    fn drop_known(&mut self, key: Key, facts: Facts, part: Part) {
+        if let Some(current) = self.require(&key, facts.clone(), part) {
+            if !same(
+                &State::Present(current.clone()),
+                &State::Present(facts.clone()),
+            ) {
+                self.problem(
+                    CheckId::DowngradeNotInverse,
+                    part,
+                    format!(
+                        "the definition recorded for {key} is not the one it has at this point: {}",
+                        difference(&current, &facts)
+                    ),
+                );
+            }
+        }
+        self.set(key, State::Absent);
+    }
+
+    fn require_table(&mut self, table: &str) -> bool {
+        self.require(&Key::Table(table.to_owned()), Facts::Unknown, Part::Table)
+            .is_some()
+    }
+
+    fn require_columns(&mut self, table: &str, columns: &[crate::model::Text]) {
+        for (position, column) in columns.iter().enumerate() {
+            let key = Key::Column(table.to_owned(), column.to_string());
+            self.require(
+                &key,
+                Facts::Column(ColumnFacts::default()),
+                Part::Column(position),
+            );
+        }
+    }
+
+    fn apply(&mut self, op: &Op) {
+        match op {
+            Op::CreateTable(table) => {
+                self.create(
+                    Key::Table(table.name.to_string()),
+                    Facts::Unknown,
+                    Part::Table,
+                );
+                for (position, column) in table.columns.iter().enumerate() {
+                    self.create(
+                        Key::Column(table.name.to_string(), column.name.to_string()),
+                        Facts::Column(ColumnFacts::of(column)),
+                        Part::Column(position),
+                    );
+                }
+                if let Some(pk) = &table.primary_key {
+                    self.require_columns(&table.name, &pk.columns);
+                    self.create(
+                        Key::Named(pk.name.to_string()),
+                        Facts::PrimaryKey {
+                            table: table.name.to_string(),
+                            key: pk.clone(),
+                        },
+                        Part::Name,
+                    );
+                }
+            }
+            Op::DropTable(table) => {
+                for (position, column) in table.columns.iter().enumerate() {
+                    self.drop_known(
+                        Key::Column(table.name.to_string(), column.name.to_string()),
+                        Facts::Column(ColumnFacts::of(column)),
+                        Part::Column(position),
+                    );
+                }
+                if let Some(pk) = &table.primary_key {
+                    self.drop_known(
+                        Key::Named(pk.name.to_string()),
+                        Facts::PrimaryKey {
+                            table: table.name.to_string(),
+                            key: pk.clone(),
+                        },
+                        Part::Name,
+                    );
+                }
+                self.drop_table_dependents(&table.name);
+                self.drop_known(
+                    Key::Table(table.name.to_string()),
+                    Facts::Unknown,
+                    Part::Table,
+                );
+            }
+            Op::AddColumn { table, column } => {
+                self.require_table(table);
+                self.create(
+                    Key::Column(table.to_string(), column.name.to_string()),
+                    Facts::Column(ColumnFacts::of(column)),
+                    Part::Column(0),
+                );
+            }
+            Op::DropColumn { table, column } => {
+                self.require_table(table);
+                self.drop_known(
+                    Key::Column(table.to_string(), column.name.to_string()),
+                    Facts::Column(ColumnFacts::of(column)),
+                    Part::Column(0),
+                );
+            }
+            Op::RenameTable { from, to } => self.rename_table(from, to),
+            Op::RenameColumn { table, from, to } => {
+                self.require_table(table);
+                let old = Key::Column(table.to_string(), from.to_string());
+                let facts = self
+                    .require(&old, Facts::Column(ColumnFacts::default()), Part::Column(0))
+                    .unwrap_or(Facts::Unknown);
+                self.set(old, State::Absent);
+                self.create(
+                    Key::Column(table.to_string(), to.to_string()),
+                    facts,
+                    Part::Name,
+                );
+            }
+            Op::AlterColumn {
+                table,
+                column,
+                change,
+            } => {
+                self.require_table(table);
+                let key = Key::Column(table.to_string(), column.to_string());
+                if self
+                    .require(&key, Facts::Column(ColumnFacts::default()), Part::Column(0))
+                    .is_some()
+                {
+                    self.alter(&key, change);
+                }
+            }
+            Op::CreateIndex(index) => {
+                if self.require_table(&index.table) {
+                    self.require_columns(&index.table, &index.columns);
+                }
+                let mut facts = index.clone();
+                // How an index is built or dropped is not part of what it is.
+                facts.concurrently = false;
+                self.create(
+                    Key::Named(index.name.to_string()),
+                    Facts::Index(facts),
+                    Part::Name,
+                );
+            }
+            Op::DropIndex(index) => {
+                let mut facts = index.clone();
+                facts.concurrently = false;
+                self.drop_known(
+                    Key::Named(index.name.to_string()),
+                    Facts::Index(facts),
+                    Part::Name,
+                );
+            }
+            Op::AddForeignKey(fk) => {
+                if self.require_table(&fk.table) {
+                    self.require_columns(&fk.table, &fk.columns);
+                }
+                let referenced = Key::Table(fk.referenced_table.to_string());
+                if self
+                    .require(&referenced, Facts::Unknown, Part::Table)
+                    .is_some()
+                {
+                    self.require_columns(&fk.referenced_table, &fk.referenced_columns);
+                }
+                self.create(
+                    Key::Named(fk.name.to_string()),
+                    Facts::ForeignKey(fk.clone()),
+                    Part::Name,
+                );
+            }
+            Op::DropForeignKey(fk) => self.drop_known(
+                Key::Named(fk.name.to_string()),
+                Facts::ForeignKey(fk.clone()),
+                Part::Name,
+            ),
+            Op::AddCheck(check) => {
+                self.require_table(&check.table);
+                self.create(
+                    Key::Named(check.name.to_string()),
+                    Facts::Check(check.clone()),
+                    Part::Name,
+                );
+            }
+            Op::DropCheck(check) => self.drop_known(
+                Key::Named(check.name.to_string()),
+                Facts::Check(check.clone()),
+                Part::Name,
+            ),
+            Op::AddUnique(unique) => {
+                if self.require_table(&unique.table) {
+                    self.require_columns(&unique.table, &unique.columns);
+                }
+                self.create(
+                    Key::Named(unique.name.to_string()),
+                    Facts::Unique(unique.clone()),
+                    Part::Name,
+                );
+            }
+            Op::DropUnique(unique) => self.drop_known(
+                Key::Named(unique.name.to_string()),
+                Facts::Unique(unique.clone()),
+                Part::Name,
+            ),
+            Op::CreateEnum(ty) => {
+                self.create(Key::Enum(ty.name.to_string()), Facts::Unknown, Part::Name);
+                for value in ty.values.iter() {
+                    self.create(
+                        Key::EnumValue(ty.name.to_string(), value.to_string()),
+                        Facts::Unknown,
+                        Part::Name,
+                    );
+                }
+            }
+            Op::DropEnum(ty) => {
+                for value in ty.values.iter() {
+                    self.drop_known(
+                        Key::EnumValue(ty.name.to_string(), value.to_string()),
+                        Facts::Unknown,
+                        Part::Name,
+                    );
+                }
+                self.drop_known(Key::Enum(ty.name.to_string()), Facts::Unknown, Part::Name);
+            }
+            Op::AddEnumValue {
+                enum_name, value, ..
+            } => {
+                self.require(
+                    &Key::Enum(enum_name.to_string()),
+                    Facts::Unknown,
+                    Part::Name,
+                );
+                self.create(
+                    Key::EnumValue(enum_name.to_string(), value.to_string()),
+                    Facts::Unknown,
+                    Part::Name,
+                );
+            }
+            Op::Backfill { table, .. } => {
+                self.require_table(table);
+            }
+            // Raw SQL and Rust code are opaque: their effect is the author's promise.
+            Op::Execute { .. } | Op::RunRust { .. } => {}
+        }
+    }
+
+    /// Dropping a table drops its indexes and constraints with it.
+    fn drop_table_dependents(&mut self, table: &str) {
+        let dependents: Vec<Key> = self
+            .current
+            .iter()
+            .filter_map(|(key, state)| match (key, state) {
+                (Key::Named(_), State::Present(facts)) if facts.table() == Some(table) => {
+                    Some(key.clone())
+                }
+                (Key::Column(owner, _), State::Present(_)) if owner == table => Some(key.clone()),
+                _ => None,
+            })
+            .collect();
+        for key in dependents {
+            self.set(key, State::Absent);
+        }
+    }
+
+    fn rename_table(&mut self, from: &str, to: &str) {
+        if !self.require_table(from) {
+            return;
+        }
+        self.create(Key::Table(to.to_owned()), Facts::Unknown, Part::Name);
+        self.set(Key::Table(from.to_owned()), State::Absent);
+        let moved: Vec<(Key, State)> = self
+            .current
+            .iter()
+            .filter(|(key, _)| matches!(key, Key::Column(table, _) if table == from))
+            .map(|(key, state)| (key.clone(), state.clone()))
+            .collect();
+        for (key, state) in moved {
+            if let Key::Column(_, column) = &key {
+                self.current.remove(&key);
+                self.current
+                    .insert(Key::Column(to.to_owned(), column.clone()), state);
+            }
+        }
+        for state in self.current.values_mut() {
+            if let State::Present(facts) = state {
+                if facts.table() == Some(from) {
+                    facts.set_table(to);
+                }
+            }
+        }
+        let origin = self
+            .renamed_tables
+            .remove(from)
+            .unwrap_or_else(|| from.to_owned());
+        if origin != to {
+            self.renamed_tables.insert(to.to_owned(), origin);
+        }
+    }
+
+    fn alter(&mut self, key: &Key, change: &ColumnChange) {
+        let Some(State::Present(Facts::Column(mut facts))) = self.current.get(key).cloned() else {
+            return;
+        };
+        // What the change tells about the column before it: learned as initial when unknown,
+        // compared when known.
+        let mut learned = ColumnFacts::default();
+        let mut mismatch = None;
+        match change {
+            ColumnChange::SetType { to, from, .. } => {
+                match &facts.ty {
+                    None => learned.ty = Some(from.clone()),
+                    Some(ty) if ty != from => mismatch = Some(format!("from: {from}")),
+                    Some(_) => {}
+                }
+                facts.ty = Some(to.clone());
+            }
+            ColumnChange::SetNotNull | ColumnChange::DropNotNull => {
+                let was_nullable = matches!(change, ColumnChange::SetNotNull);
+                if facts.nullable.is_none() {
+                    learned.nullable = Some(was_nullable);
+                }
+                facts.nullable = Some(!was_nullable);
+            }
+            ColumnChange::SetDefault { to, from } => {
+                match &facts.default {
+                    None => learned.default = Some(from.clone()),
+                    Some(default) if default != from => {
+                        let from = from.as_ref().map_or("none".to_owned(), ToString::to_string);
+                        mismatch = Some(format!("from: {from}"));
+                    }
+                    Some(_) => {}
+                }
+                facts.default = Some(Some(to.clone()));
+            }
+            ColumnChange::DropDefault { was } => {
+                match &facts.default {
+                    None => learned.default = Some(Some(was.clone())),
+                    Some(default) if default.as_ref() != Some(was) => {
+                        mismatch = Some(format!("was: {was}"));
+                    }
+                    Some(_) => {}
+                }
+                facts.default = Some(None);
+            }
+        }
+        if let Some(State::Present(Facts::Column(initial))) =
+            self.initial.get_mut(&self.initial_key(key))
+        {
+            if initial.ty.is_none() {
+                initial.ty = learned.ty;
+            }
+            if initial.nullable.is_none() {
+                initial.nullable = learned.nullable;
+            }
+            if initial.default.is_none() {
+                initial.default = learned.default;
+            }
+        }
+        if let Some(mismatch) = mismatch {
+            let now = describe(&Facts::Column(match self.current.get(key) {
+                Some(State::Present(Facts::Column(now))) => now.clone(),
+                _ => ColumnFacts::default(),
+            }));
+            self.problem(
+                CheckId::DowngradeNotInverse,
+                Part::Whole,
+                format!("`{mismatch}` does not match {key} as it is at this point ({now})"),
+            );
+        }
+        self.set(key.clone(), State::Present(Facts::Column(facts)));
+    }
+}
+
+/// Two states are the same when every fact known on both sides agrees.
+fn same(a: &State, b: &State) -> bool {
+    match (a, b) {
+        (State::Absent, State::Absent) => true,
+        (State::Present(Facts::Column(a)), State::Present(Facts::Column(b))) => {
+            fn agree<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
+                match (a, b) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
+            }
+            agree(&a.ty, &b.ty)
+                && agree(&a.nullable, &b.nullable)
+                && agree(&a.default, &b.default)
+                && agree(&a.identity, &b.identity)
+        }
+        (State::Present(Facts::Unknown), State::Present(_))
+        | (State::Present(_), State::Present(Facts::Unknown)) => true,
+        (State::Present(a), State::Present(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// How `now` differs from `before`, for messages: the differing column facts, or both definitions.
+pub fn difference(before: &Facts, now: &Facts) -> String {
+    let (Facts::Column(before), Facts::Column(now)) = (before, now) else {
+        return format!("`{}` where it was `{}`", describe(now), describe(before));
+    };
+    let mut parts = Vec::new();
+    if let (Some(a), Some(b)) = (&before.ty, &now.ty) {
+        if a != b {
+            parts.push(format!("type `{b}` where it was `{a}`"));
+        }
+    }
+    if let (Some(a), Some(b)) = (before.nullable, now.nullable) {
+        if a != b {
+            let word = |nullable| if nullable { "nullable" } else { "not null" };
+            parts.push(format!("{} where it was {}", word(b), word(a)));
+        }
+    }
+    if let (Some(a), Some(b)) = (&before.default, &now.default) {
+        if a != b {
+            let word = |default: &Option<DefaultValue>| match default {
+                Some(default) => format!("`default({default})`"),
+                None => "no default".to_owned(),
+            };
+            parts.push(format!("{} where it was {}", word(b), word(a)));
+        }
+    }
+    if let (Some(a), Some(b)) = (before.identity, now.identity) {
+        if a != b {
+            parts.push(
+                if b {
+                    "identity where it was not"
+                } else {
+                    "no identity where it was one"
+                }
+                .to_owned(),
+            );
+        }
+    }
+    parts.join(", ")
+}
+
+/// A short description of a definition, for messages.
+pub fn describe(facts: &Facts) -> String {
+    match facts {
+        Facts::Unknown => "an existing object".to_owned(),
+        Facts::Column(column) => {
+            let mut parts = Vec::new();
+            if let Some(ty) = &column.ty {
+                parts.push(ty.to_string());
+            }
+            match column.nullable {
+                Some(true) => parts.push("nullable".to_owned()),
+                Some(false) => parts.push("not null".to_owned()),
+                None => {}
+            }
+            match &column.default {
+                Some(Some(default)) => parts.push(format!("default({default})")),
+                Some(None) => parts.push("no default".to_owned()),
+                None => {}
+            }
+            if column.identity == Some(true) {
+                parts.push("identity".to_owned());
+            }
+            parts.join(" ")
+        }
+        Facts::Index(index) => Op::CreateIndex(index.clone()).to_string(),
+        Facts::ForeignKey(fk) => Op::AddForeignKey(fk.clone()).to_string(),
+        Facts::Check(check) => Op::AddCheck(check.clone()).to_string(),
+        Facts::Unique(unique) => Op::AddUnique(unique.clone()).to_string(),
+        Facts::PrimaryKey { table, key } => {
+            format!(
+                "primary_key: {}({}) on {table}",
+                key.name,
+                key.columns.join(", ")
+            )
+        }
+    }
+}
+
+/// An object that `upgrade` then `downgrade` did not bring back to its initial state.
+#[derive(Debug, Clone)]
+pub struct Unrestored {
+    pub key: Key,
+    pub initial: State,
+    pub now: State,
+    pub upgrade_op: Option<usize>,
+    pub downgrade_op: Option<usize>,
+    /// Set when a renamed table was not renamed back.
+    pub renamed_to: Option<String>,
+}

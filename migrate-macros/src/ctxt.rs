@@ -1,0 +1,67 @@
+//! Error accumulation and the map from core locations back to tokens.
+//!
+//! Like serde_derive's `Ctxt`: every stage pushes errors here instead of returning at the first,
+//! so one macro call reports every problem at once.
+
+use std::collections::HashMap;
+
+use migrate_core::diagnostic::{Location, Part, Section};
+use migrate_core::Diagnostic;
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+
+#[derive(Default)]
+pub(crate) struct Ctxt {
+    errors: Vec<syn::Error>,
+    /// The tokens each location was parsed from, to point diagnostics at them.
+    spans: HashMap<Location, TokenStream>,
+    /// The paths of `run(up: …, down: …)`, to emit function pointers spanned at the user's path.
+    pub(crate) rust_steps: Vec<syn::Path>,
+}
+
+impl Ctxt {
+    pub(crate) fn error(&mut self, error: syn::Error) {
+        self.errors.push(error);
+    }
+
+    pub(crate) fn record(&mut self, at: Location, tokens: impl ToTokens) {
+        self.spans
+            .entry(at)
+            .or_insert_with(|| tokens.to_token_stream());
+    }
+
+    /// Forgets the tokens recorded for an op that failed to parse: its index goes to the next op.
+    pub(crate) fn forget(&mut self, section: Section) {
+        self.spans.retain(|at, _| at.section != section);
+    }
+
+    /// Reports a core diagnostic at the smallest recorded tokens for its location.
+    pub(crate) fn diagnostic(&mut self, diagnostic: &Diagnostic) {
+        let tokens = self
+            .spans
+            .get(&diagnostic.at)
+            .or_else(|| {
+                self.spans
+                    .get(&Location::new(diagnostic.at.section, Part::Whole))
+            })
+            .cloned();
+        let message = diagnostic.to_string();
+        let error = match tokens {
+            Some(tokens) => syn::Error::new_spanned(tokens, message),
+            None => syn::Error::new(Span::call_site(), message),
+        };
+        self.errors.push(error);
+    }
+
+    pub(crate) fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// All errors as `compile_error!` invocations.
+    pub(crate) fn into_compile_errors(self) -> TokenStream {
+        self.errors
+            .into_iter()
+            .map(|error| error.to_compile_error())
+            .collect()
+    }
+}

@@ -1,0 +1,19 @@
+//! The `migration!` macro: a thin shell around `migrate-core`.
+//!
+//! Parsing turns tokens into the core model while remembering where each part came from; every
+//! rule (reversibility, naming, transactions) lives in `migrate-core`, which the runtime and the
+//! tests call too. Users depend on `migrate-runtime`, which re-exports this macro and documents
+//! its grammar.
+
+mod args;
+mod ctxt;
+mod expand;
+mod ops;
+mod parse;
+mod to_tokens;
+
+/// Declares one migration. See `migrate_runtime::migration!` for the grammar and examples.
+#[proc_macro]
+pub fn migration(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    expand::migration(input.into()).into()
+}

@@ -1,0 +1,115 @@
+//! Apply compile-time-checked migrations with diesel.
+//!
+//! Users add this one dependency: it re-exports the [`migration!`] macro, collects every migration
+//! the macro registers, orders the graph and applies what is pending.
+//!
+//! ```
+//! mod migrations {
+//!     migrate_runtime::migration! {
+//!         /// Users can sign in.
+//!         id: "0001_create_users",
+//!         parent: none,
+//!         change {
+//!             create_table(users, {
+//!                 id: bigint identity,
+//!                 email: text,
+//!             }, primary_key: pk_users(id));
+//!         }
+//!     }
+//!     migrate_runtime::migrations!();
+//! }
+//!
+//! let migrator = migrate_runtime::Migrator::new(&migrations::MIGRATIONS).unwrap();
+//! assert_eq!(migrator.migrations()[0].id, "0001_create_users");
+//! ```
+
+mod error;
+mod registry;
+
+pub use error::Error;
+pub use migrate_core as core;
+pub use registry::{DataConnection, Migrations, Migrator, Registration, RustStep, RustStepFn};
+
+/// Declares one migration: its id, its parent(s), and its ops in both directions.
+///
+/// ```text
+/// /// Doc comment (not part of the checksum).
+/// id: "0003_add_user_role",
+/// parent: "0002_create_users",        // `parent: none` for the first, `parents: ["a", "b"]` to merge
+/// lock_timeout: "5s",                 // optional, also `statement_timeout`
+/// upgrade { op; … }                   // or `change { … }`: the downgrade is computed
+/// downgrade { op; … }                 // or `downgrade { irreversible("reason"); }`
+/// ```
+///
+/// Ops (drops take the same arguments as the op that created the object, so they can be undone):
+///
+/// ```text
+/// create_table(users, { id: bigint identity, email: text, bio: text nullable,
+///                       role: varchar(20) default("member") }, primary_key: pk_users(id))
+/// drop_table(users, { … }, primary_key: pk_users(id))
+/// add_column(users, role: varchar(50) nullable)
+/// drop_column(users, legacy: text nullable)
+/// rename_table(users => accounts)
+/// rename_column(users, name => full_name)
+/// alter_column(users, role, set_not_null | drop_not_null
+///                         | set_type(text, from: varchar(50), using: "…")
+///                         | set_default("guest", from: "member" | none)
+///                         | drop_default(was: "member"))
+/// create_index(ix_users_email, users(email), unique, concurrently, where: "deleted_at IS NULL")
+/// drop_index(ix_users_email, users(email), unique, concurrently)
+/// add_foreign_key(fk_posts_user_id, posts(user_id), references: users(id), on_delete: cascade)
+/// drop_foreign_key(…same…)
+/// add_check(ck_users_age, users, "age >= 0")          drop_check(…same…)
+/// add_unique(uq_users_email, users(email))            drop_unique(…same…)
+/// create_enum(mood, ["happy", "sad"])                 drop_enum(…same…)
+/// add_enum_value(mood, "ok", after: "happy")
+/// execute("UPDATE …", down: "UPDATE …")
+/// backfill(users, set: "role = 'member'", where: "role IS NULL", batch: 10_000)
+/// run(up: crate::data::fill, down: crate::data::unfill)
+/// ```
+///
+/// Column types: `smallint integer bigint real double numeric numeric(p, s) text varchar(n)
+/// char(n) boolean uuid date time timestamp timestamptz interval json jsonb bytea enum(name)
+/// array(T)`. Columns are `NOT NULL` unless marked `nullable`; `identity` and `default(…)`
+/// (`true`, `42`, `"text"`, `null`, `now()`, `current_date`, `gen_random_uuid()`, `sql("…")`)
+/// follow the type.
+///
+/// The macro emits `pub static MIGRATION` and registers it. It refuses, at compile time, a
+/// migration without a way back, a downgrade that does not undo the upgrade, implicit or
+/// off-convention names, and `concurrently` ops mixed with transactional DDL.
+pub use migrate_macros::migration;
+
+/// Declares the token of a migrations module or crate: `pub static MIGRATIONS`.
+///
+/// Put it once next to the `mod` lines of your migrations, and pass it to [`Migrator::new`].
+/// Naming the token from the app is what keeps a separate migrations crate linked: cargo does not
+/// link a crate that nothing names, and all its registrations would be lost.
+#[macro_export]
+macro_rules! migrations {
+    () => {
+        /// Every migration registered in this module and below; pass it to `Migrator::new`.
+        pub static MIGRATIONS: $crate::Migrations =
+            $crate::Migrations::__new(::core::module_path!());
+    };
+}
+
+/// Not public API. Used by code that `migration!` generates.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::registry::{Registration, RustStep};
+    pub use inventory;
+    pub use migrate_core::model;
+
+    /// The item emitted when a `migration!` has errors, so the rest of the crate still compiles.
+    pub const PLACEHOLDER: model::Migration = model::Migration {
+        id: std::borrow::Cow::Borrowed(""),
+        parents: std::borrow::Cow::Borrowed(&[]),
+        doc: std::borrow::Cow::Borrowed(""),
+        upgrade: std::borrow::Cow::Borrowed(&[]),
+        downgrade: model::Downgrade::Ops(std::borrow::Cow::Borrowed(&[])),
+        mode: model::Mode::Transactional,
+        lock_timeout_ms: None,
+        statement_timeout_ms: None,
+        checksum: std::borrow::Cow::Borrowed(""),
+    };
+}

@@ -1,0 +1,155 @@
+//! Registration through `inventory`, and the token that selects and links a set of migrations.
+//!
+//! `migration!` submits a [`Registration`] carrying the `module_path!()` it was expanded in. The
+//! `migrations!()` token records the module it was declared in; [`Migrator::new`] takes the
+//! registrations below that module. Requiring the token has two effects: an app that forgets its
+//! migrations crate does not compile (instead of silently finding nothing, because cargo drops a
+//! crate nothing names), and two apps' migrations linked into one test binary stay apart.
+
+use migrate_core::model::Migration;
+
+use crate::Error;
+
+/// One registered migration, as `migration!` submits it.
+#[derive(Debug)]
+pub struct Registration {
+    migration: &'static Migration,
+    rust_steps: &'static [RustStep],
+    module: &'static str,
+}
+
+impl Registration {
+    #[doc(hidden)]
+    pub const fn new(
+        migration: &'static Migration,
+        rust_steps: &'static [RustStep],
+        module: &'static str,
+    ) -> Registration {
+        Registration {
+            migration,
+            rust_steps,
+            module,
+        }
+    }
+
+    pub fn migration(&self) -> &'static Migration {
+        self.migration
+    }
+
+    /// The Rust function registered under `path` by `run(up: path, …)`.
+    pub fn rust_step(&self, path: &str) -> Option<RustStepFn> {
+        self.rust_steps
+            .iter()
+            .find(|step| step.path == path)
+            .map(|step| step.run)
+    }
+}
+
+inventory::collect!(Registration);
+
+/// A boxed error, as returned by Rust data steps.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The signature of a `run(up: …)` data step.
+pub type RustStepFn = fn(&mut DataConnection<'_>) -> Result<(), BoxError>;
+
+/// A Rust data step and the path it was registered under.
+#[derive(Debug)]
+pub struct RustStep {
+    path: &'static str,
+    run: RustStepFn,
+}
+
+impl RustStep {
+    #[doc(hidden)]
+    pub const fn new(path: &'static str, run: RustStepFn) -> RustStep {
+        RustStep { path, run }
+    }
+}
+
+/// The connection a Rust data step receives, inside the migration's transaction when it has one.
+#[non_exhaustive]
+pub enum DataConnection<'a> {
+    #[cfg(feature = "postgres")]
+    Postgres(&'a mut diesel::PgConnection),
+    #[cfg(feature = "sqlite")]
+    Sqlite(&'a mut diesel::SqliteConnection),
+}
+
+impl std::fmt::Debug for DataConnection<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            #[cfg(feature = "postgres")]
+            DataConnection::Postgres(_) => f.write_str("DataConnection::Postgres"),
+            #[cfg(feature = "sqlite")]
+            DataConnection::Sqlite(_) => f.write_str("DataConnection::Sqlite"),
+        }
+    }
+}
+
+/// The token of a set of migrations: declare it with [`migrations!`](crate::migrations).
+#[derive(Debug)]
+pub struct Migrations {
+    module: &'static str,
+}
+
+impl Migrations {
+    #[doc(hidden)]
+    pub const fn __new(module: &'static str) -> Migrations {
+        Migrations { module }
+    }
+
+    /// Every registration in the token's module or below it.
+    pub fn registrations(&self) -> Vec<&'static Registration> {
+        inventory::iter::<Registration>
+            .into_iter()
+            .filter(|registration| within(registration.module, self.module))
+            .collect()
+    }
+}
+
+fn within(module: &str, root: &str) -> bool {
+    module == root
+        || module
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.starts_with("::"))
+}
+
+/// The ordered, validated graph of one set of migrations.
+#[derive(Debug)]
+pub struct Migrator {
+    migrations: Vec<&'static Migration>,
+    registrations: Vec<&'static Registration>,
+}
+
+impl Migrator {
+    /// Collects the migrations registered below the token's module, validates the graph (unique
+    /// ids, known parents, no cycle) and orders it, parents first, ties broken by id.
+    pub fn new(migrations: &Migrations) -> Result<Migrator, Error> {
+        let registrations = migrations.registrations();
+        if registrations.is_empty() {
+            return Err(Error::NothingRegistered {
+                module: migrations.module,
+            });
+        }
+        let all: Vec<&'static Migration> = registrations.iter().map(|r| r.migration).collect();
+        let ordered = migrate_core::graph::order(&all).map_err(Error::Graph)?;
+        Ok(Migrator {
+            migrations: ordered,
+            registrations,
+        })
+    }
+
+    /// The migrations, parents before children.
+    pub fn migrations(&self) -> &[&'static Migration] {
+        &self.migrations
+    }
+
+    /// The registration of migration `id`.
+    pub fn registration(&self, id: &str) -> Option<&'static Registration> {
+        self.registrations
+            .iter()
+            .copied()
+            .find(|registration| registration.migration.id == id)
+    }
+}

@@ -1,0 +1,12 @@
+migrate_runtime::migration! {
+    id: "0002_index",
+    parent: "0001_create_users",
+    upgrade {
+        create_index(ix_users_email, users(email), unique);
+    }
+    downgrade {
+        drop_index(ix_users_email, users(email));
+    }
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+migrate_runtime::migration! {
+    parent: none,
+    change {}
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+migrate_runtime::migration! {
+    id: "0002_typo",
+    parnet: "0001_create_users",
+    change {}
+}
+
+fn main() {}

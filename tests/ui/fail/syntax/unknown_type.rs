@@ -1,0 +1,9 @@
+migrate_runtime::migration! {
+    id: "0002_typo",
+    parent: "0001_create_users",
+    change {
+        add_column(users, age: intger nullable);
+    }
+}
+
+fn main() {}

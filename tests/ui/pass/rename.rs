@@ -1,0 +1,14 @@
+migrate_runtime::migration! {
+    id: "0003_renames",
+    parent: "0002_columns",
+    change {
+        rename_table(users => accounts);
+        rename_column(accounts, name => full_name);
+    }
+}
+
+fn main() {
+    let migrate_runtime::core::model::Downgrade::Ops(down) = &MIGRATION.downgrade else { panic!() };
+    assert_eq!(down[0].to_string(), "rename_column(accounts, full_name => name)");
+    assert_eq!(down[1].to_string(), "rename_table(accounts => users)");
+}
