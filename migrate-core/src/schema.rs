@@ -15,8 +15,8 @@ use std::fmt::{self, Display, Formatter};
 
 use crate::diagnostic::{CheckId, Diagnostic, Location, Part, Section};
 use crate::model::{
-    CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, ForeignKey, Index, Op,
-    PrimaryKey, UniqueConstraint,
+    CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, ForeignKey, Index, List, Op,
+    PrimaryKey, Text, UniqueConstraint,
 };
 
 /// An object of the schema, by name.
@@ -87,13 +87,35 @@ impl Facts {
         }
     }
 
-    fn set_table(&mut self, to: &str) {
+    /// Renames every table and column the definition mentions, as PostgreSQL does when a table
+    /// or column is renamed under an index or constraint. `column` gets the current table name.
+    fn map_names(&mut self, table: &dyn Fn(&str) -> String, column: &dyn Fn(&str, &str) -> String) {
+        fn columns(list: &mut List<Text>, owner: &str, column: &dyn Fn(&str, &str) -> String) {
+            *list = list
+                .iter()
+                .map(|name| Text::from(column(owner, name)))
+                .collect();
+        }
         match self {
-            Facts::Index(index) => index.table = to.to_owned().into(),
-            Facts::ForeignKey(fk) => fk.table = to.to_owned().into(),
-            Facts::Check(check) => check.table = to.to_owned().into(),
-            Facts::Unique(unique) => unique.table = to.to_owned().into(),
-            Facts::PrimaryKey { table, .. } => *table = to.to_owned(),
+            Facts::Index(index) => {
+                columns(&mut index.columns, &index.table, column);
+                index.table = table(&index.table).into();
+            }
+            Facts::ForeignKey(fk) => {
+                columns(&mut fk.columns, &fk.table, column);
+                columns(&mut fk.referenced_columns, &fk.referenced_table, column);
+                fk.table = table(&fk.table).into();
+                fk.referenced_table = table(&fk.referenced_table).into();
+            }
+            Facts::Unique(unique) => {
+                columns(&mut unique.columns, &unique.table, column);
+                unique.table = table(&unique.table).into();
+            }
+            Facts::PrimaryKey { table: owner, key } => {
+                columns(&mut key.columns, owner, column);
+                *owner = table(owner);
+            }
+            Facts::Check(check) => check.table = table(&check.table).into(),
             Facts::Unknown | Facts::Column(_) => {}
         }
     }
@@ -116,6 +138,8 @@ pub struct Simulation {
     last_restore: BTreeMap<Key, usize>,
     /// Current table name → the name it had initially, for tables renamed so far.
     renamed_tables: BTreeMap<String, String>,
+    /// (current table, current column) → the column's initial name, for columns renamed so far.
+    renamed_columns: BTreeMap<(String, String), String>,
     problems: Vec<Diagnostic>,
     at: Option<Section>,
 }
@@ -176,17 +200,41 @@ impl Simulation {
         out
     }
 
+    fn initial_table(&self, table: &str) -> String {
+        self.renamed_tables
+            .get(table)
+            .cloned()
+            .unwrap_or_else(|| table.to_owned())
+    }
+
+    fn initial_column(&self, table: &str, column: &str) -> String {
+        self.renamed_columns
+            .get(&(table.to_owned(), column.to_owned()))
+            .cloned()
+            .unwrap_or_else(|| column.to_owned())
+    }
+
     fn initial_key(&self, key: &Key) -> Key {
-        let rename = |table: &String| {
-            self.renamed_tables
-                .get(table)
-                .cloned()
-                .unwrap_or_else(|| table.clone())
-        };
         match key {
-            Key::Table(table) => Key::Table(rename(table)),
-            Key::Column(table, column) => Key::Column(rename(table), column.clone()),
+            Key::Table(table) => Key::Table(self.initial_table(table)),
+            Key::Column(table, column) => Key::Column(
+                self.initial_table(table),
+                self.initial_column(table, column),
+            ),
             other => other.clone(),
+        }
+    }
+
+    /// Renames every reference to tables and columns in the current definitions.
+    fn rename_references(
+        &mut self,
+        table: &dyn Fn(&str) -> String,
+        column: &dyn Fn(&str, &str) -> String,
+    ) {
+        for state in self.current.values_mut() {
+            if let State::Present(facts) = state {
+                facts.map_names(table, column);
+            }
         }
     }
 
@@ -218,9 +266,14 @@ impl Simulation {
             return state.clone();
         }
         let initial = self.initial_key(key);
-        self.initial
-            .entry(initial)
-            .or_insert_with(|| assumed.clone());
+        // What is assumed now is written in current names; the initial state uses initial ones.
+        let mut assumed_initially = assumed.clone();
+        if let State::Present(facts) = &mut assumed_initially {
+            facts.map_names(&|table| self.initial_table(table), &|table, column| {
+                self.initial_column(table, column)
+            });
+        }
+        self.initial.entry(initial).or_insert(assumed_initially);
         self.current.insert(key.clone(), assumed.clone());
         assumed
     }
@@ -377,6 +430,21 @@ impl Simulation {
                     facts,
                     Part::Name,
                 );
+                let (owner, from, to) = (table.to_string(), from.to_string(), to.to_string());
+                self.rename_references(&|table| table.to_owned(), &|table, column| {
+                    if table == owner && column == from {
+                        to.clone()
+                    } else {
+                        column.to_owned()
+                    }
+                });
+                let origin = self
+                    .renamed_columns
+                    .remove(&(owner.clone(), from.clone()))
+                    .unwrap_or(from);
+                if origin != to {
+                    self.renamed_columns.insert((owner, to), origin);
+                }
             }
             Op::AlterColumn {
                 table,
@@ -543,13 +611,24 @@ impl Simulation {
                     .insert(Key::Column(to.to_owned(), column.clone()), state);
             }
         }
-        for state in self.current.values_mut() {
-            if let State::Present(facts) = state {
-                if facts.table() == Some(from) {
-                    facts.set_table(to);
+        let (old, new) = (from.to_owned(), to.to_owned());
+        self.rename_references(
+            &|table| {
+                if table == old {
+                    new.clone()
+                } else {
+                    table.to_owned()
                 }
-            }
-        }
+            },
+            &|_, column| column.to_owned(),
+        );
+        self.renamed_columns = std::mem::take(&mut self.renamed_columns)
+            .into_iter()
+            .map(|((table, column), origin)| {
+                let table = if table == from { to.to_owned() } else { table };
+                ((table, column), origin)
+            })
+            .collect();
         let origin = self
             .renamed_tables
             .remove(from)

@@ -298,6 +298,12 @@ pub(crate) fn column(name: &Ident, input: ParseStream) -> syn::Result<Column> {
             }
         }
     }
+    if column.identity && column.default.is_some() {
+        return Err(syn::Error::new_spanned(
+            name,
+            "an `identity` column takes its values from its sequence; remove `default(…)`",
+        ));
+    }
     Ok(column)
 }
 

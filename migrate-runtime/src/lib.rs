@@ -23,12 +23,24 @@
 //! assert_eq!(migrator.migrations()[0].id, "0001_create_users");
 //! ```
 
+mod database;
 mod error;
+mod executor;
+mod lock;
+mod migrator;
+mod planner;
 mod registry;
+mod sqlite_rebuild;
+mod version_table;
 
+pub use database::{AnyConnection, Database};
 pub use error::Error;
+pub use executor::{Applied, Direction};
 pub use migrate_core as core;
-pub use registry::{DataConnection, Migrations, Migrator, Registration, RustStep, RustStepFn};
+pub use migrator::Migrator;
+pub use planner::Target;
+pub use registry::{BoxError, DataConnection, Migrations, Registration, RustStep, RustStepFn};
+pub use version_table::AppliedRow;
 
 /// Declares one migration: its id, its parent(s), and its ops in both directions.
 ///

@@ -8,8 +8,6 @@
 
 use migrate_core::model::Migration;
 
-use crate::Error;
-
 /// One registered migration, as `migration!` submits it.
 #[derive(Debug)]
 pub struct Registration {
@@ -99,6 +97,11 @@ impl Migrations {
         Migrations { module }
     }
 
+    /// The module the token was declared in.
+    pub fn module(&self) -> &'static str {
+        self.module
+    }
+
     /// Every registration in the token's module or below it.
     pub fn registrations(&self) -> Vec<&'static Registration> {
         inventory::iter::<Registration>
@@ -113,43 +116,4 @@ fn within(module: &str, root: &str) -> bool {
         || module
             .strip_prefix(root)
             .is_some_and(|rest| rest.starts_with("::"))
-}
-
-/// The ordered, validated graph of one set of migrations.
-#[derive(Debug)]
-pub struct Migrator {
-    migrations: Vec<&'static Migration>,
-    registrations: Vec<&'static Registration>,
-}
-
-impl Migrator {
-    /// Collects the migrations registered below the token's module, validates the graph (unique
-    /// ids, known parents, no cycle) and orders it, parents first, ties broken by id.
-    pub fn new(migrations: &Migrations) -> Result<Migrator, Error> {
-        let registrations = migrations.registrations();
-        if registrations.is_empty() {
-            return Err(Error::NothingRegistered {
-                module: migrations.module,
-            });
-        }
-        let all: Vec<&'static Migration> = registrations.iter().map(|r| r.migration).collect();
-        let ordered = migrate_core::graph::order(&all).map_err(Error::Graph)?;
-        Ok(Migrator {
-            migrations: ordered,
-            registrations,
-        })
-    }
-
-    /// The migrations, parents before children.
-    pub fn migrations(&self) -> &[&'static Migration] {
-        &self.migrations
-    }
-
-    /// The registration of migration `id`.
-    pub fn registration(&self, id: &str) -> Option<&'static Registration> {
-        self.registrations
-            .iter()
-            .copied()
-            .find(|registration| registration.migration.id == id)
-    }
 }

@@ -77,17 +77,14 @@ pub fn check(def: MigrationDef, config: &Config) -> (Migration, Vec<Diagnostic>)
     };
     transactions::check_transaction_modes(&def.upgrade, written_downgrade, &mut diagnostics);
 
-    let mut all_ops: Vec<Op> = def.upgrade.clone();
-    if let Downgrade::Ops(ops) = &downgrade {
-        all_ops.extend(ops.iter().cloned());
-    }
+    let mode = Mode::of(&def.upgrade);
     let mut migration = Migration {
         id: def.id.into(),
         parents: def.parents.into_iter().map(Into::into).collect(),
         doc: def.doc.into(),
         upgrade: def.upgrade.into(),
         downgrade,
-        mode: Mode::of(&all_ops),
+        mode,
         lock_timeout_ms: def.lock_timeout_ms,
         statement_timeout_ms: def.statement_timeout_ms,
         checksum: String::new().into(),

@@ -194,8 +194,13 @@ pub(super) fn check_names(def: &MigrationDef, config: &super::Config, out: &mut 
                             CheckId::NamingConvention,
                             at,
                             format!(
-                                "`{}` does not follow the naming convention `{}_{table}…`: conventional names say what they are and where they live",
-                                created.name, prefixes.join("_|")
+                                "`{}` does not follow the naming convention {}: conventional names say what they are and where they live",
+                                created.name,
+                                prefixes
+                                    .iter()
+                                    .map(|prefix| format!("`{prefix}_{table}_…`"))
+                                    .collect::<Vec<_>>()
+                                    .join(" or ")
                             ),
                         )
                         .help(format!("`{suggestion}`")),
@@ -233,17 +238,29 @@ fn check_length(name: &str, at: Location, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `HTTPServer` → `http_server`, `userId` → `user_id`, `user-name` → `user_name`.
 fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
+    for (i, &c) in chars.iter().enumerate() {
         if c.is_uppercase() {
-            if i > 0 && !out.ends_with('_') {
+            let after_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let acronym_end = i > 0
+                && chars[i - 1].is_uppercase()
+                && chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if (after_lower || acronym_end) && !out.ends_with('_') {
                 out.push('_');
             }
             out.extend(c.to_lowercase());
-        } else {
+        } else if c.is_ascii_alphanumeric() {
             out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
         }
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
     }
     out
 }

@@ -15,6 +15,7 @@ pub struct Migration {
     pub doc: Text,
     pub upgrade: List<Op>,
     pub downgrade: Downgrade,
+    /// The mode of the upgrade; the downgrade's is [`Mode::of`] its own ops.
     pub mode: Mode,
     /// Overrides the runtime's `lock_timeout` for this migration, in milliseconds.
     pub lock_timeout_ms: Option<u64>,

@@ -48,10 +48,13 @@ pub enum Step {
     /// SQL that must be sent alone, outside any transaction (`CREATE INDEX CONCURRENTLY`).
     SqlOutsideTransaction(String),
     /// Run `batch` repeatedly, each time in its own short transaction, until it updates no row.
-    Backfill { batch: String },
+    /// `remaining` counts the rows still to do, as one `bigint` column named `value`; the runtime
+    /// uses it to report progress and to stop a `where:` that never stops matching.
+    Backfill { batch: String, remaining: String },
     /// Call the registered Rust function at `path`.
     RunRust { path: String },
-    /// SQLite: rebuild `table` with `op` applied (create new, copy, drop old, rename, re-index).
+    /// SQLite: rebuild `table` with `op` applied (create new, copy, drop old, rename, re-index);
+    /// the runtime reads the live table to do it.
     RebuildTable { table: String, op: Op },
 }
 
@@ -60,7 +63,9 @@ impl Step {
     pub fn display_sql(&self) -> String {
         match self {
             Step::Sql(sql) | Step::SqlOutsideTransaction(sql) => format!("{sql};"),
-            Step::Backfill { batch } => format!("-- repeated until no row is updated\n{batch};"),
+            Step::Backfill { batch, .. } => {
+                format!("-- repeated until no row is updated\n{batch};")
+            }
             Step::RunRust { path } => format!("-- Rust: {path}"),
             Step::RebuildTable { table, op } => {
                 format!("-- rebuild of table {} for: {op}", quote_ident(table))
@@ -95,6 +100,21 @@ pub fn render_upgrade(migration: &Migration, dialect: Dialect) -> Vec<Vec<Step>>
         .iter()
         .map(|op| render(op, dialect))
         .collect()
+}
+
+/// The SQLite column definition, for the runtime's table rebuild.
+pub fn sqlite_column(column: &crate::model::Column) -> String {
+    sqlite::column_def(column)
+}
+
+/// The SQLite spelling of a column type, for the runtime's table rebuild.
+pub fn sqlite_type(ty: &crate::model::ColumnType) -> String {
+    sqlite::type_sql(ty)
+}
+
+/// The SQLite spelling of a default, for the runtime's table rebuild.
+pub fn sqlite_default(default: &crate::model::DefaultValue) -> String {
+    sqlite::default_sql(default)
 }
 
 /// `"name"` with embedded quotes doubled (PostgreSQL and SQLite alike).

@@ -119,6 +119,10 @@ pub(super) fn render(op: &Op) -> Vec<Step> {
                     "UPDATE {t} SET {set} WHERE ctid IN (SELECT ctid FROM {t} WHERE {filter} LIMIT {batch_size})",
                     t = q(table)
                 ),
+                remaining: format!(
+                    "SELECT CAST(count(*) AS bigint) AS value FROM {} WHERE {filter}",
+                    q(table)
+                ),
             }]
         }
         Op::RunRust { up, .. } => return vec![Step::RunRust { path: up.to_string() }],

@@ -40,6 +40,15 @@ pub(super) fn render(op: &Op) -> Vec<Step> {
             format!("CREATE TABLE {} ({})", q(&table.name), parts.join(", "))
         }
         Op::DropTable(table) => format!("DROP TABLE {}", q(&table.name)),
+        // SQLite refuses `ADD COLUMN` with a non-constant default on a table with rows.
+        Op::AddColumn { table, column }
+            if matches!(
+                column.default,
+                Some(DefaultValue::Function(_) | DefaultValue::Sql(_))
+            ) =>
+        {
+            return rebuild(table, op)
+        }
         Op::AddColumn { table, column } => {
             format!("ALTER TABLE {} ADD COLUMN {}", q(table), column_def(column))
         }
@@ -77,6 +86,10 @@ pub(super) fn render(op: &Op) -> Vec<Step> {
                 batch: format!(
                     "UPDATE {t} SET {set} WHERE rowid IN (SELECT rowid FROM {t} WHERE {filter} LIMIT {batch_size})",
                     t = q(table)
+                ),
+                remaining: format!(
+                    "SELECT CAST(count(*) AS bigint) AS value FROM {} WHERE {filter}",
+                    q(table)
                 ),
             }]
         }

@@ -1,0 +1,1115 @@
+//! The SQL each op becomes, on PostgreSQL and on SQLite.
+
+use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
+use migrate_core::model::{
+    CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, EnumPosition, EnumType,
+    ForeignKey, Index, Op, PrimaryKey, ReferentialAction, Scalar, SqlFunction, Table,
+    UniqueConstraint,
+};
+use migrate_core::render::{quote_ident, quote_literal, render, render_upgrade, Dialect, Step};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+fn pg(op: &Op) -> Vec<Step> {
+    render(op, Dialect::Postgres)
+}
+
+fn lite(op: &Op) -> Vec<Step> {
+    render(op, Dialect::Sqlite)
+}
+
+fn sql(text: &str) -> Vec<Step> {
+    vec![Step::Sql(text.to_owned())]
+}
+
+fn outside(text: &str) -> Vec<Step> {
+    vec![Step::SqlOutsideTransaction(text.to_owned())]
+}
+
+fn rebuild(table: &str, op: &Op) -> Vec<Step> {
+    vec![Step::RebuildTable {
+        table: table.to_owned(),
+        op: op.clone(),
+    }]
+}
+
+fn column(name: &'static str, ty: Scalar) -> Column {
+    Column {
+        name: name.into(),
+        ty: ColumnType::Scalar(ty),
+        nullable: false,
+        default: None,
+        identity: false,
+    }
+}
+
+fn add_column(column: Column) -> Op {
+    Op::AddColumn {
+        table: "users".into(),
+        column,
+    }
+}
+
+fn alter(change: ColumnChange) -> Op {
+    Op::AlterColumn {
+        table: "users".into(),
+        column: "age".into(),
+        change,
+    }
+}
+
+fn users_table() -> Table {
+    Table {
+        name: "users".into(),
+        columns: vec![
+            Column {
+                identity: true,
+                ..column("id", Scalar::BigInt)
+            },
+            column("email", Scalar::Text),
+            Column {
+                nullable: true,
+                default: Some(DefaultValue::Str("anon".into())),
+                ..column("name", Scalar::Varchar(100))
+            },
+        ]
+        .into(),
+        primary_key: Some(PrimaryKey {
+            name: "pk_users".into(),
+            columns: vec!["id".into()].into(),
+        }),
+    }
+}
+
+fn index() -> Index {
+    Index {
+        name: "ix_users_email".into(),
+        table: "users".into(),
+        columns: vec!["email".into()].into(),
+        unique: false,
+        predicate: None,
+        concurrently: false,
+    }
+}
+
+fn fk(on_delete: ReferentialAction) -> ForeignKey {
+    ForeignKey {
+        name: "fk_orders_user_id".into(),
+        table: "orders".into(),
+        columns: vec!["user_id".into()].into(),
+        referenced_table: "users".into(),
+        referenced_columns: vec!["id".into()].into(),
+        on_delete,
+    }
+}
+
+fn age_check() -> CheckConstraint {
+    CheckConstraint {
+        name: "ck_users_age_positive".into(),
+        table: "users".into(),
+        expr: "age > 0".into(),
+    }
+}
+
+fn unique() -> UniqueConstraint {
+    UniqueConstraint {
+        name: "uq_users_email".into(),
+        table: "users".into(),
+        columns: vec!["email".into(), "tenant_id".into()].into(),
+    }
+}
+
+fn mood() -> EnumType {
+    EnumType {
+        name: "mood".into(),
+        values: vec!["sad".into(), "it's ok".into(), "happy".into()].into(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quoting
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn identifiers_are_always_quoted_with_embedded_quotes_doubled() {
+    assert_eq!(quote_ident("users"), r#""users""#);
+    assert_eq!(quote_ident(r#"we"ird"#), r#""we""ird""#);
+    assert_eq!(quote_ident(r#""""#), r#""""""""#);
+    assert_eq!(quote_ident("it's"), r#""it's""#);
+    assert_eq!(quote_ident("Mixed Case"), r#""Mixed Case""#);
+}
+
+#[test]
+fn literals_are_quoted_with_embedded_quotes_doubled_and_backslashes_kept() {
+    assert_eq!(quote_literal("abc"), "'abc'");
+    assert_eq!(quote_literal("it's"), "'it''s'");
+    assert_eq!(quote_literal("''"), "''''''");
+    assert_eq!(quote_literal(r"C:\dir"), r"'C:\dir'");
+    assert_eq!(quote_literal(r#"say "hi""#), r#"'say "hi"'"#);
+}
+
+#[test]
+fn identifiers_with_quotes_in_every_position_of_an_op() {
+    let op = Op::RenameColumn {
+        table: r#"my"table"#.into(),
+        from: r#"a"b"#.into(),
+        to: r#"c""d"#.into(),
+    };
+    let expected = r#"ALTER TABLE "my""table" RENAME COLUMN "a""b" TO "c""""d""#;
+    assert_eq!(pg(&op), sql(expected));
+    assert_eq!(lite(&op), sql(expected));
+
+    let op = Op::CreateIndex(Index {
+        name: r#"ix_"q""#.into(),
+        table: r#"t"t"#.into(),
+        columns: vec![r#"c"1"#.into(), "c2".into()].into(),
+        ..index()
+    });
+    let expected = r#"CREATE INDEX "ix_""q""" ON "t""t" ("c""1", "c2")"#;
+    assert_eq!(pg(&op), sql(expected));
+    assert_eq!(lite(&op), sql(expected));
+}
+
+#[test]
+fn literals_with_quotes_in_defaults_and_enum_labels() {
+    let op = add_column(Column {
+        default: Some(DefaultValue::Str("O'Reilly".into())),
+        ..column("publisher", Scalar::Text)
+    });
+    assert_eq!(
+        pg(&op),
+        sql(r#"ALTER TABLE "users" ADD COLUMN "publisher" text NOT NULL DEFAULT 'O''Reilly'"#)
+    );
+    assert_eq!(
+        lite(&op),
+        sql(r#"ALTER TABLE "users" ADD COLUMN "publisher" TEXT NOT NULL DEFAULT 'O''Reilly'"#)
+    );
+
+    let op = Op::AddEnumValue {
+        enum_name: r#"my"mood"#.into(),
+        value: "can't say".into(),
+        position: Some(EnumPosition::After("it's ok".into())),
+    };
+    assert_eq!(
+        pg(&op),
+        sql(r#"ALTER TYPE "my""mood" ADD VALUE 'can''t say' AFTER 'it''s ok'"#)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn create_table_postgres() {
+    assert_eq!(
+        pg(&Op::CreateTable(users_table())),
+        sql(concat!(
+            r#"CREATE TABLE "users" ("#,
+            r#""id" bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL, "#,
+            r#""email" text NOT NULL, "#,
+            r#""name" varchar(100) DEFAULT 'anon', "#,
+            r#"CONSTRAINT "pk_users" PRIMARY KEY ("id"))"#
+        ))
+    );
+}
+
+#[test]
+fn create_table_sqlite_makes_the_identity_primary_key_an_autoincrement_rowid() {
+    assert_eq!(
+        lite(&Op::CreateTable(users_table())),
+        sql(concat!(
+            r#"CREATE TABLE "users" ("#,
+            r#""id" INTEGER NOT NULL CONSTRAINT "pk_users" PRIMARY KEY AUTOINCREMENT, "#,
+            r#""email" TEXT NOT NULL, "#,
+            r#""name" VARCHAR(100) DEFAULT 'anon')"#
+        ))
+    );
+}
+
+#[test]
+fn create_table_sqlite_identity_primary_key_on_any_integer_type_is_integer() {
+    for ty in [Scalar::SmallInt, Scalar::Integer, Scalar::BigInt] {
+        let table = Table {
+            name: "t".into(),
+            columns: vec![Column {
+                identity: true,
+                ..column("id", ty.clone())
+            }]
+            .into(),
+            primary_key: Some(PrimaryKey {
+                name: "pk_t".into(),
+                columns: vec!["id".into()].into(),
+            }),
+        };
+        assert_eq!(
+            lite(&Op::CreateTable(table)),
+            sql(
+                r#"CREATE TABLE "t" ("id" INTEGER NOT NULL CONSTRAINT "pk_t" PRIMARY KEY AUTOINCREMENT)"#
+            ),
+            "{ty:?}"
+        );
+    }
+}
+
+#[test]
+fn create_table_with_a_composite_primary_key() {
+    let table = Table {
+        name: "memberships".into(),
+        columns: vec![
+            column("user_id", Scalar::BigInt),
+            column("group_id", Scalar::BigInt),
+        ]
+        .into(),
+        primary_key: Some(PrimaryKey {
+            name: "pk_memberships".into(),
+            columns: vec!["user_id".into(), "group_id".into()].into(),
+        }),
+    };
+    assert_eq!(
+        pg(&Op::CreateTable(table.clone())),
+        sql(
+            r#"CREATE TABLE "memberships" ("user_id" bigint NOT NULL, "group_id" bigint NOT NULL, CONSTRAINT "pk_memberships" PRIMARY KEY ("user_id", "group_id"))"#
+        )
+    );
+    assert_eq!(
+        lite(&Op::CreateTable(table)),
+        sql(
+            r#"CREATE TABLE "memberships" ("user_id" BIGINT NOT NULL, "group_id" BIGINT NOT NULL, CONSTRAINT "pk_memberships" PRIMARY KEY ("user_id", "group_id"))"#
+        )
+    );
+}
+
+#[test]
+fn create_table_with_a_non_identity_primary_key() {
+    let table = Table {
+        name: "countries".into(),
+        columns: vec![column("code", Scalar::Char(2))].into(),
+        primary_key: Some(PrimaryKey {
+            name: "pk_countries".into(),
+            columns: vec!["code".into()].into(),
+        }),
+    };
+    assert_eq!(
+        pg(&Op::CreateTable(table.clone())),
+        sql(
+            r#"CREATE TABLE "countries" ("code" char(2) NOT NULL, CONSTRAINT "pk_countries" PRIMARY KEY ("code"))"#
+        )
+    );
+    assert_eq!(
+        lite(&Op::CreateTable(table)),
+        sql(
+            r#"CREATE TABLE "countries" ("code" CHAR(2) NOT NULL, CONSTRAINT "pk_countries" PRIMARY KEY ("code"))"#
+        )
+    );
+}
+
+#[test]
+fn create_table_without_primary_key() {
+    let table = Table {
+        name: "logs".into(),
+        columns: vec![Column {
+            nullable: true,
+            ..column("line", Scalar::Text)
+        }]
+        .into(),
+        primary_key: None,
+    };
+    assert_eq!(
+        pg(&Op::CreateTable(table.clone())),
+        sql(r#"CREATE TABLE "logs" ("line" text)"#)
+    );
+    assert_eq!(
+        lite(&Op::CreateTable(table)),
+        sql(r#"CREATE TABLE "logs" ("line" TEXT)"#)
+    );
+}
+
+#[test]
+fn drop_table() {
+    let op = Op::DropTable(users_table());
+    assert_eq!(pg(&op), sql(r#"DROP TABLE "users""#));
+    assert_eq!(lite(&op), sql(r#"DROP TABLE "users""#));
+}
+
+#[test]
+fn rename_table() {
+    let op = Op::RenameTable {
+        from: "users".into(),
+        to: "accounts".into(),
+    };
+    assert_eq!(pg(&op), sql(r#"ALTER TABLE "users" RENAME TO "accounts""#));
+    assert_eq!(
+        lite(&op),
+        sql(r#"ALTER TABLE "users" RENAME TO "accounts""#)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Columns
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn add_column_with_a_default() {
+    let op = add_column(Column {
+        default: Some(DefaultValue::Int("0".into())),
+        ..column("age", Scalar::Integer)
+    });
+    assert_eq!(
+        pg(&op),
+        sql(r#"ALTER TABLE "users" ADD COLUMN "age" integer NOT NULL DEFAULT 0"#)
+    );
+    assert_eq!(
+        lite(&op),
+        sql(r#"ALTER TABLE "users" ADD COLUMN "age" INTEGER NOT NULL DEFAULT 0"#)
+    );
+}
+
+#[test]
+fn add_nullable_column() {
+    let op = add_column(Column {
+        nullable: true,
+        ..column("bio", Scalar::Text)
+    });
+    assert_eq!(pg(&op), sql(r#"ALTER TABLE "users" ADD COLUMN "bio" text"#));
+    assert_eq!(
+        lite(&op),
+        sql(r#"ALTER TABLE "users" ADD COLUMN "bio" TEXT"#)
+    );
+}
+
+#[test]
+fn add_identity_column_postgres() {
+    let op = add_column(Column {
+        identity: true,
+        ..column("seq", Scalar::BigInt)
+    });
+    assert_eq!(
+        pg(&op),
+        sql(
+            r#"ALTER TABLE "users" ADD COLUMN "seq" bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL"#
+        )
+    );
+}
+
+#[test]
+fn sqlite_add_column_with_a_non_constant_default_rebuilds_the_table() {
+    // SQLite refuses `ALTER TABLE … ADD COLUMN` with a default of CURRENT_TIME, CURRENT_DATE,
+    // CURRENT_TIMESTAMP or an expression in parentheses as soon as the table has a row
+    // ("Cannot add a column with non-constant default"); only a rebuild can add such a column.
+    for default in [
+        DefaultValue::Function(SqlFunction::Now),
+        DefaultValue::Function(SqlFunction::CurrentDate),
+        DefaultValue::Function(SqlFunction::GenRandomUuid),
+        DefaultValue::Function(SqlFunction::Random),
+        DefaultValue::Function(SqlFunction::ClockTimestamp),
+        DefaultValue::Sql("1 + 1".into()),
+    ] {
+        let op = add_column(Column {
+            default: Some(default.clone()),
+            ..column("stamp", Scalar::Text)
+        });
+        assert_eq!(lite(&op), rebuild("users", &op), "{default:?}");
+    }
+}
+
+#[test]
+fn drop_column() {
+    let op = Op::DropColumn {
+        table: "users".into(),
+        column: column("age", Scalar::Integer),
+    };
+    assert_eq!(pg(&op), sql(r#"ALTER TABLE "users" DROP COLUMN "age""#));
+    assert_eq!(lite(&op), sql(r#"ALTER TABLE "users" DROP COLUMN "age""#));
+}
+
+#[test]
+fn rename_column() {
+    let op = Op::RenameColumn {
+        table: "users".into(),
+        from: "name".into(),
+        to: "full_name".into(),
+    };
+    let expected = r#"ALTER TABLE "users" RENAME COLUMN "name" TO "full_name""#;
+    assert_eq!(pg(&op), sql(expected));
+    assert_eq!(lite(&op), sql(expected));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types and defaults
+// ---------------------------------------------------------------------------------------------
+
+fn all_types() -> Vec<(ColumnType, &'static str, &'static str)> {
+    use ColumnType::{Array, Scalar as S};
+    vec![
+        (S(Scalar::SmallInt), "smallint", "SMALLINT"),
+        (S(Scalar::Integer), "integer", "INTEGER"),
+        (S(Scalar::BigInt), "bigint", "BIGINT"),
+        (S(Scalar::Real), "real", "REAL"),
+        (S(Scalar::DoublePrecision), "double precision", "DOUBLE"),
+        (S(Scalar::Numeric(None)), "numeric", "NUMERIC"),
+        (
+            S(Scalar::Numeric(Some((10, 2)))),
+            "numeric(10, 2)",
+            "NUMERIC(10, 2)",
+        ),
+        (S(Scalar::Text), "text", "TEXT"),
+        (S(Scalar::Varchar(20)), "varchar(20)", "VARCHAR(20)"),
+        (S(Scalar::Char(2)), "char(2)", "CHAR(2)"),
+        (S(Scalar::Boolean), "boolean", "BOOLEAN"),
+        (S(Scalar::Uuid), "uuid", "TEXT"),
+        (S(Scalar::Date), "date", "TEXT"),
+        (S(Scalar::Time), "time", "TEXT"),
+        (S(Scalar::Timestamp), "timestamp", "TEXT"),
+        (S(Scalar::Timestamptz), "timestamptz", "TEXT"),
+        (S(Scalar::Interval), "interval", "TEXT"),
+        (S(Scalar::Json), "json", "TEXT"),
+        (S(Scalar::Jsonb), "jsonb", "TEXT"),
+        (S(Scalar::Bytea), "bytea", "BLOB"),
+        (S(Scalar::Enum("mood".into())), r#""mood""#, "TEXT"),
+        (
+            S(Scalar::Enum(r#"my"mood"#.into())),
+            r#""my""mood""#,
+            "TEXT",
+        ),
+        (Array(Scalar::Text), "text[]", "TEXT"),
+        (Array(Scalar::Integer), "integer[]", "TEXT"),
+        (Array(Scalar::DoublePrecision), "double precision[]", "TEXT"),
+        (
+            Array(Scalar::Numeric(Some((10, 2)))),
+            "numeric(10, 2)[]",
+            "TEXT",
+        ),
+        (Array(Scalar::Varchar(20)), "varchar(20)[]", "TEXT"),
+        (Array(Scalar::Enum("mood".into())), r#""mood"[]"#, "TEXT"),
+        (Array(Scalar::Bytea), "bytea[]", "TEXT"),
+    ]
+}
+
+#[test]
+fn every_type_postgres() {
+    for (ty, pg_type, _) in all_types() {
+        let op = add_column(Column {
+            name: "c".into(),
+            ty: ty.clone(),
+            nullable: true,
+            default: None,
+            identity: false,
+        });
+        assert_eq!(
+            pg(&op),
+            sql(&format!(r#"ALTER TABLE "users" ADD COLUMN "c" {pg_type}"#)),
+            "{ty:?}"
+        );
+    }
+}
+
+#[test]
+fn every_type_sqlite() {
+    for (ty, _, sqlite_type) in all_types() {
+        let op = add_column(Column {
+            name: "c".into(),
+            ty: ty.clone(),
+            nullable: true,
+            default: None,
+            identity: false,
+        });
+        assert_eq!(
+            lite(&op),
+            sql(&format!(
+                r#"ALTER TABLE "users" ADD COLUMN "c" {sqlite_type}"#
+            )),
+            "{ty:?}"
+        );
+    }
+}
+
+fn all_defaults() -> Vec<(DefaultValue, &'static str, &'static str)> {
+    vec![
+        (DefaultValue::Null, "NULL", "NULL"),
+        (DefaultValue::Bool(true), "TRUE", "1"),
+        (DefaultValue::Bool(false), "FALSE", "0"),
+        (DefaultValue::Int("42".into()), "42", "42"),
+        (DefaultValue::Int("-42".into()), "-42", "-42"),
+        (
+            DefaultValue::Int("170141183460469231731687303715884105727".into()),
+            "170141183460469231731687303715884105727",
+            "170141183460469231731687303715884105727",
+        ),
+        (DefaultValue::Float("3.14".into()), "3.14", "3.14"),
+        (DefaultValue::Float("-0.5".into()), "-0.5", "-0.5"),
+        (DefaultValue::Str("".into()), "''", "''"),
+        (DefaultValue::Str("it's".into()), "'it''s'", "'it''s'"),
+        (
+            DefaultValue::Function(SqlFunction::Now),
+            "now()",
+            "CURRENT_TIMESTAMP",
+        ),
+        (
+            DefaultValue::Function(SqlFunction::CurrentDate),
+            "CURRENT_DATE",
+            "CURRENT_DATE",
+        ),
+        (
+            DefaultValue::Function(SqlFunction::GenRandomUuid),
+            "gen_random_uuid()",
+            "(lower(hex(randomblob(16))))",
+        ),
+        (
+            DefaultValue::Function(SqlFunction::Random),
+            "random()",
+            "(random())",
+        ),
+        (
+            DefaultValue::Function(SqlFunction::ClockTimestamp),
+            "clock_timestamp()",
+            "CURRENT_TIMESTAMP",
+        ),
+        (
+            DefaultValue::Sql("now() + interval '1 day'".into()),
+            "(now() + interval '1 day')",
+            "(now() + interval '1 day')",
+        ),
+    ]
+}
+
+fn table_with_default(default: &DefaultValue) -> Op {
+    Op::CreateTable(Table {
+        name: "t".into(),
+        columns: vec![Column {
+            nullable: true,
+            default: Some(default.clone()),
+            ..column("c", Scalar::Text)
+        }]
+        .into(),
+        primary_key: None,
+    })
+}
+
+#[test]
+fn every_default_postgres() {
+    for (default, pg_default, _) in all_defaults() {
+        assert_eq!(
+            pg(&table_with_default(&default)),
+            sql(&format!(
+                r#"CREATE TABLE "t" ("c" text DEFAULT {pg_default})"#
+            )),
+            "{default:?}"
+        );
+        let op = alter(ColumnChange::SetDefault {
+            to: default.clone(),
+            from: None,
+        });
+        assert_eq!(
+            pg(&op),
+            sql(&format!(
+                r#"ALTER TABLE "users" ALTER COLUMN "age" SET DEFAULT {pg_default}"#
+            )),
+            "{default:?}"
+        );
+    }
+}
+
+#[test]
+fn every_default_sqlite() {
+    for (default, _, sqlite_default) in all_defaults() {
+        assert_eq!(
+            lite(&table_with_default(&default)),
+            sql(&format!(
+                r#"CREATE TABLE "t" ("c" TEXT DEFAULT {sqlite_default})"#
+            )),
+            "{default:?}"
+        );
+    }
+}
+
+#[test]
+fn constant_defaults_in_sqlite_add_column() {
+    for (default, _, sqlite_default) in all_defaults() {
+        if matches!(default, DefaultValue::Function(_) | DefaultValue::Sql(_)) {
+            continue;
+        }
+        let op = add_column(Column {
+            nullable: true,
+            default: Some(default.clone()),
+            ..column("c", Scalar::Text)
+        });
+        assert_eq!(
+            lite(&op),
+            sql(&format!(
+                r#"ALTER TABLE "users" ADD COLUMN "c" TEXT DEFAULT {sqlite_default}"#
+            )),
+            "{default:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// alter_column
+// ---------------------------------------------------------------------------------------------
+
+fn all_changes() -> Vec<(ColumnChange, &'static str)> {
+    vec![
+        (
+            ColumnChange::SetType {
+                to: ColumnType::Scalar(Scalar::BigInt),
+                from: ColumnType::Scalar(Scalar::Integer),
+                using: None,
+            },
+            "TYPE bigint",
+        ),
+        (
+            ColumnChange::SetType {
+                to: ColumnType::Scalar(Scalar::Integer),
+                from: ColumnType::Scalar(Scalar::Text),
+                using: Some("age::integer".into()),
+            },
+            "TYPE integer USING age::integer",
+        ),
+        (
+            ColumnChange::SetType {
+                to: ColumnType::Array(Scalar::Text),
+                from: ColumnType::Scalar(Scalar::Text),
+                using: Some("ARRAY[age]".into()),
+            },
+            "TYPE text[] USING ARRAY[age]",
+        ),
+        (
+            ColumnChange::SetType {
+                to: ColumnType::Scalar(Scalar::Enum("mood".into())),
+                from: ColumnType::Scalar(Scalar::Text),
+                using: Some("age::mood".into()),
+            },
+            r#"TYPE "mood" USING age::mood"#,
+        ),
+        (ColumnChange::SetNotNull, "SET NOT NULL"),
+        (ColumnChange::DropNotNull, "DROP NOT NULL"),
+        (
+            ColumnChange::SetDefault {
+                to: DefaultValue::Int("1".into()),
+                from: Some(DefaultValue::Int("0".into())),
+            },
+            "SET DEFAULT 1",
+        ),
+        (
+            ColumnChange::DropDefault {
+                was: DefaultValue::Int("0".into()),
+            },
+            "DROP DEFAULT",
+        ),
+    ]
+}
+
+#[test]
+fn alter_column_postgres() {
+    for (change, action) in all_changes() {
+        assert_eq!(
+            pg(&alter(change.clone())),
+            sql(&format!(
+                r#"ALTER TABLE "users" ALTER COLUMN "age" {action}"#
+            )),
+            "{change:?}"
+        );
+    }
+}
+
+#[test]
+fn alter_column_sqlite_rebuilds_the_table() {
+    for (change, _) in all_changes() {
+        let op = alter(change);
+        assert_eq!(lite(&op), rebuild("users", &op));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Indexes
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn create_index_plain() {
+    let op = Op::CreateIndex(index());
+    let expected = r#"CREATE INDEX "ix_users_email" ON "users" ("email")"#;
+    assert_eq!(pg(&op), sql(expected));
+    assert_eq!(lite(&op), sql(expected));
+}
+
+#[test]
+fn create_index_unique_partial_on_several_columns() {
+    let op = Op::CreateIndex(Index {
+        columns: vec!["tenant_id".into(), "email".into()].into(),
+        unique: true,
+        predicate: Some("deleted_at IS NULL AND email <> ''".into()),
+        ..index()
+    });
+    let expected = r#"CREATE UNIQUE INDEX "ix_users_email" ON "users" ("tenant_id", "email") WHERE deleted_at IS NULL AND email <> ''"#;
+    assert_eq!(pg(&op), sql(expected));
+    assert_eq!(lite(&op), sql(expected));
+}
+
+#[test]
+fn create_index_concurrently_runs_outside_the_transaction_on_postgres() {
+    let op = Op::CreateIndex(Index {
+        concurrently: true,
+        ..index()
+    });
+    assert_eq!(
+        pg(&op),
+        outside(r#"CREATE INDEX CONCURRENTLY "ix_users_email" ON "users" ("email")"#)
+    );
+    // SQLite has no CONCURRENTLY: a plain statement.
+    assert_eq!(
+        lite(&op),
+        sql(r#"CREATE INDEX "ix_users_email" ON "users" ("email")"#)
+    );
+}
+
+#[test]
+fn create_index_unique_partial_concurrently() {
+    let op = Op::CreateIndex(Index {
+        unique: true,
+        predicate: Some("active".into()),
+        concurrently: true,
+        ..index()
+    });
+    assert_eq!(
+        pg(&op),
+        outside(
+            r#"CREATE UNIQUE INDEX CONCURRENTLY "ix_users_email" ON "users" ("email") WHERE active"#
+        )
+    );
+    assert_eq!(
+        lite(&op),
+        sql(r#"CREATE UNIQUE INDEX "ix_users_email" ON "users" ("email") WHERE active"#)
+    );
+}
+
+#[test]
+fn drop_index() {
+    let op = Op::DropIndex(Index {
+        unique: true,
+        predicate: Some("active".into()),
+        ..index()
+    });
+    assert_eq!(pg(&op), sql(r#"DROP INDEX "ix_users_email""#));
+    assert_eq!(lite(&op), sql(r#"DROP INDEX "ix_users_email""#));
+}
+
+#[test]
+fn drop_index_concurrently() {
+    let op = Op::DropIndex(Index {
+        concurrently: true,
+        ..index()
+    });
+    assert_eq!(
+        pg(&op),
+        outside(r#"DROP INDEX CONCURRENTLY "ix_users_email""#)
+    );
+    assert_eq!(lite(&op), sql(r#"DROP INDEX "ix_users_email""#));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constraints
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn add_foreign_key_postgres_with_every_action() {
+    for (action, sql_action) in [
+        (ReferentialAction::NoAction, "NO ACTION"),
+        (ReferentialAction::Restrict, "RESTRICT"),
+        (ReferentialAction::Cascade, "CASCADE"),
+        (ReferentialAction::SetNull, "SET NULL"),
+        (ReferentialAction::SetDefault, "SET DEFAULT"),
+    ] {
+        assert_eq!(
+            pg(&Op::AddForeignKey(fk(action))),
+            sql(&format!(
+                r#"ALTER TABLE "orders" ADD CONSTRAINT "fk_orders_user_id" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE {sql_action}"#
+            ))
+        );
+    }
+}
+
+#[test]
+fn add_foreign_key_on_several_columns_postgres() {
+    let op = Op::AddForeignKey(ForeignKey {
+        columns: vec!["tenant_id".into(), "user_id".into()].into(),
+        referenced_columns: vec!["tenant_id".into(), "id".into()].into(),
+        ..fk(ReferentialAction::Restrict)
+    });
+    assert_eq!(
+        pg(&op),
+        sql(
+            r#"ALTER TABLE "orders" ADD CONSTRAINT "fk_orders_user_id" FOREIGN KEY ("tenant_id", "user_id") REFERENCES "users" ("tenant_id", "id") ON DELETE RESTRICT"#
+        )
+    );
+}
+
+#[test]
+fn drop_foreign_key_postgres() {
+    assert_eq!(
+        pg(&Op::DropForeignKey(fk(ReferentialAction::Cascade))),
+        sql(r#"ALTER TABLE "orders" DROP CONSTRAINT "fk_orders_user_id""#)
+    );
+}
+
+#[test]
+fn foreign_keys_rebuild_the_referencing_table_on_sqlite() {
+    for op in [
+        Op::AddForeignKey(fk(ReferentialAction::Cascade)),
+        Op::DropForeignKey(fk(ReferentialAction::Cascade)),
+    ] {
+        assert_eq!(lite(&op), rebuild("orders", &op));
+    }
+}
+
+#[test]
+fn checks_postgres() {
+    assert_eq!(
+        pg(&Op::AddCheck(age_check())),
+        sql(r#"ALTER TABLE "users" ADD CONSTRAINT "ck_users_age_positive" CHECK (age > 0)"#)
+    );
+    assert_eq!(
+        pg(&Op::DropCheck(age_check())),
+        sql(r#"ALTER TABLE "users" DROP CONSTRAINT "ck_users_age_positive""#)
+    );
+}
+
+#[test]
+fn checks_rebuild_the_table_on_sqlite() {
+    for op in [Op::AddCheck(age_check()), Op::DropCheck(age_check())] {
+        assert_eq!(lite(&op), rebuild("users", &op));
+    }
+}
+
+#[test]
+fn unique_postgres() {
+    assert_eq!(
+        pg(&Op::AddUnique(unique())),
+        sql(r#"ALTER TABLE "users" ADD CONSTRAINT "uq_users_email" UNIQUE ("email", "tenant_id")"#)
+    );
+    assert_eq!(
+        pg(&Op::DropUnique(unique())),
+        sql(r#"ALTER TABLE "users" DROP CONSTRAINT "uq_users_email""#)
+    );
+}
+
+#[test]
+fn unique_is_a_unique_index_on_sqlite() {
+    assert_eq!(
+        lite(&Op::AddUnique(unique())),
+        sql(r#"CREATE UNIQUE INDEX "uq_users_email" ON "users" ("email", "tenant_id")"#)
+    );
+    assert_eq!(
+        lite(&Op::DropUnique(unique())),
+        sql(r#"DROP INDEX "uq_users_email""#)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enums
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn enums_postgres() {
+    assert_eq!(
+        pg(&Op::CreateEnum(mood())),
+        sql(r#"CREATE TYPE "mood" AS ENUM ('sad', 'it''s ok', 'happy')"#)
+    );
+    assert_eq!(pg(&Op::DropEnum(mood())), sql(r#"DROP TYPE "mood""#));
+    for (position, suffix) in [
+        (None, ""),
+        (
+            Some(EnumPosition::Before("happy".into())),
+            " BEFORE 'happy'",
+        ),
+        (
+            Some(EnumPosition::After("it's ok".into())),
+            " AFTER 'it''s ok'",
+        ),
+    ] {
+        let op = Op::AddEnumValue {
+            enum_name: "mood".into(),
+            value: "meh".into(),
+            position,
+        };
+        assert_eq!(
+            pg(&op),
+            sql(&format!(r#"ALTER TYPE "mood" ADD VALUE 'meh'{suffix}"#))
+        );
+    }
+}
+
+#[test]
+fn enums_render_nothing_on_sqlite() {
+    assert_eq!(lite(&Op::CreateEnum(mood())), vec![]);
+    assert_eq!(lite(&Op::DropEnum(mood())), vec![]);
+    for position in [
+        None,
+        Some(EnumPosition::Before("happy".into())),
+        Some(EnumPosition::After("sad".into())),
+    ] {
+        let op = Op::AddEnumValue {
+            enum_name: "mood".into(),
+            value: "meh".into(),
+            position,
+        };
+        assert_eq!(lite(&op), vec![]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw SQL, backfills and Rust
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn execute_runs_its_up_as_written() {
+    for down in [None, Some("DROP EXTENSION citext".into())] {
+        let op = Op::Execute {
+            up: "CREATE EXTENSION IF NOT EXISTS citext".into(),
+            down,
+        };
+        assert_eq!(pg(&op), sql("CREATE EXTENSION IF NOT EXISTS citext"));
+        assert_eq!(lite(&op), sql("CREATE EXTENSION IF NOT EXISTS citext"));
+    }
+}
+
+#[test]
+fn backfill_postgres_batches_by_ctid() {
+    let op = Op::Backfill {
+        table: "users".into(),
+        set: "email = lower(email)".into(),
+        filter: "email <> lower(email)".into(),
+        batch_size: 1000,
+    };
+    assert_eq!(
+        pg(&op),
+        vec![Step::Backfill {
+            batch: r#"UPDATE "users" SET email = lower(email) WHERE ctid IN (SELECT ctid FROM "users" WHERE email <> lower(email) LIMIT 1000)"#.into(),
+            remaining: r#"SELECT CAST(count(*) AS bigint) AS value FROM "users" WHERE email <> lower(email)"#.into(),
+        }]
+    );
+}
+
+#[test]
+fn backfill_sqlite_batches_by_rowid() {
+    let op = Op::Backfill {
+        table: r#"we"ird"#.into(),
+        set: "name = 'x'".into(),
+        filter: "name IS NULL".into(),
+        batch_size: 50,
+    };
+    assert_eq!(
+        lite(&op),
+        vec![Step::Backfill {
+            batch: r#"UPDATE "we""ird" SET name = 'x' WHERE rowid IN (SELECT rowid FROM "we""ird" WHERE name IS NULL LIMIT 50)"#.into(),
+            remaining: r#"SELECT CAST(count(*) AS bigint) AS value FROM "we""ird" WHERE name IS NULL"#.into(),
+        }]
+    );
+}
+
+#[test]
+fn run_calls_the_up_function() {
+    for down in [None, Some("crate::data::empty".into())] {
+        let op = Op::RunRust {
+            up: "crate::data::fill".into(),
+            down,
+        };
+        let expected = vec![Step::RunRust {
+            path: "crate::data::fill".into(),
+        }];
+        assert_eq!(pg(&op), expected);
+        assert_eq!(lite(&op), expected);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps, dialects and whole migrations
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn display_sql_of_every_step() {
+    assert_eq!(
+        Step::Sql(r#"DROP TABLE "users""#.into()).display_sql(),
+        r#"DROP TABLE "users";"#
+    );
+    assert_eq!(
+        Step::SqlOutsideTransaction(r#"DROP INDEX CONCURRENTLY "ix""#.into()).display_sql(),
+        r#"DROP INDEX CONCURRENTLY "ix";"#
+    );
+    assert_eq!(
+        Step::Backfill {
+            batch: "UPDATE t SET a = 1".into(),
+            remaining: "SELECT CAST(count(*) AS bigint) AS value FROM t WHERE a <> 1".into(),
+        }
+        .display_sql(),
+        "-- repeated until no row is updated\nUPDATE t SET a = 1;"
+    );
+    assert_eq!(
+        Step::RunRust {
+            path: "crate::seed".into()
+        }
+        .display_sql(),
+        "-- Rust: crate::seed"
+    );
+    assert_eq!(
+        Step::RebuildTable {
+            table: r#"us"ers"#.into(),
+            op: alter(ColumnChange::SetNotNull),
+        }
+        .display_sql(),
+        r#"-- rebuild of table "us""ers" for: alter_column(users, age, set_not_null)"#
+    );
+}
+
+#[test]
+fn dialect_names() {
+    assert_eq!(Dialect::ALL, &[Dialect::Postgres, Dialect::Sqlite]);
+    for dialect in Dialect::ALL {
+        assert_eq!(Dialect::from_name(dialect.name()), Some(*dialect));
+    }
+    assert_eq!(Dialect::Postgres.name(), "postgres");
+    assert_eq!(Dialect::Sqlite.name(), "sqlite");
+    assert_eq!(Dialect::from_name("postgresql"), Some(Dialect::Postgres));
+    assert_eq!(Dialect::from_name("pg"), Some(Dialect::Postgres));
+    assert_eq!(Dialect::from_name("mysql"), None);
+    assert_eq!(Dialect::from_name("Postgres"), None);
+}
+
+#[test]
+fn render_upgrade_renders_every_op_in_order() {
+    let (migration, diagnostics) = check(
+        MigrationDef {
+            id: "0001_users".into(),
+            parents: vec![],
+            doc: String::new(),
+            upgrade: vec![
+                Op::CreateEnum(mood()),
+                Op::CreateTable(users_table()),
+                Op::CreateIndex(index()),
+            ],
+            downgrade: DowngradeDef::Computed,
+            lock_timeout_ms: None,
+            statement_timeout_ms: None,
+        },
+        &Config::default(),
+    );
+    assert_eq!(diagnostics, vec![]);
+    assert_eq!(
+        render_upgrade(&migration, Dialect::Postgres),
+        vec![
+            pg(&Op::CreateEnum(mood())),
+            pg(&Op::CreateTable(users_table())),
+            pg(&Op::CreateIndex(index())),
+        ]
+    );
+    assert_eq!(
+        render_upgrade(&migration, Dialect::Sqlite),
+        vec![
+            vec![],
+            lite(&Op::CreateTable(users_table())),
+            lite(&Op::CreateIndex(index())),
+        ]
+    );
+}

@@ -1,0 +1,111 @@
+//! One migrator at a time.
+//!
+//! PostgreSQL: a session-level advisory lock, taken with `pg_try_advisory_lock` in a polling loop
+//! rather than a blocking `pg_advisory_lock`. A blocked `SELECT pg_advisory_lock(…)` is a running
+//! statement, and `CREATE INDEX CONCURRENTLY` in the instance that holds the lock waits for every
+//! running statement to finish: the two would deadlock. Polling leaves no statement waiting.
+//!
+//! SQLite: one `BEGIN IMMEDIATE` transaction around the whole run takes the database's write lock;
+//! each migration is a savepoint inside it.
+
+use std::time::{Duration, Instant};
+
+use migrate_core::render::Dialect;
+
+use crate::database::Database;
+use crate::Error;
+
+/// The advisory lock key: the first 8 bytes of SHA-256("migrate_versions"), fixed forever so every
+/// version of this crate excludes every other.
+const ADVISORY_KEY: i64 = 0x6d69_6772_6174_6531;
+const POLL: Duration = Duration::from_millis(100);
+
+/// Runs `body` holding the migration lock, and releases it on every path out of `body`.
+pub(crate) fn with_lock<C: Database, T>(
+    conn: &mut C,
+    wait_limit: Option<Duration>,
+    body: impl FnOnce(&mut C) -> Result<T, Error>,
+) -> Result<T, Error> {
+    match conn.dialect() {
+        Dialect::Postgres => {
+            poll(wait_limit, || {
+                conn.query_bool(&format!(
+                    "SELECT pg_try_advisory_lock({ADVISORY_KEY}) AS value"
+                ))
+                .map_err(|source| Error::Database {
+                    context: "taking the migration lock".into(),
+                    source,
+                })
+            })?;
+            let result = body(conn);
+            let released = conn.query_bool(&format!(
+                "SELECT pg_advisory_unlock({ADVISORY_KEY}) AS value"
+            ));
+            match (result, released) {
+                (Ok(value), Ok(_)) => Ok(value),
+                (Err(error), _) => Err(error),
+                (Ok(_), Err(source)) => Err(Error::Database {
+                    context: "releasing the migration lock".into(),
+                    source,
+                }),
+            }
+        }
+        _ => {
+            poll(wait_limit, || match conn.begin(Some("BEGIN IMMEDIATE")) {
+                Ok(()) => Ok(true),
+                Err(diesel::result::Error::DatabaseError(_, info))
+                    if info.message().contains("locked") || info.message().contains("busy") =>
+                {
+                    Ok(false)
+                }
+                Err(source) => Err(Error::Database {
+                    context: "taking the migration lock".into(),
+                    source,
+                }),
+            })?;
+            // Whatever `body` applied is committed; a failing migration rolled back its own
+            // savepoint already, so the version table stays true.
+            let result = body(conn);
+            let finished = conn.commit();
+            match (result, finished) {
+                (Ok(value), Ok(())) => Ok(value),
+                (Err(error), _) => Err(error),
+                (Ok(_), Err(source)) => Err(Error::Database {
+                    context: "committing the migrations".into(),
+                    source,
+                }),
+            }
+        }
+    }
+}
+
+/// Calls `try_lock` until it succeeds, logging once that another instance holds the lock.
+fn poll(
+    wait_limit: Option<Duration>,
+    mut try_lock: impl FnMut() -> Result<bool, Error>,
+) -> Result<(), Error> {
+    let started = Instant::now();
+    let mut logged = false;
+    loop {
+        if try_lock()? {
+            if logged {
+                tracing::info!(
+                    waited_ms = started.elapsed().as_millis() as u64,
+                    "took the migration lock"
+                );
+            }
+            return Ok(());
+        }
+        if !logged {
+            tracing::info!("another instance holds the migration lock; waiting for it");
+            eprintln!("migrate: another instance holds the migration lock; waiting for it");
+            logged = true;
+        }
+        if wait_limit.is_some_and(|limit| started.elapsed() >= limit) {
+            return Err(Error::LockTimeout {
+                waited: started.elapsed(),
+            });
+        }
+        std::thread::sleep(POLL);
+    }
+}
