@@ -1,0 +1,16 @@
+migrate_runtime::migration! {
+    /// Server-side sessions for signed-in users. Only a hash of the token is stored; it is looked
+    /// up on every request, so it gets a unique index, and a user's sessions go with the user.
+    id: "0003_create_sessions",
+    parent: "0002_create_todos",
+    change {
+        create_table(sessions, {
+            id: uuid default(gen_random_uuid()),
+            user_id: bigint,
+            token_hash: bytea,
+            expires_at: timestamptz,
+        }, primary_key: pk_sessions(id));
+        create_index(uq_sessions_token_hash, sessions(token_hash), unique);
+        add_foreign_key(fk_sessions_user_id, sessions(user_id), references: users(id), on_delete: cascade);
+    }
+}

@@ -1,0 +1,18 @@
+migrate_runtime::migration! {
+    /// Sign-in moved to stateless signed tokens, so server-side sessions are no longer read. The
+    /// table is dropped with its foreign key and index named, so that a rollback re-creates all
+    /// three. The data step is where users would be told to sign in again.
+    id: "0008_retire_sessions",
+    parent: "0007_rename_todos_to_tasks",
+    change {
+        drop_foreign_key(fk_sessions_user_id, sessions(user_id), references: users(id), on_delete: cascade);
+        drop_index(uq_sessions_token_hash, sessions(token_hash), unique);
+        drop_table(sessions, {
+            id: uuid default(gen_random_uuid()),
+            user_id: bigint,
+            token_hash: bytea,
+            expires_at: timestamptz,
+        }, primary_key: pk_sessions(id));
+        run(up: crate::data::sessions_retired, down: crate::data::sessions_restored);
+    }
+}

@@ -1,0 +1,123 @@
+//! Sets of migrations for the integration tests, each selected by its own `MIGRATIONS` token.
+
+/// A linear chain exercising tables, indexes, a foreign key, a backfill and a check.
+pub mod chain {
+    mod m0001 {
+        migrate_runtime::migration! {
+            id: "0001_create_users",
+            parent: none,
+            change {
+                create_table(users, {
+                    id: bigint identity,
+                    email: text,
+                    name: text nullable,
+                }, primary_key: pk_users(id));
+                create_index(ix_users_email, users(email), unique);
+            }
+        }
+    }
+    mod m0002 {
+        migrate_runtime::migration! {
+            id: "0002_create_posts",
+            parent: "0001_create_users",
+            change {
+                create_table(posts, {
+                    id: bigint identity,
+                    user_id: bigint,
+                    title: text,
+                    body: text nullable,
+                }, primary_key: pk_posts(id));
+                create_index(ix_posts_user_id, posts(user_id));
+                add_foreign_key(fk_posts_user_id, posts(user_id), references: users(id), on_delete: cascade);
+            }
+        }
+    }
+    mod m0003 {
+        migrate_runtime::migration! {
+            id: "0003_add_user_role",
+            parent: "0002_create_posts",
+            upgrade {
+                add_column(users, role: varchar(50) nullable);
+                backfill(users, set: "role = 'member'", where: "role IS NULL", batch: 2);
+                alter_column(users, role, set_not_null);
+            }
+            downgrade {
+                drop_column(users, role: varchar(50));
+            }
+        }
+    }
+    mod m0004 {
+        migrate_runtime::migration! {
+            id: "0004_rename_title",
+            parent: "0003_add_user_role",
+            change {
+                rename_column(posts, title => headline);
+                add_check(ck_posts_headline_not_empty, posts, "headline <> ''");
+            }
+        }
+    }
+    migrate_runtime::migrations!();
+}
+
+/// Migration 2 fails half-way: its table must not survive.
+pub mod failing {
+    mod m0001 {
+        migrate_runtime::migration! {
+            id: "0001_create_accounts",
+            parent: none,
+            change { create_table(accounts, { id: bigint }, primary_key: pk_accounts(id)); }
+        }
+    }
+    mod m0002 {
+        migrate_runtime::migration! {
+            id: "0002_audit",
+            parent: "0001_create_accounts",
+            change {
+                create_table(audit, { id: bigint });
+                execute("INSERT INTO no_such_table VALUES (1)", down: "DELETE FROM audit");
+            }
+        }
+    }
+    migrate_runtime::migrations!();
+}
+
+/// The same migrations with migration 2 fixed, as the next build of the app would have them.
+pub mod fixed {
+    mod m0001 {
+        migrate_runtime::migration! {
+            id: "0001_create_accounts",
+            parent: none,
+            change { create_table(accounts, { id: bigint }, primary_key: pk_accounts(id)); }
+        }
+    }
+    mod m0002 {
+        migrate_runtime::migration! {
+            id: "0002_audit",
+            parent: "0001_create_accounts",
+            change {
+                create_table(audit, { id: bigint });
+                execute("INSERT INTO audit VALUES (1)", down: "DELETE FROM audit");
+            }
+        }
+    }
+    migrate_runtime::migrations!();
+}
+
+/// A unique index built concurrently on an existing table.
+pub mod concurrent {
+    mod m0001 {
+        migrate_runtime::migration! {
+            id: "0001_create_items",
+            parent: none,
+            change { create_table(items, { id: bigint, code: text }); }
+        }
+    }
+    mod m0002 {
+        migrate_runtime::migration! {
+            id: "0002_index_item_codes",
+            parent: "0001_create_items",
+            change { create_index(ix_items_code, items(code), unique, concurrently); }
+        }
+    }
+    migrate_runtime::migrations!();
+}

@@ -1,0 +1,12 @@
+//! Integration tests against real PostgreSQL and SQLite databases; one binary, one fresh database
+//! per test, so they run in parallel.
+
+// A failed `unwrap` in a test is the test failing, with the error in the message.
+#![allow(clippy::unwrap_used)]
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod fixtures;
+mod lock;
+mod runtime;

@@ -1,0 +1,376 @@
+//! Upgrade, downgrade, targets, drift and failures, on PostgreSQL and SQLite alike.
+
+use migrate_runtime::{AnyConnection, Database, Error, Migrations, Migrator, Target};
+
+use crate::fixtures;
+use crate::support::{schema, tables, TestDb};
+
+fn migrator(migrations: &Migrations) -> Migrator {
+    Migrator::new(migrations).expect("a valid graph")
+}
+
+fn ids(applied: &[migrate_runtime::Applied]) -> Vec<&str> {
+    applied.iter().map(|applied| applied.id.as_str()).collect()
+}
+
+/// Runs `test` once on a fresh PostgreSQL database and once on a fresh SQLite one.
+fn on_both(test: impl Fn(&mut AnyConnection)) {
+    for db in [TestDb::postgres(), TestDb::sqlite()] {
+        test(&mut db.any());
+    }
+}
+
+#[test]
+fn upgrade_to_head_on_an_empty_database() {
+    on_both(|conn| {
+        let migrator = migrator(&fixtures::chain::MIGRATIONS);
+        let applied = migrator.upgrade(conn, Target::Head).unwrap();
+        assert_eq!(
+            ids(&applied),
+            [
+                "0001_create_users",
+                "0002_create_posts",
+                "0003_add_user_role",
+                "0004_rename_title"
+            ]
+        );
+        assert_eq!(migrator.current(conn).unwrap(), ["0004_rename_title"]);
+        assert!(migrator.pending(conn).unwrap().is_empty());
+        // A second run finds nothing to do.
+        assert!(migrator.upgrade(conn, Target::Head).unwrap().is_empty());
+        let recorded: Vec<String> = migrator
+            .applied(conn)
+            .unwrap()
+            .into_iter()
+            .map(|row| row.id)
+            .collect();
+        assert_eq!(recorded.len(), 4);
+    });
+}
+
+#[test]
+fn the_backfill_fills_existing_rows_before_the_column_is_required() {
+    on_both(|conn| {
+        let migrator = migrator(&fixtures::chain::MIGRATIONS);
+        migrator
+            .upgrade(conn, Target::Revision("0002".into()))
+            .unwrap();
+        conn.batch_execute(
+            "INSERT INTO users (email) VALUES ('a@x'), ('b@x'), ('c@x'), ('d@x'), ('e@x')",
+        )
+        .unwrap();
+        migrator.upgrade(conn, Target::Head).unwrap();
+        let members = conn
+            .query_i64("SELECT CAST(count(*) AS bigint) AS value FROM users WHERE role = 'member'")
+            .unwrap();
+        assert_eq!(members, Some(5));
+        // The column is now required.
+        assert!(conn
+            .batch_execute("INSERT INTO users (email) VALUES ('f@x')")
+            .is_err());
+    });
+}
+
+/// Each migration up, down, up: the schema after each down equals the schema before its up. A
+/// migration whose downgrade is `irreversible` must refuse, and is left applied.
+fn stairway(conn: &mut AnyConnection, migrator: &Migrator) {
+    for migration in migrator.migrations() {
+        let before = schema(conn);
+        let up = migrator.upgrade(conn, Target::Relative(1)).unwrap();
+        assert_eq!(ids(&up), [migration.id.as_ref()]);
+        // Some migrations change nothing on some databases (SQLite has no enum types).
+        let after_up = schema(conn);
+        match migrator.downgrade(conn, Target::Relative(-1)) {
+            Err(Error::Irreversible { id, .. }) => {
+                assert_eq!(id, migration.id);
+                assert_eq!(
+                    schema(conn),
+                    after_up,
+                    "a refused downgrade changed the schema"
+                );
+                continue;
+            }
+            result => assert_eq!(ids(&result.unwrap()), [migration.id.as_ref()]),
+        }
+        assert_eq!(
+            schema(conn),
+            before,
+            "the downgrade of {} did not restore the schema",
+            migration.id
+        );
+        migrator.upgrade(conn, Target::Relative(1)).unwrap();
+        assert_eq!(schema(conn), after_up);
+    }
+}
+
+#[test]
+fn stairway_of_the_chain() {
+    on_both(|conn| stairway(conn, &migrator(&fixtures::chain::MIGRATIONS)));
+}
+
+/// The example app's migrations use every op family: each one runs, and undoes, on both databases.
+#[test]
+fn stairway_of_the_example_app() {
+    on_both(|conn| stairway(conn, &migrator(&todo_migrations::MIGRATIONS)));
+}
+
+#[test]
+fn downgrade_to_base_leaves_only_the_version_tables() {
+    on_both(|conn| {
+        let migrator = migrator(&fixtures::chain::MIGRATIONS);
+        migrator.upgrade(conn, Target::Head).unwrap();
+        let undone = migrator.downgrade(conn, Target::Base).unwrap();
+        assert_eq!(
+            ids(&undone),
+            [
+                "0004_rename_title",
+                "0003_add_user_role",
+                "0002_create_posts",
+                "0001_create_users"
+            ]
+        );
+        assert_eq!(tables(conn), ["migrate_progress", "migrate_versions"]);
+        assert!(migrator.current(conn).unwrap().is_empty());
+    });
+}
+
+#[test]
+fn relative_and_revision_targets() {
+    on_both(|conn| {
+        let migrator = migrator(&fixtures::chain::MIGRATIONS);
+        assert_eq!(
+            ids(&migrator.upgrade(conn, Target::Relative(2)).unwrap()),
+            ["0001_create_users", "0002_create_posts"]
+        );
+        assert_eq!(
+            ids(&migrator
+                .upgrade(conn, "0003_add_user_role".parse().unwrap())
+                .unwrap()),
+            ["0003_add_user_role"]
+        );
+        assert_eq!(
+            ids(&migrator.downgrade(conn, Target::Relative(-1)).unwrap()),
+            ["0003_add_user_role"]
+        );
+        // A unique prefix names a revision.
+        assert_eq!(
+            ids(&migrator
+                .upgrade(conn, Target::Revision("0004".into()))
+                .unwrap()),
+            ["0003_add_user_role", "0004_rename_title"]
+        );
+        // Downgrading to a revision undoes what came after it, not the revision itself.
+        assert_eq!(
+            ids(&migrator
+                .downgrade(conn, Target::Revision("0002".into()))
+                .unwrap()),
+            ["0004_rename_title", "0003_add_user_role"]
+        );
+        assert_eq!(migrator.current(conn).unwrap(), ["0002_create_posts"]);
+    });
+}
+
+#[test]
+fn unknown_and_ambiguous_revisions_are_refused_with_a_hint() {
+    on_both(|conn| {
+        let migrator = migrator(&fixtures::chain::MIGRATIONS);
+        let error = migrator.upgrade(conn, Target::Revision("0003_add_user_rol".into()));
+        // A prefix of one id is that id.
+        assert!(error.is_ok());
+        let error = migrator
+            .upgrade(conn, Target::Revision("0003_add_usr_role".into()))
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "unknown revision \"0003_add_usr_role\"; did you mean \"0003_add_user_role\"?"
+        );
+        let error = migrator
+            .upgrade(conn, Target::Revision("000".into()))
+            .unwrap_err();
+        assert!(matches!(error, Error::AmbiguousRevision { .. }), "{error}");
+        let error = migrator.upgrade(conn, Target::Base).unwrap_err();
+        assert_eq!(error.to_string(), "`base` is not a target for upgrade");
+    });
+}
+
+#[test]
+fn an_edited_applied_migration_is_drift_and_blocks_upgrades() {
+    on_both(|conn| {
+        let migrator = migrator(&fixtures::chain::MIGRATIONS);
+        migrator.upgrade(conn, Target::Relative(2)).unwrap();
+        conn.batch_execute(
+            "UPDATE migrate_versions SET checksum = 'edited' WHERE id = '0002_create_posts'",
+        )
+        .unwrap();
+        let error = migrator.upgrade(conn, Target::Head).unwrap_err();
+        let Error::Drift {
+            id,
+            recorded,
+            current,
+        } = &error
+        else {
+            panic!("expected drift, got {error}")
+        };
+        assert_eq!(id, "0002_create_posts");
+        assert_eq!(recorded, "edited");
+        assert_eq!(current.len(), 64);
+        assert!(error
+            .to_string()
+            .starts_with("migration 0002_create_posts was edited after it was applied"));
+        // Nothing ran.
+        assert_eq!(migrator.current(conn).unwrap(), ["0002_create_posts"]);
+    });
+}
+
+#[test]
+fn a_database_ahead_of_the_build_is_refused() {
+    on_both(|conn| {
+        migrator(&fixtures::chain::MIGRATIONS)
+            .upgrade(conn, Target::Head)
+            .unwrap();
+        let error = migrator(&fixtures::fixed::MIGRATIONS)
+            .upgrade(conn, Target::Head)
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::UnknownApplied { ids } if ids.len() == 4),
+            "{error}"
+        );
+    });
+}
+
+#[test]
+fn a_failing_migration_leaves_no_partial_state_and_a_fixed_build_succeeds() {
+    on_both(|conn| {
+        let error = migrator(&fixtures::failing::MIGRATIONS)
+            .upgrade(conn, Target::Head)
+            .unwrap_err();
+        let Error::Step {
+            migration,
+            op_number,
+            op,
+            sql,
+            message,
+        } = &error
+        else {
+            panic!("expected a step error, got {error}")
+        };
+        assert_eq!(migration, "0002_audit");
+        assert_eq!(*op_number, 2);
+        assert!(
+            op.starts_with("execute(\"INSERT INTO no_such_table"),
+            "{op}"
+        );
+        assert_eq!(sql, "INSERT INTO no_such_table VALUES (1);");
+        assert!(
+            message.contains("no_such_table"),
+            "the server's message is kept: {message}"
+        );
+        // Migration 1 is applied; migration 2 left nothing behind.
+        let migrator = migrator(&fixtures::fixed::MIGRATIONS);
+        assert_eq!(migrator.current(conn).unwrap(), ["0001_create_accounts"]);
+        assert!(!tables(conn).contains(&"audit".to_owned()));
+        // The next build, with the migration fixed, applies it.
+        assert_eq!(
+            ids(&migrator.upgrade(conn, Target::Head).unwrap()),
+            ["0002_audit"]
+        );
+        assert_eq!(
+            conn.query_i64("SELECT CAST(count(*) AS bigint) AS value FROM audit")
+                .unwrap(),
+            Some(1)
+        );
+    });
+}
+
+/// PostgreSQL refuses `CREATE INDEX CONCURRENTLY` inside a transaction block, so its acceptance
+/// proves the migration ran outside one; a failed build's INVALID index is dropped before the retry.
+#[test]
+fn concurrent_index_runs_outside_a_transaction_and_recovers_from_a_failed_build() {
+    let db = TestDb::postgres();
+    let mut conn = db.pg();
+    let migrator = migrator(&fixtures::concurrent::MIGRATIONS);
+    migrator.upgrade(&mut conn, Target::Relative(1)).unwrap();
+    conn.batch_execute("INSERT INTO items VALUES (1, 'a'), (2, 'a')")
+        .unwrap();
+
+    let error = migrator.upgrade(&mut conn, Target::Head).unwrap_err();
+    assert!(
+        error.to_string().contains("could not create unique index"),
+        "{error}"
+    );
+    let invalid = "SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'ix_items_code' AND NOT i.indisvalid) AS value";
+    assert!(
+        conn.query_bool(invalid).unwrap(),
+        "the failed build left an INVALID index"
+    );
+
+    conn.batch_execute("DELETE FROM items WHERE id = 2")
+        .unwrap();
+    assert_eq!(
+        ids(&migrator.upgrade(&mut conn, Target::Head).unwrap()),
+        ["0002_index_item_codes"]
+    );
+    assert!(!conn.query_bool(invalid).unwrap());
+    let valid = "SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'ix_items_code' AND i.indisvalid AND i.indisunique) AS value";
+    assert!(conn.query_bool(valid).unwrap());
+    // And back: DROP INDEX CONCURRENTLY is accepted too.
+    assert_eq!(
+        ids(&migrator.downgrade(&mut conn, Target::Relative(-1)).unwrap()),
+        ["0002_index_item_codes"]
+    );
+    assert!(!conn.query_bool(valid).unwrap());
+}
+
+#[test]
+fn an_irreversible_migration_refuses_to_downgrade_before_anything_runs() {
+    mod enums {
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_mood",
+                parent: none,
+                change { create_enum(mood, ["happy", "sad"]); }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_add_ok",
+                parent: "0001_create_mood",
+                upgrade { add_enum_value(mood, "ok", after: "happy"); }
+                downgrade { irreversible("enum values cannot be removed in PostgreSQL"); }
+            }
+        }
+        migrate_runtime::migrations!();
+    }
+    on_both(|conn| {
+        let migrator = migrator(&enums::MIGRATIONS);
+        migrator.upgrade(conn, Target::Head).unwrap();
+        let error = migrator.downgrade(conn, Target::Base).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "migration 0002_add_ok cannot be downgraded: enum values cannot be removed in PostgreSQL"
+        );
+        assert_eq!(migrator.current(conn).unwrap(), ["0002_add_ok"]);
+    });
+}
+
+#[test]
+fn schema_snapshot_sees_columns_indexes_and_constraints() {
+    on_both(|conn| {
+        migrator(&fixtures::chain::MIGRATIONS)
+            .upgrade(conn, Target::Head)
+            .unwrap();
+        let snapshot = schema(conn).join("\n");
+        for expected in [
+            "headline",
+            "ix_users_email",
+            "fk_posts_user_id",
+            "ck_posts_headline_not_empty",
+        ] {
+            assert!(
+                snapshot.contains(expected),
+                "{expected} missing from:\n{snapshot}"
+            );
+        }
+        assert!(!snapshot.contains("migrate_versions"));
+    });
+}

@@ -1,0 +1,38 @@
+//! Applies two slow migrations to the PostgreSQL database given as argument and prints the id of
+//! each migration it applied; the lock test starts two of these at once.
+
+mod slow {
+    mod m0001 {
+        migrate_runtime::migration! {
+            id: "0001_slow_first",
+            parent: none,
+            change {
+                create_table(slow_first, { id: bigint });
+                execute("SELECT pg_sleep(1)", down: "SELECT 1");
+            }
+        }
+    }
+    mod m0002 {
+        migrate_runtime::migration! {
+            id: "0002_slow_second",
+            parent: "0001_slow_first",
+            change {
+                create_table(slow_second, { id: bigint });
+                execute("SELECT pg_sleep(1)", down: "SELECT 1");
+            }
+        }
+    }
+    migrate_runtime::migrations!();
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let url = std::env::args()
+        .nth(1)
+        .ok_or("usage: lock-probe <postgres url>")?;
+    let mut conn = migrate_runtime::AnyConnection::establish(&url)?;
+    let migrator = migrate_runtime::Migrator::new(&slow::MIGRATIONS)?;
+    for applied in migrator.upgrade(&mut conn, migrate_runtime::Target::Head)? {
+        println!("{}", applied.id);
+    }
+    Ok(())
+}
