@@ -51,31 +51,63 @@ pub(crate) fn with_lock<C: Database, T>(
             }
         }
         _ => {
-            poll(wait_limit, || match conn.begin(Some("BEGIN IMMEDIATE")) {
-                Ok(()) => Ok(true),
-                Err(diesel::result::Error::DatabaseError(_, info))
-                    if info.message().contains("locked") || info.message().contains("busy") =>
-                {
-                    Ok(false)
-                }
-                Err(source) => Err(Error::Database {
-                    context: "taking the migration lock".into(),
+            // A table rebuild drops the old table; with foreign keys on, that DROP would delete
+            // the rows of every child table declared ON DELETE CASCADE. The pragma only takes
+            // effect outside a transaction, so it is set around the run-wide one.
+            let foreign_keys = conn
+                .query_bool("SELECT foreign_keys = 1 AS value FROM pragma_foreign_keys")
+                .and_then(|on| conn.batch_execute("PRAGMA foreign_keys = OFF").map(|()| on))
+                .map_err(|source| Error::Database {
+                    context: "turning foreign keys off for the run".into(),
                     source,
-                }),
-            })?;
-            // Whatever `body` applied is committed; a failing migration rolled back its own
-            // savepoint already, so the version table stays true.
-            let result = body(conn);
-            let finished = conn.commit();
-            match (result, finished) {
+                })?;
+            let result = sqlite_run(conn, wait_limit, body);
+            let restored = if foreign_keys {
+                conn.batch_execute("PRAGMA foreign_keys = ON")
+            } else {
+                Ok(())
+            };
+            match (result, restored) {
                 (Ok(value), Ok(())) => Ok(value),
                 (Err(error), _) => Err(error),
                 (Ok(_), Err(source)) => Err(Error::Database {
-                    context: "committing the migrations".into(),
+                    context: "turning foreign keys back on".into(),
                     source,
                 }),
             }
         }
+    }
+}
+
+/// Runs `body` inside one `BEGIN IMMEDIATE` transaction, which holds SQLite's write lock.
+fn sqlite_run<C: Database, T>(
+    conn: &mut C,
+    wait_limit: Option<Duration>,
+    body: impl FnOnce(&mut C) -> Result<T, Error>,
+) -> Result<T, Error> {
+    poll(wait_limit, || match conn.begin(Some("BEGIN IMMEDIATE")) {
+        Ok(()) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(_, info))
+            if info.message().contains("locked") || info.message().contains("busy") =>
+        {
+            Ok(false)
+        }
+        Err(source) => Err(Error::Database {
+            context: "taking the migration lock".into(),
+            source,
+        }),
+    })?;
+    // Whatever `body` applied is committed; a failing migration rolled back its own savepoint
+    // already, so the version table stays true.
+    let result = body(conn);
+    let finished = conn.commit();
+    match (result, finished) {
+        (Ok(value), Ok(())) => Ok(value),
+        (Err(error), _) => Err(error),
+        (Ok(_), Err(source)) => Err(Error::Database {
+            context: "committing the migrations".into(),
+            source,
+        }),
     }
 }
 

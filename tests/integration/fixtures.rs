@@ -121,3 +121,26 @@ pub mod concurrent {
     }
     migrate_runtime::migrations!();
 }
+
+/// An `alter_column` on a parent table, which SQLite can only do by rebuilding the table.
+pub mod rebuild_parent {
+    mod m0001 {
+        migrate_runtime::migration! {
+            id: "0001_create_teams_and_members",
+            parent: none,
+            change {
+                create_table(teams, { id: bigint, name: text nullable }, primary_key: pk_teams(id));
+                create_table(members, { id: bigint, team_id: bigint }, primary_key: pk_members(id));
+                add_foreign_key(fk_members_team_id, members(team_id), references: teams(id), on_delete: cascade);
+            }
+        }
+    }
+    mod m0002 {
+        migrate_runtime::migration! {
+            id: "0002_default_team_name",
+            parent: "0001_create_teams_and_members",
+            change { alter_column(teams, name, set_default("unnamed", from: none)); }
+        }
+    }
+    migrate_runtime::migrations!();
+}

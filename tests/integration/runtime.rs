@@ -374,3 +374,38 @@ fn schema_snapshot_sees_columns_indexes_and_constraints() {
         assert!(!snapshot.contains("migrate_versions"));
     });
 }
+
+/// SQLite rebuilds a table to alter a column; dropping the old parent table must not cascade
+/// into its children, and foreign keys are enforced again afterwards.
+#[test]
+fn sqlite_table_rebuild_keeps_the_rows_of_child_tables() {
+    let db = TestDb::sqlite();
+    let mut conn = db.any();
+    let migrator = migrator(&fixtures::rebuild_parent::MIGRATIONS);
+    migrator.upgrade(&mut conn, Target::Relative(1)).unwrap();
+    conn.batch_execute(
+        "INSERT INTO teams VALUES (1, 'a'); INSERT INTO members VALUES (10, 1), (11, 1);",
+    )
+    .unwrap();
+    migrator.upgrade(&mut conn, Target::Head).unwrap();
+    assert_eq!(
+        conn.query_i64("SELECT count(*) AS value FROM members")
+            .unwrap(),
+        Some(2)
+    );
+    conn.batch_execute("INSERT INTO teams (id) VALUES (2)")
+        .unwrap();
+    let name = conn
+        .query_texts("SELECT name AS a, NULL AS b, NULL AS c, NULL AS d FROM teams WHERE id = 2")
+        .unwrap();
+    assert_eq!(name[0][0].as_deref(), Some("unnamed"));
+    assert!(conn
+        .query_bool("SELECT foreign_keys = 1 AS value FROM pragma_foreign_keys")
+        .unwrap());
+    assert!(
+        conn.batch_execute("INSERT INTO members VALUES (12, 99)")
+            .is_err(),
+        "foreign keys are enforced again"
+    );
+    migrator.downgrade(&mut conn, Target::Base).unwrap();
+}
