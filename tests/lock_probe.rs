@@ -26,6 +26,11 @@ mod slow {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // The runtime reports waiting for the lock through `tracing`; the test reads it on stderr.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
     let url = std::env::args()
         .nth(1)
         .ok_or("usage: lock-probe <postgres url>")?;

@@ -23,7 +23,17 @@ pub(crate) fn migration(input: TokenStream) -> TokenStream {
                 ::migrate_runtime::__private::PLACEHOLDER;
         };
     };
-    let (migration, diagnostics) = check(def, &Config::default());
+    let config = match crate::config::load() {
+        Ok(config) => config,
+        Err(error) => {
+            cx.error(syn::Error::new(
+                proc_macro2::Span::call_site(),
+                format!("cannot read the settings of `migration!`: {error}"),
+            ));
+            Config::default()
+        }
+    };
+    let (migration, diagnostics) = check(def, &config);
     for diagnostic in &diagnostics {
         cx.diagnostic(diagnostic);
     }

@@ -6,6 +6,7 @@
 //! its grammar.
 
 mod args;
+mod config;
 mod ctxt;
 mod expand;
 mod ops;

@@ -129,8 +129,7 @@ fn poll(
             return Ok(());
         }
         if !logged {
-            tracing::info!("another instance holds the migration lock; waiting for it");
-            eprintln!("migrate: another instance holds the migration lock; waiting for it");
+            tracing::warn!("another instance holds the migration lock; waiting for it");
             logged = true;
         }
         if wait_limit.is_some_and(|limit| started.elapsed() >= limit) {

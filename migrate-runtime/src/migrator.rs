@@ -178,6 +178,25 @@ impl Migrator {
         version_table::read(conn)
     }
 
+    /// Every migration, parents first, with its record when it is applied.
+    pub fn history<C: Database>(
+        &self,
+        conn: &mut C,
+    ) -> Result<Vec<(&'static Migration, Option<AppliedRow>)>, Error> {
+        let mut applied = version_table::read(conn)?;
+        Ok(self
+            .migrations
+            .iter()
+            .map(|migration| {
+                let row = applied
+                    .iter()
+                    .position(|row| row.id == migration.id.as_ref())
+                    .map(|index| applied.swap_remove(index));
+                (*migration, row)
+            })
+            .collect())
+    }
+
     /// The migrations an upgrade to every head would apply, in order.
     pub fn pending<C: Database>(&self, conn: &mut C) -> Result<Vec<&'static Migration>, Error> {
         let applied = version_table::read(conn)?;

@@ -18,6 +18,11 @@ fn main() -> ExitCode {
 }
 
 fn migrate() -> Result<(), migrate_runtime::Error> {
+    // The runtime logs through `tracing`: lock waits, backfill progress, resumed migrations.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "todo.sqlite3".to_owned());
     let mut conn = AnyConnection::establish(&url)?;
     // Naming the migrations crate's token is what keeps its registrations linked.

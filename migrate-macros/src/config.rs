@@ -1,0 +1,116 @@
+//! The checks' settings, read from the `Cargo.toml` of the crate that invokes the macro:
+//!
+//! ```toml
+//! [package.metadata.migrate.naming]
+//! index = "idx"          # prefixes of conventional names: `<prefix>_<table>_<what>`
+//! unique = "uq"
+//! foreign_key = "fk"
+//! check = "ck"
+//! primary_key = "pk"
+//! ```
+//!
+//! Cargo rebuilds a crate when its `Cargo.toml` changes, so a changed convention re-checks every
+//! migration.
+
+use migrate_core::check::{Config, NamingConvention};
+
+const KEYS: &[&str] = &["index", "unique", "foreign_key", "check", "primary_key"];
+
+/// The settings of the crate being compiled; defaults when it sets none.
+pub(crate) fn load() -> Result<Config, String> {
+    let Ok(dir) = std::env::var("CARGO_MANIFEST_DIR") else {
+        return Ok(Config::default());
+    };
+    let path = std::path::Path::new(&dir).join("Cargo.toml");
+    let Ok(manifest) = std::fs::read_to_string(&path) else {
+        return Ok(Config::default());
+    };
+    parse(&manifest).map_err(|error| format!("{}: {error}", path.display()))
+}
+
+/// The settings in a `Cargo.toml` text.
+pub(crate) fn parse(manifest: &str) -> Result<Config, String> {
+    let manifest: toml::Table = manifest.parse().map_err(|error| format!("{error}"))?;
+    let naming = manifest
+        .get("package")
+        .and_then(|package| package.get("metadata"))
+        .and_then(|metadata| metadata.get("migrate"))
+        .and_then(|migrate| migrate.get("naming"));
+    let mut config = Config::default();
+    let Some(naming) = naming else {
+        return Ok(config);
+    };
+    let table = naming
+        .as_table()
+        .ok_or("`package.metadata.migrate.naming` must be a table")?;
+    for (key, value) in table {
+        let prefix = value.as_str().ok_or_else(|| {
+            format!("`package.metadata.migrate.naming.{key}` must be a string, e.g. \"ix\"")
+        })?;
+        if prefix.is_empty()
+            || !prefix
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return Err(format!(
+                "`package.metadata.migrate.naming.{key}` = {prefix:?} must be lower snake_case"
+            ));
+        }
+        let slot = field(&mut config.naming, key).ok_or_else(|| {
+            format!(
+                "unknown key `package.metadata.migrate.naming.{key}`; expected one of: {}",
+                KEYS.join(", ")
+            )
+        })?;
+        *slot = prefix.to_owned();
+    }
+    Ok(config)
+}
+
+fn field<'a>(naming: &'a mut NamingConvention, key: &str) -> Option<&'a mut String> {
+    Some(match key {
+        "index" => &mut naming.index,
+        "unique" => &mut naming.unique,
+        "foreign_key" => &mut naming.foreign_key,
+        "check" => &mut naming.check,
+        "primary_key" => &mut naming.primary_key,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn defaults_without_metadata() {
+        let config = parse("[package]\nname = \"app\"\n").unwrap_or_default();
+        assert_eq!(config.naming.index, "ix");
+        assert_eq!(config.naming.primary_key, "pk");
+    }
+
+    #[test]
+    fn reads_the_prefixes() {
+        let config = parse(
+            "[package]\nname = \"app\"\n[package.metadata.migrate.naming]\nindex = \"idx\"\nforeign_key = \"fkey\"\n",
+        );
+        let config = config.unwrap_or_default();
+        assert_eq!(config.naming.index, "idx");
+        assert_eq!(config.naming.foreign_key, "fkey");
+        assert_eq!(config.naming.unique, "uq");
+    }
+
+    #[test]
+    fn refuses_unknown_keys_and_bad_prefixes() {
+        let unknown = parse("[package.metadata.migrate.naming]\nindx = \"idx\"\n");
+        assert_eq!(
+            unknown.err().as_deref(),
+            Some("unknown key `package.metadata.migrate.naming.indx`; expected one of: index, unique, foreign_key, check, primary_key")
+        );
+        let bad = parse("[package.metadata.migrate.naming]\nindex = \"IX\"\n");
+        assert_eq!(
+            bad.err().as_deref(),
+            Some("`package.metadata.migrate.naming.index` = \"IX\" must be lower snake_case")
+        );
+    }
+}
