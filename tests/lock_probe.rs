@@ -8,6 +8,7 @@ mod slow {
             parent: none,
             change {
                 create_table(slow_first, { id: bigint });
+                #[allow(raw_sql, reason = "a pause, to hold the lock while the other process starts")]
                 execute("SELECT pg_sleep(1)", down: "SELECT 1");
             }
         }
@@ -18,6 +19,7 @@ mod slow {
             parent: "0001_slow_first",
             change {
                 create_table(slow_second, { id: bigint });
+                #[allow(raw_sql, reason = "a pause, to hold the lock while the other process starts")]
                 execute("SELECT pg_sleep(1)", down: "SELECT 1");
             }
         }

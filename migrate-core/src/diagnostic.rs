@@ -21,6 +21,29 @@ pub enum CheckId {
     UnknownReference,
     MigrationId,
     MixedTransactionModes,
+    IndexNotConcurrent,
+    DropIndexNotConcurrent,
+    AddColumnRequired,
+    AddColumnVolatileDefault,
+    AddColumnIdentity,
+    TypeChangeRewrites,
+    TypeChangeNarrowing,
+    DropColumn,
+    DropTable,
+    RenameColumn,
+    RenameTable,
+    DropConstraint,
+    RawSql,
+    IndexTooManyColumns,
+    JsonColumn,
+    TimestampWithoutTimeZone,
+    CharColumn,
+    EnumValuePosition,
+    EnumValueUsedInTransaction,
+    UniqueWithConstantDefault,
+    ForeignKeyWithoutIndex,
+    ForeignKeyTypeMismatch,
+    UnusedWaiver,
 }
 
 impl CheckId {
@@ -36,6 +59,29 @@ impl CheckId {
         CheckId::UnknownReference,
         CheckId::MigrationId,
         CheckId::MixedTransactionModes,
+        CheckId::IndexNotConcurrent,
+        CheckId::DropIndexNotConcurrent,
+        CheckId::AddColumnRequired,
+        CheckId::AddColumnVolatileDefault,
+        CheckId::AddColumnIdentity,
+        CheckId::TypeChangeRewrites,
+        CheckId::TypeChangeNarrowing,
+        CheckId::DropColumn,
+        CheckId::DropTable,
+        CheckId::RenameColumn,
+        CheckId::RenameTable,
+        CheckId::DropConstraint,
+        CheckId::RawSql,
+        CheckId::IndexTooManyColumns,
+        CheckId::JsonColumn,
+        CheckId::TimestampWithoutTimeZone,
+        CheckId::CharColumn,
+        CheckId::EnumValuePosition,
+        CheckId::EnumValueUsedInTransaction,
+        CheckId::UniqueWithConstantDefault,
+        CheckId::ForeignKeyWithoutIndex,
+        CheckId::ForeignKeyTypeMismatch,
+        CheckId::UnusedWaiver,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +97,29 @@ impl CheckId {
             CheckId::UnknownReference => "unknown_reference",
             CheckId::MigrationId => "migration_id",
             CheckId::MixedTransactionModes => "mixed_transaction_modes",
+            CheckId::IndexNotConcurrent => "index_not_concurrent",
+            CheckId::DropIndexNotConcurrent => "drop_index_not_concurrent",
+            CheckId::AddColumnRequired => "add_column_required",
+            CheckId::AddColumnVolatileDefault => "add_column_volatile_default",
+            CheckId::AddColumnIdentity => "add_column_identity",
+            CheckId::TypeChangeRewrites => "type_change_rewrites",
+            CheckId::TypeChangeNarrowing => "type_change_narrowing",
+            CheckId::DropColumn => "drop_column",
+            CheckId::DropTable => "drop_table",
+            CheckId::RenameColumn => "rename_column",
+            CheckId::RenameTable => "rename_table",
+            CheckId::DropConstraint => "drop_constraint",
+            CheckId::RawSql => "raw_sql",
+            CheckId::IndexTooManyColumns => "index_too_many_columns",
+            CheckId::JsonColumn => "json_column",
+            CheckId::TimestampWithoutTimeZone => "timestamp_without_time_zone",
+            CheckId::CharColumn => "char_column",
+            CheckId::EnumValuePosition => "enum_value_position",
+            CheckId::EnumValueUsedInTransaction => "enum_value_used_in_transaction",
+            CheckId::UniqueWithConstantDefault => "unique_with_constant_default",
+            CheckId::ForeignKeyWithoutIndex => "foreign_key_without_index",
+            CheckId::ForeignKeyTypeMismatch => "foreign_key_type_mismatch",
+            CheckId::UnusedWaiver => "unused_waiver",
         }
     }
 
@@ -67,8 +136,17 @@ impl CheckId {
             | CheckId::DuplicateName
             | CheckId::MigrationId => "naming",
             CheckId::UnknownReference => "schema",
-            CheckId::MixedTransactionModes => "transactions",
+            CheckId::MixedTransactionModes | CheckId::EnumValueUsedInTransaction => "transactions",
+            CheckId::UnusedWaiver => "waivers",
+            _ => "safety",
         }
+    }
+
+    /// Whether `#[allow(<rule>, reason = "…")]` may silence the rule on one op. Safety rules and
+    /// the naming convention may be waived with a reason; a migration that cannot be undone, or
+    /// whose names PostgreSQL would truncate, may not.
+    pub fn is_waivable(self) -> bool {
+        self.family() == "safety" || self == CheckId::NamingConvention
     }
 
     pub fn from_name(name: &str) -> Option<CheckId> {
@@ -93,6 +171,9 @@ pub enum Section {
     Upgrade(usize),
     /// The `downgrade { … }` block, at an op index.
     Downgrade(usize),
+    /// The downgrade computed by `change { … }`, at the index of the upgrade op it undoes: shown
+    /// on that op, but never silenced by that op's waivers.
+    ComputedDowngrade(usize),
     /// The keyword of the upgrade block, for problems of the whole migration.
     UpgradeKeyword,
     /// The keyword of the downgrade block.
@@ -109,6 +190,8 @@ pub enum Part {
     /// A column, by its position in the op.
     Column(usize),
     Type,
+    /// The `#[allow(…)]` attribute before the op.
+    Waiver,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

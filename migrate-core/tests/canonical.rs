@@ -370,6 +370,7 @@ fn def(upgrade: Vec<Op>) -> MigrationDef {
         downgrade: DowngradeDef::Computed,
         lock_timeout_ms: None,
         statement_timeout_ms: None,
+        waivers: vec![],
     }
 }
 

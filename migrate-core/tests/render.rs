@@ -1,12 +1,15 @@
 //! The SQL each op becomes, on PostgreSQL and on SQLite.
 
+use migrate_core::check::MAX_IDENTIFIER_BYTES;
 use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
 use migrate_core::model::{
     CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, EnumPosition, EnumType,
     ForeignKey, Index, Op, PrimaryKey, ReferentialAction, Scalar, SqlFunction, Table,
     UniqueConstraint,
 };
-use migrate_core::render::{quote_ident, quote_literal, render, render_upgrade, Dialect, Step};
+use migrate_core::render::{
+    generated_name, quote_ident, quote_literal, render, render_ops, render_upgrade, Dialect, Step,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -26,6 +29,27 @@ fn sql(text: &str) -> Vec<Step> {
 
 fn outside(text: &str) -> Vec<Step> {
     vec![Step::SqlOutsideTransaction(text.to_owned())]
+}
+
+/// Several statements, each a `Step::Sql`, in order.
+fn sqls(texts: &[&str]) -> Vec<Step> {
+    texts
+        .iter()
+        .map(|text| Step::Sql((*text).to_owned()))
+        .collect()
+}
+
+/// The drop of an INVALID index a failed concurrent build left, then the concurrent build.
+fn drop_invalid_then_outside(name: &str, text: &str) -> Vec<Step> {
+    vec![
+        Step::DropInvalidIndex(name.to_owned()),
+        Step::SqlOutsideTransaction(text.to_owned()),
+    ]
+}
+
+/// `render_ops` on PostgreSQL.
+fn pg_ops(ops: &[Op]) -> Vec<Vec<Step>> {
+    render_ops(ops, Dialect::Postgres)
 }
 
 fn rebuild(table: &str, op: &Op) -> Vec<Step> {
@@ -705,6 +729,9 @@ fn all_changes() -> Vec<(ColumnChange, &'static str)> {
 #[test]
 fn alter_column_postgres() {
     for (change, action) in all_changes() {
+        if change == ColumnChange::SetNotNull {
+            continue; // online on an existing table: see below
+        }
         assert_eq!(
             pg(&alter(change.clone())),
             sql(&format!(
@@ -713,6 +740,65 @@ fn alter_column_postgres() {
             "{change:?}"
         );
     }
+}
+
+#[test]
+fn set_not_null_on_an_existing_table_is_proven_by_a_validated_check_first() {
+    // PostgreSQL 12+ skips the full-table scan of SET NOT NULL when a valid CHECK (col IS NOT
+    // NULL) already proves it; NOT VALID + VALIDATE builds that proof without blocking writes.
+    assert_eq!(
+        pg(&alter(ColumnChange::SetNotNull)),
+        sqls(&[
+            r#"ALTER TABLE "users" ADD CONSTRAINT "ck_users_age_not_null" CHECK ("age" IS NOT NULL) NOT VALID"#,
+            r#"ALTER TABLE "users" VALIDATE CONSTRAINT "ck_users_age_not_null""#,
+            r#"ALTER TABLE "users" ALTER COLUMN "age" SET NOT NULL"#,
+            r#"ALTER TABLE "users" DROP CONSTRAINT "ck_users_age_not_null""#,
+        ])
+    );
+}
+
+#[test]
+fn set_not_null_check_name_quotes_embedded_quotes() {
+    let op = Op::AlterColumn {
+        table: r#"we"ird"#.into(),
+        column: r#"a"b"#.into(),
+        change: ColumnChange::SetNotNull,
+    };
+    assert_eq!(
+        pg(&op),
+        sqls(&[
+            r#"ALTER TABLE "we""ird" ADD CONSTRAINT "ck_we""ird_a""b_not_null" CHECK ("a""b" IS NOT NULL) NOT VALID"#,
+            r#"ALTER TABLE "we""ird" VALIDATE CONSTRAINT "ck_we""ird_a""b_not_null""#,
+            r#"ALTER TABLE "we""ird" ALTER COLUMN "a""b" SET NOT NULL"#,
+            r#"ALTER TABLE "we""ird" DROP CONSTRAINT "ck_we""ird_a""b_not_null""#,
+        ])
+    );
+}
+
+#[test]
+fn set_not_null_check_name_longer_than_63_bytes_is_cut_with_a_hash() {
+    let table = "customer_subscription_billing_events_archive";
+    let column = "processed_at_timestamp";
+    // `ck_<table>_<column>_not_null` is 79 bytes: its first 54 bytes, `_`, and the first 4 bytes
+    // of its SHA-256 in hex (`printf %s ck_…_not_null | sha256sum` starts with 474ba92e).
+    let check = "ck_customer_subscription_billing_events_archive_proces_474ba92e";
+    assert_eq!(check.len(), 63);
+    let op = Op::AlterColumn {
+        table: table.into(),
+        column: column.into(),
+        change: ColumnChange::SetNotNull,
+    };
+    assert_eq!(
+        pg(&op),
+        sqls(&[
+            &format!(
+                r#"ALTER TABLE "{table}" ADD CONSTRAINT "{check}" CHECK ("{column}" IS NOT NULL) NOT VALID"#
+            ),
+            &format!(r#"ALTER TABLE "{table}" VALIDATE CONSTRAINT "{check}""#),
+            &format!(r#"ALTER TABLE "{table}" ALTER COLUMN "{column}" SET NOT NULL"#),
+            &format!(r#"ALTER TABLE "{table}" DROP CONSTRAINT "{check}""#),
+        ])
+    );
 }
 
 #[test]
@@ -756,7 +842,10 @@ fn create_index_concurrently_runs_outside_the_transaction_on_postgres() {
     });
     assert_eq!(
         pg(&op),
-        outside(r#"CREATE INDEX CONCURRENTLY "ix_users_email" ON "users" ("email")"#)
+        drop_invalid_then_outside(
+            "ix_users_email",
+            r#"CREATE INDEX CONCURRENTLY IF NOT EXISTS "ix_users_email" ON "users" ("email")"#
+        )
     );
     // SQLite has no CONCURRENTLY: a plain statement.
     assert_eq!(
@@ -775,8 +864,9 @@ fn create_index_unique_partial_concurrently() {
     });
     assert_eq!(
         pg(&op),
-        outside(
-            r#"CREATE UNIQUE INDEX CONCURRENTLY "ix_users_email" ON "users" ("email") WHERE active"#
+        drop_invalid_then_outside(
+            "ix_users_email",
+            r#"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "ix_users_email" ON "users" ("email") WHERE active"#
         )
     );
     assert_eq!(
@@ -804,7 +894,7 @@ fn drop_index_concurrently() {
     });
     assert_eq!(
         pg(&op),
-        outside(r#"DROP INDEX CONCURRENTLY "ix_users_email""#)
+        outside(r#"DROP INDEX CONCURRENTLY IF EXISTS "ix_users_email""#)
     );
     assert_eq!(lite(&op), sql(r#"DROP INDEX "ix_users_email""#));
 }
@@ -824,9 +914,13 @@ fn add_foreign_key_postgres_with_every_action() {
     ] {
         assert_eq!(
             pg(&Op::AddForeignKey(fk(action))),
-            sql(&format!(
-                r#"ALTER TABLE "orders" ADD CONSTRAINT "fk_orders_user_id" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE {sql_action}"#
-            ))
+            sqls(&[
+                &format!(
+                    r#"ALTER TABLE "orders" ADD CONSTRAINT "fk_orders_user_id" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE {sql_action} NOT VALID"#
+                ),
+                r#"ALTER TABLE "orders" VALIDATE CONSTRAINT "fk_orders_user_id""#,
+            ]),
+            "{action:?}"
         );
     }
 }
@@ -840,9 +934,10 @@ fn add_foreign_key_on_several_columns_postgres() {
     });
     assert_eq!(
         pg(&op),
-        sql(
-            r#"ALTER TABLE "orders" ADD CONSTRAINT "fk_orders_user_id" FOREIGN KEY ("tenant_id", "user_id") REFERENCES "users" ("tenant_id", "id") ON DELETE RESTRICT"#
-        )
+        sqls(&[
+            r#"ALTER TABLE "orders" ADD CONSTRAINT "fk_orders_user_id" FOREIGN KEY ("tenant_id", "user_id") REFERENCES "users" ("tenant_id", "id") ON DELETE RESTRICT NOT VALID"#,
+            r#"ALTER TABLE "orders" VALIDATE CONSTRAINT "fk_orders_user_id""#,
+        ])
     );
 }
 
@@ -868,7 +963,10 @@ fn foreign_keys_rebuild_the_referencing_table_on_sqlite() {
 fn checks_postgres() {
     assert_eq!(
         pg(&Op::AddCheck(age_check())),
-        sql(r#"ALTER TABLE "users" ADD CONSTRAINT "ck_users_age_positive" CHECK (age > 0)"#)
+        sqls(&[
+            r#"ALTER TABLE "users" ADD CONSTRAINT "ck_users_age_positive" CHECK (age > 0) NOT VALID"#,
+            r#"ALTER TABLE "users" VALIDATE CONSTRAINT "ck_users_age_positive""#,
+        ])
     );
     assert_eq!(
         pg(&Op::DropCheck(age_check())),
@@ -885,9 +983,19 @@ fn checks_rebuild_the_table_on_sqlite() {
 
 #[test]
 fn unique_postgres() {
+    // The index is built concurrently outside the transaction, then attached (a brief lock,
+    // no build under ACCESS EXCLUSIVE).
     assert_eq!(
         pg(&Op::AddUnique(unique())),
-        sql(r#"ALTER TABLE "users" ADD CONSTRAINT "uq_users_email" UNIQUE ("email", "tenant_id")"#)
+        vec![
+            Step::DropInvalidIndex("uq_users_email".into()),
+            Step::SqlOutsideTransaction(
+                r#"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "uq_users_email" ON "users" ("email", "tenant_id")"#.into()
+            ),
+            Step::Sql(
+                r#"ALTER TABLE "users" ADD CONSTRAINT "uq_users_email" UNIQUE USING INDEX "uq_users_email""#.into()
+            ),
+        ]
     );
     assert_eq!(
         pg(&Op::DropUnique(unique())),
@@ -1047,6 +1155,14 @@ fn display_sql_of_every_step() {
         "-- repeated until no row is updated\nUPDATE t SET a = 1;"
     );
     assert_eq!(
+        Step::DropInvalidIndex("ix_users_email".into()).display_sql(),
+        "-- the runtime first drops \"ix_users_email\" if a failed concurrent build left it INVALID"
+    );
+    assert_eq!(
+        Step::DropInvalidIndex(r#"ix_"q"#.into()).display_sql(),
+        "-- the runtime first drops \"ix_\"\"q\" if a failed concurrent build left it INVALID"
+    );
+    assert_eq!(
         Step::RunRust {
             path: "crate::seed".into()
         }
@@ -1089,9 +1205,11 @@ fn render_upgrade_renders_every_op_in_order() {
                 Op::CreateTable(users_table()),
                 Op::CreateIndex(index()),
             ],
-            downgrade: DowngradeDef::Computed,
+            // Written out: dropping the table drops its index too.
+            downgrade: DowngradeDef::Ops(vec![Op::DropTable(users_table()), Op::DropEnum(mood())]),
             lock_timeout_ms: None,
             statement_timeout_ms: None,
+            waivers: vec![],
         },
         &Config::default(),
     );
@@ -1112,4 +1230,351 @@ fn render_upgrade_renders_every_op_in_order() {
             lite(&Op::CreateIndex(index())),
         ]
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// render_ops: ops on a table created earlier in the same list
+// ---------------------------------------------------------------------------------------------
+
+fn orders_table() -> Table {
+    Table {
+        name: "orders".into(),
+        columns: vec![
+            Column {
+                identity: true,
+                ..column("id", Scalar::BigInt)
+            },
+            column("user_id", Scalar::BigInt),
+        ]
+        .into(),
+        primary_key: Some(PrimaryKey {
+            name: "pk_orders".into(),
+            columns: vec!["id".into()].into(),
+        }),
+    }
+}
+
+fn check_on(table: &'static str) -> Op {
+    Op::AddCheck(CheckConstraint {
+        table: table.into(),
+        ..age_check()
+    })
+}
+
+fn concurrent_index() -> Op {
+    Op::CreateIndex(Index {
+        concurrently: true,
+        ..index()
+    })
+}
+
+/// The plain, single-statement form of `check_on(table)`.
+fn plain_check(table: &str) -> Vec<Step> {
+    sql(&format!(
+        r#"ALTER TABLE "{table}" ADD CONSTRAINT "ck_users_age_positive" CHECK (age > 0)"#
+    ))
+}
+
+#[test]
+fn render_ops_without_create_table_renders_like_render() {
+    let ops = vec![
+        Op::AddForeignKey(fk(ReferentialAction::Cascade)),
+        Op::AddCheck(age_check()),
+        alter(ColumnChange::SetNotNull),
+        Op::AddUnique(unique()),
+        concurrent_index(),
+    ];
+    for dialect in Dialect::ALL {
+        assert_eq!(
+            render_ops(&ops, *dialect),
+            ops.iter()
+                .map(|op| render(op, *dialect))
+                .collect::<Vec<_>>(),
+            "{dialect:?}"
+        );
+    }
+}
+
+#[test]
+fn render_ops_uses_the_plain_form_on_a_table_created_earlier_in_the_list() {
+    let ops = vec![
+        Op::CreateTable(users_table()),
+        Op::CreateTable(orders_table()),
+        Op::AddForeignKey(fk(ReferentialAction::Cascade)),
+        Op::AddCheck(age_check()),
+        alter(ColumnChange::SetNotNull),
+        Op::AddUnique(unique()),
+        concurrent_index(),
+    ];
+    assert_eq!(
+        pg_ops(&ops),
+        vec![
+            pg(&Op::CreateTable(users_table())),
+            pg(&Op::CreateTable(orders_table())),
+            sql(
+                r#"ALTER TABLE "orders" ADD CONSTRAINT "fk_orders_user_id" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE"#
+            ),
+            sql(r#"ALTER TABLE "users" ADD CONSTRAINT "ck_users_age_positive" CHECK (age > 0)"#),
+            sql(r#"ALTER TABLE "users" ALTER COLUMN "age" SET NOT NULL"#),
+            sql(
+                r#"ALTER TABLE "users" ADD CONSTRAINT "uq_users_email" UNIQUE ("email", "tenant_id")"#
+            ),
+            // `concurrently` is what the author asked for: it stays concurrent.
+            drop_invalid_then_outside(
+                "ix_users_email",
+                r#"CREATE INDEX CONCURRENTLY IF NOT EXISTS "ix_users_email" ON "users" ("email")"#
+            ),
+        ]
+    );
+}
+
+#[test]
+fn render_ops_every_alter_column_on_a_new_table_is_one_plain_statement() {
+    for (change, action) in all_changes() {
+        let ops = vec![Op::CreateTable(users_table()), alter(change.clone())];
+        assert_eq!(
+            pg_ops(&ops)[1],
+            sql(&format!(
+                r#"ALTER TABLE "users" ALTER COLUMN "age" {action}"#
+            )),
+            "{change:?}"
+        );
+    }
+}
+
+#[test]
+fn render_ops_only_the_created_table_gets_the_plain_form() {
+    // The FK is on `orders`, which exists already; only `users` is new.
+    let ops = vec![
+        Op::CreateTable(users_table()),
+        Op::AddForeignKey(fk(ReferentialAction::NoAction)),
+        check_on("accounts"),
+        Op::AddCheck(age_check()),
+    ];
+    let steps = pg_ops(&ops);
+    assert_eq!(steps[1], pg(&ops[1]));
+    assert_eq!(steps[1].len(), 2, "NOT VALID then VALIDATE");
+    assert_eq!(steps[2], pg(&ops[2]));
+    assert_eq!(steps[2].len(), 2, "NOT VALID then VALIDATE");
+    assert_eq!(steps[3], plain_check("users"));
+}
+
+#[test]
+fn render_ops_ops_before_the_create_table_are_online() {
+    let ops = vec![Op::AddCheck(age_check()), Op::CreateTable(users_table())];
+    assert_eq!(pg_ops(&ops)[0], pg(&Op::AddCheck(age_check())));
+}
+
+#[test]
+fn render_ops_a_renamed_new_table_stays_new() {
+    let ops = vec![
+        Op::CreateTable(users_table()),
+        Op::RenameTable {
+            from: "users".into(),
+            to: "accounts".into(),
+        },
+        check_on("accounts"),
+        Op::AddForeignKey(ForeignKey {
+            table: "accounts".into(),
+            ..fk(ReferentialAction::Cascade)
+        }),
+    ];
+    let steps = pg_ops(&ops);
+    assert_eq!(steps[1], sql(r#"ALTER TABLE "users" RENAME TO "accounts""#));
+    assert_eq!(steps[2], plain_check("accounts"));
+    assert_eq!(
+        steps[3],
+        sql(
+            r#"ALTER TABLE "accounts" ADD CONSTRAINT "fk_orders_user_id" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE"#
+        )
+    );
+}
+
+#[test]
+fn render_ops_the_old_name_of_a_renamed_new_table_is_no_longer_new() {
+    // After `users` → `accounts`, a `users` is some other (existing) table.
+    let ops = vec![
+        Op::CreateTable(users_table()),
+        Op::RenameTable {
+            from: "users".into(),
+            to: "accounts".into(),
+        },
+        check_on("users"),
+    ];
+    assert_eq!(pg_ops(&ops)[2], pg(&check_on("users")));
+}
+
+#[test]
+fn render_ops_renaming_an_existing_table_does_not_make_it_new() {
+    let ops = vec![
+        Op::RenameTable {
+            from: "users".into(),
+            to: "accounts".into(),
+        },
+        check_on("accounts"),
+    ];
+    assert_eq!(pg_ops(&ops)[1], pg(&check_on("accounts")));
+}
+
+#[test]
+fn render_ops_after_drop_table_a_re_creation_is_new_again() {
+    let ops = vec![
+        Op::CreateTable(users_table()),
+        Op::DropTable(users_table()),
+        check_on("users"),
+        Op::CreateTable(users_table()),
+        check_on("users"),
+    ];
+    let steps = pg_ops(&ops);
+    // Between the drop and the re-creation, `users` is not a table created in the list.
+    assert_eq!(steps[2], pg(&check_on("users")));
+    assert_eq!(steps[4], plain_check("users"));
+
+    // Dropping an existing table and creating it anew: new as well.
+    let ops = vec![
+        Op::DropTable(users_table()),
+        Op::CreateTable(users_table()),
+        check_on("users"),
+    ];
+    assert_eq!(pg_ops(&ops)[2], plain_check("users"));
+}
+
+#[test]
+fn render_ops_sqlite_ignores_whether_the_table_is_new() {
+    let ops = vec![
+        Op::CreateTable(users_table()),
+        Op::AddCheck(age_check()),
+        Op::AddUnique(unique()),
+        concurrent_index(),
+    ];
+    assert_eq!(
+        render_ops(&ops, Dialect::Sqlite),
+        ops.iter().map(lite).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn rendered_steps_run_outside_the_transaction_exactly_when_the_op_says_so() {
+    let online = vec![
+        Op::AddForeignKey(fk(ReferentialAction::Cascade)),
+        Op::AddCheck(age_check()),
+        alter(ColumnChange::SetNotNull),
+        Op::AddUnique(unique()),
+        concurrent_index(),
+        Op::DropIndex(Index {
+            concurrently: true,
+            ..index()
+        }),
+        Op::CreateIndex(index()),
+    ];
+    let mut on_new = vec![
+        Op::CreateTable(users_table()),
+        Op::CreateTable(orders_table()),
+    ];
+    on_new.extend(online.iter().cloned());
+    for (ops, first) in [(&online, 0), (&on_new, 2)] {
+        let new = migrate_core::model::on_new_table(ops);
+        for ((op, steps), new) in ops.iter().zip(pg_ops(ops)).zip(new).skip(first) {
+            let outside = steps
+                .iter()
+                .any(|step| matches!(step, Step::SqlOutsideTransaction(_)));
+            assert_eq!(outside, op.runs_outside_transaction(new), "{op}");
+            let drops_invalid = steps
+                .iter()
+                .any(|step| matches!(step, Step::DropInvalidIndex(_)));
+            assert_eq!(
+                drops_invalid,
+                outside && !matches!(op, Op::DropIndex(_)),
+                "{op}"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated names
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn generated_name_leaves_names_up_to_63_bytes_unchanged() {
+    assert_eq!(MAX_IDENTIFIER_BYTES, 63);
+    for name in [
+        "",
+        "ck_users_age_not_null",
+        &"x".repeat(63),
+        &"é".repeat(31),
+    ] {
+        assert_eq!(generated_name(name), name);
+    }
+}
+
+#[test]
+fn generated_name_cuts_a_longer_name_and_adds_a_hash_of_the_whole() {
+    // 54 bytes of the name, `_`, then the first 4 bytes of SHA-256 in hex (checked with sha256sum).
+    let name = "x".repeat(64);
+    assert_eq!(
+        generated_name(&name),
+        format!("{}_7ce10097", "x".repeat(54))
+    );
+    assert_eq!(generated_name(&name).len(), 63);
+    assert_eq!(
+        generated_name(
+            "ck_customer_subscription_billing_events_archive_processed_at_timestamp_not_null"
+        ),
+        "ck_customer_subscription_billing_events_archive_proces_474ba92e"
+    );
+}
+
+#[test]
+fn generated_name_is_deterministic_and_keeps_long_names_apart() {
+    let long = |tail: &str| format!("ck_{}_{tail}", "very_long_table_name_".repeat(4));
+    for tail in ["a_not_null", "b_not_null"] {
+        assert_eq!(generated_name(&long(tail)), generated_name(&long(tail)));
+    }
+    // Same first 54 bytes, different names: the hash keeps them apart.
+    assert_eq!(long("a_not_null")[..54], long("b_not_null")[..54]);
+    assert_ne!(
+        generated_name(&long("a_not_null")),
+        generated_name(&long("b_not_null"))
+    );
+}
+
+#[test]
+fn generated_name_is_at_most_63_bytes_for_every_length() {
+    for len in 0..200 {
+        for unit in ["x", "é", "日", "🦀"] {
+            let name = unit.repeat(len);
+            let generated = generated_name(&name);
+            assert!(
+                generated.len() <= MAX_IDENTIFIER_BYTES,
+                "{name}: {generated}"
+            );
+            if name.len() <= MAX_IDENTIFIER_BYTES {
+                assert_eq!(generated, name);
+            } else {
+                // A whole-char prefix of the name, `_`, 8 hex digits.
+                let (prefix, hash) = generated.rsplit_once('_').expect("a hash suffix");
+                assert!(name.starts_with(prefix), "{name}: {generated}");
+                assert!(prefix.len() > MAX_IDENTIFIER_BYTES - 9 - unit.len());
+                assert_eq!(hash.len(), 8);
+                assert!(hash.bytes().all(|byte| byte.is_ascii_hexdigit()));
+            }
+        }
+    }
+}
+
+#[test]
+fn generated_name_cuts_a_multibyte_name_on_a_char_boundary() {
+    // Byte 54 falls inside an `é` (bytes 53..55): the cut steps back to byte 53.
+    let name = format!("a{}", "é".repeat(40));
+    assert_eq!(name.len(), 81);
+    let generated = generated_name(&name);
+    assert_eq!(generated, format!("a{}_4831141c", "é".repeat(26)));
+    assert_eq!(generated.len(), 62);
+
+    // Byte 54 falls inside the 14th crab (bytes 52..56): the cut steps back to byte 52.
+    let name = "🦀".repeat(20);
+    let generated = generated_name(&name);
+    assert_eq!(generated, format!("{}_6caec0d2", "🦀".repeat(13)));
+    assert_eq!(generated.len(), 61);
 }

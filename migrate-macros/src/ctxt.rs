@@ -17,6 +17,8 @@ pub(crate) struct Ctxt {
     spans: HashMap<Location, TokenStream>,
     /// The paths of `run(up: …, down: …)`, to emit function pointers spanned at the user's path.
     pub(crate) rust_steps: Vec<syn::Path>,
+    /// The `#[allow(…)]` waivers of the ops parsed so far.
+    pub(crate) waivers: Vec<migrate_core::check::Waiver>,
 }
 
 impl Ctxt {
@@ -37,13 +39,15 @@ impl Ctxt {
 
     /// Reports a core diagnostic at the smallest recorded tokens for its location.
     pub(crate) fn diagnostic(&mut self, diagnostic: &Diagnostic) {
+        // The computed downgrade has no tokens: its problems show on the upgrade op they undo.
+        let at = match diagnostic.at.section {
+            Section::ComputedDowngrade(index) => Location::op(Section::Upgrade(index)),
+            _ => diagnostic.at,
+        };
         let tokens = self
             .spans
-            .get(&diagnostic.at)
-            .or_else(|| {
-                self.spans
-                    .get(&Location::new(diagnostic.at.section, Part::Whole))
-            })
+            .get(&at)
+            .or_else(|| self.spans.get(&Location::new(at.section, Part::Whole)))
             .cloned();
         let message = diagnostic.to_string();
         let error = match tokens {

@@ -12,6 +12,7 @@ mod expand;
 mod ops;
 mod parse;
 mod to_tokens;
+mod waiver;
 
 /// Declares one migration. See `migrate_runtime::migration!` for the grammar and examples.
 #[proc_macro]

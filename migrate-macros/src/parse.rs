@@ -94,6 +94,7 @@ pub(crate) fn migration(cx: &mut Ctxt, input: TokenStream) -> Option<MigrationDe
         upgrade,
         downgrade,
         lock_timeout_ms: header.lock_timeout_ms,
+        waivers: std::mem::take(&mut cx.waivers),
         statement_timeout_ms: header.statement_timeout_ms,
     })
 }
@@ -106,8 +107,12 @@ fn block(
     let mut ops = Vec::new();
     for statement in args::statements(tokens) {
         let at = section(ops.len());
+        let (waivers, statement) = crate::waiver::split(cx, at, statement);
         match ops::op(cx, at, statement) {
-            Ok(op) => ops.push(op),
+            Ok(op) => {
+                ops.push(op);
+                cx.waivers.extend(waivers);
+            }
             Err(error) => {
                 cx.forget(at);
                 cx.error(error);

@@ -1,15 +1,16 @@
 //! Running a plan: one transaction per migration where the dialect has transactional DDL, op by op
 //! for non-transactional migrations, and errors that name the migration, the op and the SQL.
 //!
-//! A non-transactional migration records in `migrate_progress` each op it completes, so a run that
-//! stops half-way resumes after the last completed op instead of failing on "already exists". A
-//! `CREATE INDEX CONCURRENTLY` that failed leaves an INVALID index under its name; it is dropped
-//! before the retry.
+//! A non-transactional migration records in `migrate_progress` each step it completes (an online
+//! op has several: `NOT VALID`, then `VALIDATE`), so a run that stops half-way resumes after the
+//! last completed step instead of failing on "already exists". A `CREATE INDEX CONCURRENTLY` that
+//! failed leaves an INVALID index under its name; the renderer puts a step before each concurrent
+//! build that drops it.
 
 use std::time::{Duration, Instant};
 
 use migrate_core::model::{Migration, Mode, Op};
-use migrate_core::render::{quote_ident, quote_literal, render, Dialect, Step};
+use migrate_core::render::{quote_ident, quote_literal, render_ops, Dialect, Step};
 
 use crate::database::Database;
 use crate::version_table;
@@ -155,8 +156,11 @@ impl<C: Database> Runner<'_, C> {
                     .batch_execute(&sql)
                     .map_err(self.db_error("setting timeouts"))?;
             }
-            for (index, op) in ops.iter().enumerate() {
-                self.op(index, op, false)?;
+            let dialect = self.conn.dialect();
+            for (index, (op, steps)) in ops.iter().zip(render_ops(ops, dialect)).enumerate() {
+                for step in &steps {
+                    self.step(index, op, step, false)?;
+                }
             }
             let record = self.record_sql(started.elapsed());
             self.conn
@@ -189,14 +193,35 @@ impl<C: Database> Runner<'_, C> {
                 .batch_execute(&sql)
                 .map_err(self.db_error("setting timeouts"))?;
         }
+        let dialect = self.conn.dialect();
+        let steps: Vec<(usize, &Op, Step)> = ops
+            .iter()
+            .zip(render_ops(ops, dialect))
+            .enumerate()
+            .flat_map(|(index, (op, steps))| steps.into_iter().map(move |step| (index, op, step)))
+            .collect();
         let result = (|| {
-            for (index, op) in ops.iter().enumerate().skip(done) {
-                self.op(index, op, true)?;
-                let progress =
-                    version_table::progress_sql(&self.migration.id, direction, index + 1);
-                self.conn
-                    .batch_execute(&progress)
-                    .map_err(self.db_error("recording progress"))?;
+            for (done, (index, op, step)) in steps.iter().enumerate().skip(done) {
+                let progress = version_table::progress_sql(&self.migration.id, direction, done + 1);
+                match step {
+                    // Committed with its progress, so a crash cannot separate the two.
+                    Step::Sql(sql) => self
+                        .in_transaction(|conn| conn.batch_execute(&format!("{sql}; {progress}")))
+                        .map_err(|error| {
+                            step_error(self.migration, *index, op, step, server_message(&error))
+                        })?,
+                    // Dropping an INVALID index prepares the build after it: a retry redoes both.
+                    Step::DropInvalidIndex(_) => self.step(*index, op, step, true)?,
+                    // Outside a transaction, or in transactions of its own: the step is written
+                    // to be idempotent (IF NOT EXISTS, a backfill's `where:`), so recording
+                    // progress afterwards is enough.
+                    _ => {
+                        self.step(*index, op, step, true)?;
+                        self.conn
+                            .batch_execute(&progress)
+                            .map_err(self.db_error("recording progress"))?;
+                    }
+                }
             }
             let finish = format!(
                 "{}; {}",
@@ -227,55 +252,41 @@ impl<C: Database> Runner<'_, C> {
         }
     }
 
-    /// Runs the steps of op `index`; `own_transactions` when the migration has none around it.
-    fn op(&mut self, index: usize, op: &Op, own_transactions: bool) -> Result<(), Error> {
-        let dialect = self.conn.dialect();
-        if own_transactions {
-            if let Op::CreateIndex(created) = op {
-                if created.concurrently && dialect == Dialect::Postgres {
-                    self.drop_invalid_index(&created.name)?;
-                }
+    /// Runs one step of op `index`; `own_transactions` when the migration has none around it.
+    fn step(
+        &mut self,
+        index: usize,
+        op: &Op,
+        step: &Step,
+        own_transactions: bool,
+    ) -> Result<(), Error> {
+        let migration = self.migration;
+        let failed = |message: String| step_error(migration, index, op, step, message);
+        let result = match step {
+            Step::Sql(sql) if own_transactions => {
+                self.in_transaction(|conn| conn.batch_execute(sql))
             }
-        }
-        for step in render(op, dialect) {
-            let failed = |message: String| Error::Step {
-                migration: self.migration.id.to_string(),
-                op_number: index + 1,
-                op: op.to_string(),
-                sql: step.display_sql(),
-                message,
-            };
-            let result = match &step {
-                Step::Sql(sql) if own_transactions => {
-                    self.in_transaction(|conn| conn.batch_execute(sql))
-                }
-                Step::Sql(sql) | Step::SqlOutsideTransaction(sql) => self.conn.batch_execute(sql),
-                Step::Backfill { batch, remaining } => {
-                    self.backfill(op, batch, remaining, own_transactions)
-                        .map_err(|error| failed(error.to_string()))?;
-                    Ok(())
-                }
-                Step::RunRust { path } => {
-                    let function = self
-                        .migrator
-                        .registration(&self.migration.id)
-                        .and_then(|registration| registration.rust_step(path))
-                        .ok_or_else(|| {
-                            failed(format!("no Rust step is registered under `{path}`"))
-                        })?;
-                    let mut data = self.conn.data_connection();
-                    function(&mut data).map_err(|error| failed(error.to_string()))?;
-                    Ok(())
-                }
-                Step::RebuildTable { table, op } => {
-                    crate::sqlite_rebuild::rebuild(self.conn, table, op)
-                        .map_err(|error| failed(error.to_string()))?;
-                    Ok(())
-                }
-            };
-            result.map_err(|error| failed(server_message(&error)))?;
-        }
-        Ok(())
+            Step::Sql(sql) | Step::SqlOutsideTransaction(sql) => self.conn.batch_execute(sql),
+            Step::DropInvalidIndex(name) => return self.drop_invalid_index(name),
+            Step::Backfill { batch, remaining } => {
+                return self
+                    .backfill(op, batch, remaining, own_transactions)
+                    .map_err(failed)
+            }
+            Step::RunRust { path } => {
+                let function = self
+                    .migrator
+                    .registration(&self.migration.id)
+                    .and_then(|registration| registration.rust_step(path))
+                    .ok_or_else(|| failed(format!("no Rust step is registered under `{path}`")))?;
+                let mut data = self.conn.data_connection();
+                return function(&mut data).map_err(|error| failed(error.to_string()));
+            }
+            Step::RebuildTable { table, op } => {
+                return crate::sqlite_rebuild::rebuild(self.conn, table, op).map_err(failed)
+            }
+        };
+        result.map_err(|error| failed(server_message(&error)))
     }
 
     /// Batches until no row matches, each batch committed on its own when `own_transactions`.
@@ -324,8 +335,8 @@ impl<C: Database> Runner<'_, C> {
         let invalid = self
             .conn
             .query_bool(&format!(
-                "SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = {} AND NOT i.indisvalid) AS value",
-                quote_literal(name)
+                "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass({}) AND NOT indisvalid) AS value",
+                quote_literal(&quote_ident(name))
             ))
             .map_err(self.db_error("looking for an INVALID index left by a failed build"))?;
         if invalid {
@@ -341,6 +352,16 @@ impl<C: Database> Runner<'_, C> {
                 .map_err(self.db_error("dropping an INVALID index"))?;
         }
         Ok(())
+    }
+}
+
+fn step_error(migration: &Migration, index: usize, op: &Op, step: &Step, message: String) -> Error {
+    Error::Step {
+        migration: migration.id.to_string(),
+        op_number: index + 1,
+        op: op.to_string(),
+        sql: step.display_sql(),
+        message,
     }
 }
 

@@ -51,6 +51,7 @@ pub mod chain {
             id: "0004_rename_title",
             parent: "0003_add_user_role",
             change {
+                #[allow(rename_column, reason = "fixture: no client reads posts")]
                 rename_column(posts, title => headline);
                 add_check(ck_posts_headline_not_empty, posts, "headline <> ''");
             }
@@ -74,6 +75,7 @@ pub mod failing {
             parent: "0001_create_accounts",
             change {
                 create_table(audit, { id: bigint });
+                #[allow(raw_sql, reason = "fixture: fails on purpose")]
                 execute("INSERT INTO no_such_table VALUES (1)", down: "DELETE FROM audit");
             }
         }
@@ -96,6 +98,7 @@ pub mod fixed {
             parent: "0001_create_accounts",
             change {
                 create_table(audit, { id: bigint });
+                #[allow(raw_sql, reason = "fixture: one row in a table created above")]
                 execute("INSERT INTO audit VALUES (1)", down: "DELETE FROM audit");
             }
         }
@@ -131,6 +134,7 @@ pub mod rebuild_parent {
             change {
                 create_table(teams, { id: bigint, name: text nullable }, primary_key: pk_teams(id));
                 create_table(members, { id: bigint, team_id: bigint }, primary_key: pk_members(id));
+                create_index(ix_members_team_id, members(team_id));
                 add_foreign_key(fk_members_team_id, members(team_id), references: teams(id), on_delete: cascade);
             }
         }

@@ -1,6 +1,7 @@
 migrate_runtime::migration! {
     /// Server-side sessions for signed-in users. Only a hash of the token is stored; it is looked
-    /// up on every request, so it gets a unique index, and a user's sessions go with the user.
+    /// up on every request, so it gets a unique index, and a user's sessions go with the user (the
+    /// index on `user_id` keeps deleting a user from scanning every session).
     id: "0003_create_sessions",
     parent: "0002_create_todos",
     change {
@@ -11,6 +12,7 @@ migrate_runtime::migration! {
             expires_at: timestamptz,
         }, primary_key: pk_sessions(id));
         create_index(uq_sessions_token_hash, sessions(token_hash), unique);
+        create_index(ix_sessions_user_id, sessions(user_id));
         add_foreign_key(fk_sessions_user_id, sessions(user_id), references: users(id), on_delete: cascade);
     }
 }

@@ -7,6 +7,8 @@ migrate_runtime::migration! {
     change {
         drop_foreign_key(fk_sessions_user_id, sessions(user_id), references: users(id), on_delete: cascade);
         drop_index(uq_sessions_token_hash, sessions(token_hash), unique);
+        drop_index(ix_sessions_user_id, sessions(user_id));
+        #[allow(drop_table, reason = "sessions are not read since 0.9 (stateless tokens); losing them signs everyone out once, which is announced")]
         drop_table(sessions, {
             id: uuid default(gen_random_uuid()),
             user_id: bigint,

@@ -6,12 +6,15 @@
 
 mod naming;
 mod reversibility;
+mod safety;
 mod transactions;
+mod waivers;
 
 pub use naming::{NamingConvention, MAX_IDENTIFIER_BYTES};
+pub use waivers::Waiver;
 
 use crate::checksum;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Section};
 use crate::model::{Downgrade, Migration, Mode, Op};
 
 /// A migration as written, before checks: what the macro parsed.
@@ -24,6 +27,8 @@ pub struct MigrationDef {
     pub downgrade: DowngradeDef,
     pub lock_timeout_ms: Option<u64>,
     pub statement_timeout_ms: Option<u64>,
+    /// `#[allow(…)]` attributes on ops.
+    pub waivers: Vec<Waiver>,
 }
 
 /// What the author wrote for the way back.
@@ -60,6 +65,7 @@ pub struct Config {
 ///     downgrade: DowngradeDef::Missing,
 ///     lock_timeout_ms: None,
 ///     statement_timeout_ms: None,
+///     waivers: vec![],
 /// };
 /// let (_, diagnostics) = check(def, &Config::default());
 /// assert_eq!(diagnostics[0].check.as_str(), "missing_downgrade");
@@ -76,6 +82,22 @@ pub fn check(def: MigrationDef, config: &Config) -> (Migration, Vec<Diagnostic>)
         _ => &[],
     };
     transactions::check_transaction_modes(&def.upgrade, written_downgrade, &mut diagnostics);
+    safety::check_safety(
+        &def.upgrade,
+        &Section::Upgrade,
+        safety::Direction::Up,
+        &mut diagnostics,
+    );
+    safety::check_safety(
+        written_downgrade,
+        &Section::Downgrade,
+        safety::Direction::Down,
+        &mut diagnostics,
+    );
+    if def.downgrade == DowngradeDef::Computed {
+        check_computed_downgrade(&def.upgrade, &mut diagnostics);
+    }
+    waivers::apply(&def.waivers, &mut diagnostics);
 
     let mode = Mode::of(&def.upgrade);
     let mut migration = Migration {
@@ -91,4 +113,43 @@ pub fn check(def: MigrationDef, config: &Config) -> (Migration, Vec<Diagnostic>)
     };
     migration.checksum = checksum::of(&migration).into();
     (migration, diagnostics)
+}
+
+/// The safety of the downgrade `change { … }` computes: reported on the upgrade op each inverse
+/// undoes, and never silenced by that op's waivers (they are about the upgrade).
+fn check_computed_downgrade(upgrade: &[Op], diagnostics: &mut Vec<Diagnostic>) {
+    let mut origins = Vec::new();
+    let mut ops = Vec::new();
+    for (index, op) in upgrade.iter().enumerate().rev() {
+        if let crate::inverse::Inverse::Op(inverse) = op.inverse() {
+            origins.push(index);
+            ops.push(inverse);
+        }
+    }
+    let mut found = Vec::new();
+    safety::check_safety(
+        &ops,
+        &|position| Section::ComputedDowngrade(origins[position]),
+        safety::Direction::Down,
+        &mut found,
+    );
+    for mut diagnostic in found {
+        if let Section::ComputedDowngrade(index) = diagnostic.at.section {
+            let position = origins
+                .iter()
+                .position(|origin| *origin == index)
+                .unwrap_or(0);
+            diagnostic.message = format!(
+                "the computed downgrade undoes this op with `{}`, and {}",
+                ops[position], diagnostic.message
+            );
+            let help = diagnostic.help.take().unwrap_or_default();
+            diagnostic.help = Some(format!(
+                "{help}
+
+to waive it, write the downgrade yourself (`upgrade {{ … }}` and `downgrade {{ … }}`) and put the waiver there"
+            ));
+        }
+        diagnostics.push(diagnostic);
+    }
 }

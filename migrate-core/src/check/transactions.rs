@@ -6,7 +6,7 @@
 //! which is exactly what keeps a batched backfill from holding the DDL's lock.
 
 use crate::diagnostic::{CheckId, Diagnostic, Location, Section};
-use crate::model::Op;
+use crate::model::{on_new_table, Op};
 
 pub(super) fn check_transaction_modes(upgrade: &[Op], downgrade: &[Op], out: &mut Vec<Diagnostic>) {
     check_section(upgrade, Section::Upgrade, out);
@@ -14,11 +14,19 @@ pub(super) fn check_transaction_modes(upgrade: &[Op], downgrade: &[Op], out: &mu
 }
 
 fn check_section(ops: &[Op], section: fn(usize) -> Section, out: &mut Vec<Diagnostic>) {
-    let Some(concurrent) = ops.iter().find(|op| op.is_concurrent()) else {
+    let new = on_new_table(ops);
+    let outside: Vec<bool> = ops
+        .iter()
+        .zip(&new)
+        .map(|(op, new)| op.runs_outside_transaction(*new))
+        .collect();
+    let Some(first) = outside.iter().position(|outside| *outside) else {
         return;
     };
     for (index, op) in ops.iter().enumerate() {
-        if op.is_concurrent() || matches!(op, Op::Backfill { .. }) {
+        // Backfills and online ops commit step by step themselves: they belong with concurrent ops.
+        let online = op.is_online() && !new[index];
+        if outside[index] || online || matches!(op, Op::Backfill { .. }) {
             continue;
         }
         out.push(
@@ -26,12 +34,12 @@ fn check_section(ops: &[Op], section: fn(usize) -> Section, out: &mut Vec<Diagno
                 CheckId::MixedTransactionModes,
                 Location::op(section(index)),
                 format!(
-                    "`{}` cannot share a migration with `{}`: `concurrently` runs outside any transaction, so this op would lose its all-or-nothing guarantee",
+                    "`{}` cannot share a migration with `{}`: that op runs outside any transaction, so this one would lose its all-or-nothing guarantee",
                     op.kind().name(),
-                    concurrent
+                    ops[first]
                 ),
             )
-            .help("move the `concurrently` ops into a migration of their own"),
+            .help("move the ops that run outside a transaction (`concurrently`, `add_unique` on an existing table) into a migration of their own"),
         );
     }
 }

@@ -45,12 +45,13 @@ pub enum Mode {
 }
 
 impl Mode {
-    /// The mode the ops need: non-transactional as soon as one op cannot share a transaction.
+    /// The mode the ops need: non-transactional as soon as one op cannot share a transaction
+    /// (`concurrently`, a backfill, or an online op on a table that already has rows).
     pub fn of(ops: &[Op]) -> Mode {
-        if ops
-            .iter()
-            .any(|op| op.is_concurrent() || matches!(op, Op::Backfill { .. }))
-        {
+        let new = super::on_new_table(ops);
+        if ops.iter().zip(new).any(|(op, new)| {
+            op.is_concurrent() || matches!(op, Op::Backfill { .. }) || (op.is_online() && !new)
+        }) {
             Mode::NonTransactional
         } else {
             Mode::Transactional

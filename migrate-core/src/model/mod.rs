@@ -12,8 +12,8 @@ mod op;
 pub use column::{Column, ColumnType, DefaultValue, Scalar, SqlFunction};
 pub use migration::{Downgrade, Migration, Mode};
 pub use op::{
-    CheckConstraint, ColumnChange, EnumPosition, EnumType, ForeignKey, Index, Op, OpKind,
-    PrimaryKey, ReferentialAction, Table, UniqueConstraint,
+    on_new_table, CheckConstraint, ColumnChange, EnumPosition, EnumType, ForeignKey, Index, Op,
+    OpKind, PrimaryKey, ReferentialAction, Table, UniqueConstraint,
 };
 
 use std::borrow::Cow;

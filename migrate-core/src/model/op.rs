@@ -207,6 +207,52 @@ impl Op {
     }
 }
 
+/// For each op, whether the table it works on was created earlier in `ops`.
+///
+/// A table created in the same migration has no rows and no readers yet, so lock, scan and
+/// rewrite concerns do not apply to it: the checks let it be, and the renderer uses the plain
+/// form instead of the online one.
+pub fn on_new_table(ops: &[Op]) -> Vec<bool> {
+    let mut created: Vec<&str> = Vec::new();
+    ops.iter()
+        .map(|op| {
+            let new = op.table().is_some_and(|table| created.contains(&table));
+            match op {
+                Op::CreateTable(table) => created.push(&table.name),
+                Op::DropTable(table) => created.retain(|name| *name != table.name.as_ref()),
+                Op::RenameTable { from, to } if created.contains(&from.as_ref()) => {
+                    created.retain(|name| *name != from.as_ref());
+                    created.push(to);
+                }
+                _ => {}
+            }
+            new
+        })
+        .collect()
+}
+
+impl Op {
+    /// Whether, on a table with rows, this op is done online in several short steps (validated
+    /// constraints, a unique index built concurrently), which need their own transactions.
+    pub fn is_online(&self) -> bool {
+        matches!(
+            self,
+            Op::AddForeignKey(_)
+                | Op::AddCheck(_)
+                | Op::AddUnique(_)
+                | Op::AlterColumn {
+                    change: ColumnChange::SetNotNull,
+                    ..
+                }
+        )
+    }
+
+    /// Whether a step of this op must run outside any transaction, given whether its table is new.
+    pub fn runs_outside_transaction(&self, on_new_table: bool) -> bool {
+        self.is_concurrent() || (matches!(self, Op::AddUnique(_)) && !on_new_table)
+    }
+}
+
 /// A table definition: `create_table`, or what `drop_table` records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {

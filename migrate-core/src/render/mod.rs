@@ -47,6 +47,9 @@ pub enum Step {
     Sql(String),
     /// SQL that must be sent alone, outside any transaction (`CREATE INDEX CONCURRENTLY`).
     SqlOutsideTransaction(String),
+    /// PostgreSQL: drop index `name` if a failed concurrent build left it INVALID, so the build
+    /// that follows can be retried.
+    DropInvalidIndex(String),
     /// Run `batch` repeatedly, each time in its own short transaction, until it updates no row.
     /// `remaining` counts the rows still to do, as one `bigint` column named `value`; the runtime
     /// uses it to report progress and to stop a `where:` that never stops matching.
@@ -63,6 +66,10 @@ impl Step {
     pub fn display_sql(&self) -> String {
         match self {
             Step::Sql(sql) | Step::SqlOutsideTransaction(sql) => format!("{sql};"),
+            Step::DropInvalidIndex(name) => format!(
+                "-- the runtime first drops {} if a failed concurrent build left it INVALID",
+                quote_ident(name)
+            ),
             Step::Backfill { batch, .. } => {
                 format!("-- repeated until no row is updated\n{batch};")
             }
@@ -74,7 +81,7 @@ impl Step {
     }
 }
 
-/// The steps of one op.
+/// The steps of one op, on a table that already exists (the online form where there is one).
 ///
 /// ```
 /// use migrate_core::model::Op;
@@ -87,19 +94,47 @@ impl Step {
 /// );
 /// ```
 pub fn render(op: &Op, dialect: Dialect) -> Vec<Step> {
-    match dialect {
-        Dialect::Postgres => postgres::render(op),
-        Dialect::Sqlite => sqlite::render(op),
-    }
+    render_on(op, false, dialect)
+}
+
+/// The steps of each op of a list: ops on a table created earlier in the list get the plain form,
+/// since the table has no rows to scan and no readers to block yet.
+pub fn render_ops(ops: &[Op], dialect: Dialect) -> Vec<Vec<Step>> {
+    ops.iter()
+        .zip(crate::model::on_new_table(ops))
+        .map(|(op, new_table)| render_on(op, new_table, dialect))
+        .collect()
 }
 
 /// The steps of every op of a migration's upgrade.
 pub fn render_upgrade(migration: &Migration, dialect: Dialect) -> Vec<Vec<Step>> {
-    migration
-        .upgrade
+    render_ops(&migration.upgrade, dialect)
+}
+
+fn render_on(op: &Op, new_table: bool, dialect: Dialect) -> Vec<Step> {
+    match dialect {
+        Dialect::Postgres => postgres::render(op, new_table),
+        Dialect::Sqlite => sqlite::render(op),
+    }
+}
+
+/// A name the renderer makes up, kept within PostgreSQL's 63 bytes: too long a name is cut and
+/// given a hash of the whole, so it stays unique and the same on every run.
+pub fn generated_name(name: &str) -> String {
+    const LIMIT: usize = crate::check::MAX_IDENTIFIER_BYTES;
+    if name.len() <= LIMIT {
+        return name.to_owned();
+    }
+    use sha2::{Digest, Sha256};
+    let hash: String = Sha256::digest(name.as_bytes())[..4]
         .iter()
-        .map(|op| render(op, dialect))
-        .collect()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let mut cut = LIMIT - hash.len() - 1;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{hash}", &name[..cut])
 }
 
 /// The SQLite column definition, for the runtime's table rebuild.

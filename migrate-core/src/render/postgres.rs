@@ -1,11 +1,15 @@
 //! PostgreSQL rendering.
 
-use super::{ident_list, quote_ident as q, quote_literal, Step};
+use super::{generated_name, ident_list, quote_ident as q, quote_literal, Step};
 use crate::model::{
     Column, ColumnChange, ColumnType, DefaultValue, EnumPosition, Index, Op, Scalar, SqlFunction,
 };
 
-pub(super) fn render(op: &Op) -> Vec<Step> {
+/// `new_table`: the op's table was created earlier in the same migration, so it has no rows and
+/// the plain, locking forms are harmless; otherwise constraints are added `NOT VALID` and
+/// validated in a later transaction, `SET NOT NULL` is proven by a validated check first, and a
+/// unique constraint is attached to an index built concurrently.
+pub(super) fn render(op: &Op, new_table: bool) -> Vec<Step> {
     let sql = match op {
         Op::CreateTable(table) => {
             let mut parts: Vec<String> = table.columns.iter().map(column_def).collect();
@@ -37,6 +41,9 @@ pub(super) fn render(op: &Op) -> Vec<Step> {
             column,
             change,
         } => {
+            if matches!(change, ColumnChange::SetNotNull) && !new_table {
+                return set_not_null_online(table, column);
+            }
             let action = match change {
                 ColumnChange::SetType { to, using, .. } => match using {
                     Some(using) => format!("TYPE {} USING {using}", type_sql(to)),
@@ -49,37 +56,67 @@ pub(super) fn render(op: &Op) -> Vec<Step> {
             };
             format!("ALTER TABLE {} ALTER COLUMN {} {action}", q(table), q(column))
         }
-        Op::CreateIndex(index) => return vec![index_step(index, create_index(index))],
-        Op::DropIndex(index) => {
-            let concurrently = if index.concurrently { "CONCURRENTLY " } else { "" };
-            return vec![index_step(
-                index,
-                format!("DROP INDEX {concurrently}{}", q(&index.name)),
-            )];
+        Op::CreateIndex(index) if index.concurrently => {
+            return vec![
+                Step::DropInvalidIndex(index.name.to_string()),
+                Step::SqlOutsideTransaction(create_index(index)),
+            ]
         }
-        Op::AddForeignKey(fk) => format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}",
-            q(&fk.table),
-            q(&fk.name),
-            ident_list(&fk.columns),
-            q(&fk.referenced_table),
-            ident_list(&fk.referenced_columns),
-            fk.on_delete.sql()
-        ),
+        Op::CreateIndex(index) => create_index(index),
+        Op::DropIndex(index) if index.concurrently => {
+            return vec![Step::SqlOutsideTransaction(format!(
+                "DROP INDEX CONCURRENTLY IF EXISTS {}",
+                q(&index.name)
+            ))]
+        }
+        Op::DropIndex(index) => format!("DROP INDEX {}", q(&index.name)),
+        Op::AddForeignKey(fk) => {
+            let add = format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}",
+                q(&fk.table),
+                q(&fk.name),
+                ident_list(&fk.columns),
+                q(&fk.referenced_table),
+                ident_list(&fk.referenced_columns),
+                fk.on_delete.sql()
+            );
+            return validated_later(&fk.table, &fk.name, add, new_table);
+        }
         Op::DropForeignKey(fk) => drop_constraint(&fk.table, &fk.name),
-        Op::AddCheck(check) => format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
-            q(&check.table),
-            q(&check.name),
-            check.expr
-        ),
+        Op::AddCheck(check) => {
+            let add = format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
+                q(&check.table),
+                q(&check.name),
+                check.expr
+            );
+            return validated_later(&check.table, &check.name, add, new_table);
+        }
         Op::DropCheck(check) => drop_constraint(&check.table, &check.name),
-        Op::AddUnique(unique) => format!(
+        Op::AddUnique(unique) if new_table => format!(
             "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
             q(&unique.table),
             q(&unique.name),
             ident_list(&unique.columns)
         ),
+        // `ADD CONSTRAINT … UNIQUE` would build the index under ACCESS EXCLUSIVE.
+        Op::AddUnique(unique) => {
+            return vec![
+                Step::DropInvalidIndex(unique.name.to_string()),
+                Step::SqlOutsideTransaction(format!(
+                    "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {} ON {} ({})",
+                    q(&unique.name),
+                    q(&unique.table),
+                    ident_list(&unique.columns)
+                )),
+                Step::Sql(format!(
+                    "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE USING INDEX {}",
+                    q(&unique.table),
+                    q(&unique.name),
+                    q(&unique.name)
+                )),
+            ]
+        }
         Op::DropUnique(unique) => drop_constraint(&unique.table, &unique.name),
         Op::CreateEnum(ty) => format!(
             "CREATE TYPE {} AS ENUM ({})",
@@ -130,18 +167,58 @@ pub(super) fn render(op: &Op) -> Vec<Step> {
     vec![Step::Sql(sql)]
 }
 
-fn index_step(index: &Index, sql: String) -> Step {
-    if index.concurrently {
-        Step::SqlOutsideTransaction(sql)
-    } else {
-        Step::Sql(sql)
+/// `ADD CONSTRAINT … NOT VALID` (brief lock, no scan), then `VALIDATE CONSTRAINT` in its own
+/// transaction (a scan that lets reads and writes go on).
+fn validated_later(table: &str, name: &str, add: String, new_table: bool) -> Vec<Step> {
+    if new_table {
+        return vec![Step::Sql(add)];
     }
+    vec![
+        Step::Sql(format!("{add} NOT VALID")),
+        Step::Sql(format!(
+            "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+            q(table),
+            q(name)
+        )),
+    ]
+}
+
+/// `SET NOT NULL` scans the table under ACCESS EXCLUSIVE unless a validated check already proves
+/// the column has no NULL (PostgreSQL 12+): add the check `NOT VALID`, validate it without
+/// blocking writes, set NOT NULL without a scan, drop the check.
+fn set_not_null_online(table: &str, column: &str) -> Vec<Step> {
+    let check = generated_name(&format!("ck_{table}_{column}_not_null"));
+    vec![
+        Step::Sql(format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID",
+            q(table),
+            q(&check),
+            q(column)
+        )),
+        Step::Sql(format!(
+            "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+            q(table),
+            q(&check)
+        )),
+        Step::Sql(format!(
+            "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL",
+            q(table),
+            q(column)
+        )),
+        Step::Sql(format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            q(table),
+            q(&check)
+        )),
+    ]
 }
 
 fn create_index(index: &Index) -> String {
     let unique = if index.unique { "UNIQUE " } else { "" };
+    // A retry after a crash may find the index built and valid (an INVALID one was dropped by the
+    // step before): IF NOT EXISTS makes the build idempotent.
     let concurrently = if index.concurrently {
-        "CONCURRENTLY "
+        "CONCURRENTLY IF NOT EXISTS "
     } else {
         ""
     };

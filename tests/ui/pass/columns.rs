@@ -3,6 +3,7 @@ migrate_runtime::migration! {
     parent: "0001_create_users",
     upgrade {
         add_column(users, nickname: varchar(50) nullable);
+        #[allow(drop_column, reason = "unused since v2")]
         drop_column(users, legacy: text nullable default("x"));
     }
     downgrade {

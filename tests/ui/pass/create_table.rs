@@ -5,6 +5,7 @@ mod migrations {
         parent: none,
         change {
             create_enum(mood, ["happy", "sad"]);
+            #[allow(json_column, timestamp_without_time_zone, char_column, reason = "every type, on purpose")]
             create_table(everything, {
                 id: bigint identity,
                 small: smallint,

@@ -5,7 +5,7 @@ migrate_runtime::migration! {
     upgrade {
         add_enum_value(mood, "ok", after: "happy");
         add_enum_value(mood, "meh", before: "sad");
-        add_enum_value(mood, "ecstatic");
+        add_enum_value(mood, "ecstatic", after: "meh");
     }
     downgrade {
         irreversible("enum values cannot be removed in PostgreSQL");

@@ -2,7 +2,9 @@ migrate_runtime::migration! {
     id: "0003_renames",
     parent: "0002_columns",
     change {
+        #[allow(rename_table, reason = "single client, deployed with the migration")]
         rename_table(users => accounts);
+        #[allow(rename_column, reason = "single client, deployed with the migration")]
         rename_column(accounts, name => full_name);
     }
 }

@@ -1,12 +1,12 @@
 migrate_runtime::migration! {
-    id: "0002_add_user_role",
+    id: "0002_index_users",
     parent: "0001_create_users",
     upgrade {
-        add_column(users, role: varchar(50) nullable);
-        create_index(ix_users_role, users(role));
+        create_index(ix_users_role, users(role), concurrently);
+        create_index(ix_users_email, users(email), concurrently);
     }
     downgrade {
-        drop_column(users, role: varchar(50) nullable);
+        drop_index(ix_users_email, users(email), concurrently);
     }
 }
 

@@ -3,7 +3,7 @@ migrate_runtime::migration! {
     parent: "0001_create_users",
     upgrade {
         add_column(users, role: varchar(50) nullable);
-        create_index(ix_users_role, users(role));
+        add_check(ck_users_role_not_blank, users, "role <> ''");
     }
 }
 

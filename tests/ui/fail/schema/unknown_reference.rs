@@ -2,12 +2,12 @@ migrate_runtime::migration! {
     id: "0002_drop_then_use",
     parent: "0001_create_users",
     upgrade {
-        drop_table(sessions, { id: bigint, token: text });
-        create_index(ix_sessions_token, sessions(token));
+        #[allow(drop_column, reason = "unused since v2")]
+        drop_column(users, legacy: text nullable);
+        alter_column(users, legacy, set_not_null);
     }
     downgrade {
-        drop_index(ix_sessions_token, sessions(token));
-        create_table(sessions, { id: bigint, token: text });
+        irreversible("the test is about the upgrade");
     }
 }
 

@@ -3,7 +3,7 @@ migrate_runtime::migration! {
     parent: "0001_create_users",
     change {
         add_column(users, role: texxt nullable);
-        create_index(ix_users_email, users(email));
+        add_column(users, email_verified: boolean default(false));
         add_column(users, bio: text nulable);
     }
 }

@@ -1,0 +1,485 @@
+//! Safety: what would hurt a live database, decided from the op list alone.
+//!
+//! Each rule says what goes wrong in production (the lock taken, the rewrite, the lost data, the
+//! failing deploy) and the form to write instead. A rule knows when it does not apply: a table
+//! created earlier in the same migration has no rows and no readers, so nothing done to it can
+//! block or rewrite anything. What the renderer makes safe by construction (`NOT VALID` then
+//! `VALIDATE` for foreign keys and checks, `SET NOT NULL` proven by a validated check, unique
+//! constraints on an index built concurrently, a `lock_timeout` on every migration) needs no rule.
+//!
+//! The downgrade is checked too, but only for what hurts *while* it runs (locks, rewrites,
+//! failures): removing or renaming back what the upgrade added is what a downgrade is for.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::{CheckId, Diagnostic, Location, Part, Section};
+use crate::model::{on_new_table, ColumnChange, ColumnType, DefaultValue, Mode, Op, Scalar, Text};
+
+/// Which way the ops run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Direction {
+    Up,
+    Down,
+}
+
+struct Rules<'a> {
+    ops: &'a [Op],
+    section: &'a dyn Fn(usize) -> Section,
+    direction: Direction,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl Rules<'_> {
+    fn report(&mut self, index: usize, part: Part, check: CheckId, message: String, help: String) {
+        if self.direction == Direction::Down && !applies_to_downgrades(check) {
+            return;
+        }
+        self.out.push(
+            Diagnostic::new(check, Location::new((self.section)(index), part), message).help(help),
+        );
+    }
+}
+
+fn applies_to_downgrades(check: CheckId) -> bool {
+    matches!(
+        check,
+        CheckId::IndexNotConcurrent
+            | CheckId::DropIndexNotConcurrent
+            | CheckId::AddColumnRequired
+            | CheckId::AddColumnVolatileDefault
+            | CheckId::AddColumnIdentity
+            | CheckId::TypeChangeRewrites
+            | CheckId::TypeChangeNarrowing
+            | CheckId::EnumValueUsedInTransaction
+            | CheckId::UniqueWithConstantDefault
+    )
+}
+
+pub(super) fn check_safety(
+    ops: &[Op],
+    section: &dyn Fn(usize) -> Section,
+    direction: Direction,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut rules = Rules {
+        ops,
+        section,
+        direction,
+        out,
+    };
+    let new = on_new_table(ops);
+    for (index, op) in ops.iter().enumerate() {
+        let existing = !new[index];
+        // A table dropped later in the same ops is locked by its own `DROP TABLE` anyway.
+        let doomed = op.table().is_some_and(|table| {
+            ops[index + 1..]
+                .iter()
+                .any(|later| matches!(later, Op::DropTable(dropped) if dropped.name == table))
+        });
+        check_locks(&mut rules, index, op, existing && !doomed);
+        // What goes with a table dropped later is lost with it: only the drop itself is reported.
+        let loses = existing && (!doomed || matches!(op, Op::DropTable(_)));
+        check_loss_and_breakage(&mut rules, index, op, loses);
+        check_types(&mut rules, index, op);
+    }
+    check_enum_values(&mut rules);
+    check_unique_with_constant_default(&mut rules, &new);
+    check_foreign_keys(&mut rules, &new);
+}
+
+fn safe_add_column(table: &str, column: &str, ty: &ColumnType) -> String {
+    format!(
+        "add it nullable, fill it in batches, then require it:\n\n    add_column({table}, {column}: {ty} nullable);\n    backfill({table}, set: \"{column} = …\", where: \"{column} IS NULL\", batch: 10_000);\n    alter_column({table}, {column}, set_not_null);"
+    )
+}
+
+fn check_locks(rules: &mut Rules<'_>, index: usize, op: &Op, existing: bool) {
+    if !existing {
+        return;
+    }
+    match op {
+        Op::CreateIndex(created) if !created.concurrently => rules.report(
+            index,
+            Part::Whole,
+            CheckId::IndexNotConcurrent,
+            format!("`create_index` on existing table `{}` takes a SHARE lock: every INSERT, UPDATE and DELETE on it waits for the whole build", created.table),
+            format!("build it without blocking writes: `{}` (the migration then runs outside a transaction, so keep other DDL out of it)", Op::CreateIndex(crate::model::Index { concurrently: true, ..created.clone() })),
+        ),
+        Op::DropIndex(dropped) if !dropped.concurrently => rules.report(
+            index,
+            Part::Whole,
+            CheckId::DropIndexNotConcurrent,
+            format!("`drop_index` on existing table `{}` takes an ACCESS EXCLUSIVE lock: reads and writes of the table queue behind it", dropped.table),
+            format!("`{}`", Op::DropIndex(crate::model::Index { concurrently: true, ..dropped.clone() })),
+        ),
+        Op::AddColumn { table, column } => {
+            if !column.nullable && column.default.is_none() && !column.identity {
+                rules.report(
+                    index,
+                    Part::Column(0),
+                    CheckId::AddColumnRequired,
+                    format!("adding NOT NULL column `{}` without a default fails on a table with rows, and the running app's INSERTs that do not set it fail too", column.name),
+                    format!("{}\n\nor give it a constant default: `{}: {} default(…)`", safe_add_column(table, &column.name, &column.ty), column.name, column.ty),
+                );
+            }
+            let volatile = match &column.default {
+                Some(DefaultValue::Function(function)) => function.is_volatile(),
+                Some(DefaultValue::Sql(_)) => true,
+                _ => false,
+            };
+            if volatile {
+                let default = column.default.as_ref().map(ToString::to_string).unwrap_or_default();
+                rules.report(
+                    index,
+                    Part::Column(0),
+                    CheckId::AddColumnVolatileDefault,
+                    format!("the default `{default}` gives every row its own value (or the checker cannot tell that it does not), so PostgreSQL rewrites `{table}` and its indexes under an ACCESS EXCLUSIVE lock"),
+                    format!("add the column without a default, then set the default for new rows and fill the old ones in batches:\n\n    add_column({table}, {}: {} nullable);\n    alter_column({table}, {}, set_default({default}, from: none));\n    backfill({table}, set: \"{} = …\", where: \"{} IS NULL\", batch: 10_000);\n\nor, for an `sql(…)` default that is constant, waive it: `#[allow(add_column_volatile_default, reason = \"…\")]`", column.name, column.ty, column.name, column.name, column.name),
+                );
+            }
+            if column.identity {
+                rules.report(
+                    index,
+                    Part::Column(0),
+                    CheckId::AddColumnIdentity,
+                    format!("an identity column gives every existing row a value: PostgreSQL rewrites `{table}` under an ACCESS EXCLUSIVE lock"),
+                    "create a new table with the identity column and copy the rows over, or add a nullable `bigint` and fill it in batches".to_owned(),
+                );
+            }
+        }
+        Op::AlterColumn {
+            table,
+            column,
+            change: ColumnChange::SetType { to, from, .. },
+        } => match classify(from, to) {
+            TypeChange::Safe => {}
+            TypeChange::Rewrite => rules.report(
+                index,
+                Part::Type,
+                CheckId::TypeChangeRewrites,
+                format!("changing `{table}.{column}` from `{from}` to `{to}` rewrites the table and rebuilds its indexes under an ACCESS EXCLUSIVE lock"),
+                "expand and contract: add a column of the new type, write both, backfill it in batches, switch reads to it, then drop the old one".to_owned(),
+            ),
+            TypeChange::Narrowing => rules.report(
+                index,
+                Part::Type,
+                CheckId::TypeChangeNarrowing,
+                format!("changing `{table}.{column}` from `{from}` to `{to}` fails on any existing value that does not fit, after locking and rewriting the table"),
+                format!("check that every value fits first, then waive it with what you checked: `#[allow(type_change_narrowing, reason = \"…\")]`; or expand and contract with a new `{to}` column"),
+            ),
+        },
+        _ => {}
+    }
+}
+
+fn check_loss_and_breakage(rules: &mut Rules<'_>, index: usize, op: &Op, existing: bool) {
+    let waive = |rule: CheckId| format!("`#[allow({rule}, reason = \"…\")]`");
+    match op {
+        Op::DropColumn { table, column } if existing => rules.report(
+            index,
+            Part::Column(0),
+            CheckId::DropColumn,
+            format!("dropping `{table}.{}` loses its data, and running app versions that still read or write it fail", column.name),
+            format!("first stop using the column in code and deploy that; then drop it, saying so: {}", waive(CheckId::DropColumn)),
+        ),
+        Op::DropTable(table) if existing => rules.report(
+            index,
+            Part::Table,
+            CheckId::DropTable,
+            format!("dropping table `{}` loses its data, and running app versions that still use it fail", table.name),
+            format!("first stop using the table in code and deploy that; then drop it, saying so: {}", waive(CheckId::DropTable)),
+        ),
+        Op::RenameColumn { table, from, to } if existing => rules.report(
+            index,
+            Part::Whole,
+            CheckId::RenameColumn,
+            format!("renaming `{table}.{from}` to `{to}` breaks every running client that uses the old name until all are redeployed"),
+            format!("expand and contract: add `{to}`, write both, backfill, switch reads, drop `{from}`; or, when no running code uses the name, {}", waive(CheckId::RenameColumn)),
+        ),
+        Op::RenameTable { from, to } if existing => rules.report(
+            index,
+            Part::Whole,
+            CheckId::RenameTable,
+            format!("renaming table `{from}` to `{to}` breaks every running client that uses the old name until all are redeployed"),
+            format!("keep the old name working during the rollout with a view (`execute(\"CREATE VIEW {from} AS SELECT * FROM {to}\", down: \"DROP VIEW {from}\")`), or, when no running code uses the name, {}", waive(CheckId::RenameTable)),
+        ),
+        Op::DropForeignKey(crate::model::ForeignKey { name, .. })
+        | Op::DropCheck(crate::model::CheckConstraint { name, .. })
+        | Op::DropUnique(crate::model::UniqueConstraint { name, .. })
+            if existing =>
+        {
+            rules.report(
+                index,
+                Part::Name,
+                CheckId::DropConstraint,
+                format!("dropping `{name}` removes an integrity guarantee: rows that break it can be written from now on"),
+                format!("make sure no code relies on it, then {}", waive(CheckId::DropConstraint)),
+            )
+        }
+        Op::Execute { .. } => rules.report(
+            index,
+            Part::Whole,
+            CheckId::RawSql,
+            "raw SQL bypasses every check: nothing here can tell what it locks, rewrites or loses".to_owned(),
+            format!("use a typed op where one exists; otherwise say why it is safe: {}", waive(CheckId::RawSql)),
+        ),
+        Op::CreateIndex(created) if !created.unique && created.columns.len() > 3 => rules.report(
+            index,
+            Part::Whole,
+            CheckId::IndexTooManyColumns,
+            format!("an index on {} columns rarely helps the planner past its first three, and every write pays for all of them", created.columns.len()),
+            format!("index the most selective columns first, three at most; or {}", waive(CheckId::IndexTooManyColumns)),
+        ),
+        Op::AddEnumValue { enum_name, value, position: None } => rules.report(
+            index,
+            Part::Whole,
+            CheckId::EnumValuePosition,
+            format!("{value:?} is appended last to `{enum_name}`: where the order of values matters (`ORDER BY`, `<`), appending changes what queries mean"),
+            format!("say where it goes: `add_enum_value({enum_name}, {value:?}, after: \"…\")` or `before: \"…\"`"),
+        ),
+        _ => {}
+    }
+}
+
+/// Type choices PostgreSQL's own documentation and linters advise against, on new columns.
+fn check_types(rules: &mut Rules<'_>, index: usize, op: &Op) {
+    let columns: Vec<(usize, &crate::model::Column)> = match op {
+        Op::CreateTable(table) => table.columns.iter().enumerate().collect(),
+        Op::AddColumn { column, .. } => vec![(0, column)],
+        _ => return,
+    };
+    for (position, column) in columns {
+        let scalar = match &column.ty {
+            ColumnType::Scalar(scalar) | ColumnType::Array(scalar) => scalar,
+        };
+        let (check, message, help) = match scalar {
+            Scalar::Json => (
+                CheckId::JsonColumn,
+                format!("`{}` is `json`, which has no equality operator: `DISTINCT`, `GROUP BY` and `UNION` over the table start failing", column.name),
+                "use `jsonb`".to_owned(),
+            ),
+            Scalar::Timestamp => (
+                CheckId::TimestampWithoutTimeZone,
+                format!("`{}` is `timestamp` (without time zone): the offset of every value written is silently dropped", column.name),
+                "use `timestamptz`".to_owned(),
+            ),
+            Scalar::Char(_) => (
+                CheckId::CharColumn,
+                format!("`{}` is `char(n)`, which pads with spaces and compares surprisingly, for no gain in PostgreSQL", column.name),
+                "use `text` or `varchar(n)`".to_owned(),
+            ),
+            _ => continue,
+        };
+        rules.report(index, Part::Column(position), check, message, help);
+    }
+}
+
+/// PostgreSQL refuses to use an enum value in the transaction that added it.
+fn check_enum_values(rules: &mut Rules<'_>) {
+    if Mode::of(rules.ops) != Mode::Transactional {
+        return;
+    }
+    let mut added: Vec<(usize, &Text, &Text)> = Vec::new();
+    for (index, op) in rules.ops.iter().enumerate() {
+        if let Op::AddEnumValue {
+            enum_name, value, ..
+        } = op
+        {
+            added.push((index, enum_name, value));
+            continue;
+        }
+        for (added_at, enum_name, value) in &added {
+            if uses_value(op, value) {
+                rules.report(
+                    index,
+                    Part::Whole,
+                    CheckId::EnumValueUsedInTransaction,
+                    format!("{value:?} was added to `{enum_name}` by op {} of this migration; PostgreSQL refuses to use a new enum value in the transaction that added it (\"unsafe use of new value\")", added_at + 1),
+                    "use the value in the next migration".to_owned(),
+                );
+            }
+        }
+    }
+}
+
+fn uses_value(op: &Op, value: &str) -> bool {
+    let literal = format!("'{}'", value.replace('\'', "''"));
+    let default_is = |column: &crate::model::Column| matches!(&column.default, Some(DefaultValue::Str(text)) if text == value);
+    match op {
+        Op::CreateTable(table) => table.columns.iter().any(default_is),
+        Op::AddColumn { column, .. } => default_is(column),
+        Op::AlterColumn {
+            change:
+                ColumnChange::SetDefault {
+                    to: DefaultValue::Str(text),
+                    ..
+                },
+            ..
+        } => text == value,
+        Op::AddCheck(check) => check.expr.contains(&literal),
+        Op::CreateIndex(index) => index
+            .predicate
+            .as_ref()
+            .is_some_and(|predicate| predicate.contains(&literal)),
+        Op::Execute { up, .. } => up.contains(&literal),
+        Op::Backfill { set, filter, .. } => set.contains(&literal) || filter.contains(&literal),
+        _ => false,
+    }
+}
+
+/// A constant default gives every existing row the same value; a unique index on it then fails.
+fn check_unique_with_constant_default(rules: &mut Rules<'_>, new: &[bool]) {
+    let constant_columns: BTreeMap<(&str, &str), usize> = rules
+        .ops
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| !new[*index])
+        .filter_map(|(index, op)| match op {
+            Op::AddColumn { table, column }
+                if matches!(
+                    column.default,
+                    Some(
+                        DefaultValue::Bool(_)
+                            | DefaultValue::Int(_)
+                            | DefaultValue::Float(_)
+                            | DefaultValue::Str(_)
+                    )
+                ) =>
+            {
+                Some(((table.as_ref(), column.name.as_ref()), index))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut found = Vec::new();
+    for (index, op) in rules.ops.iter().enumerate() {
+        let (table, columns) = match op {
+            Op::CreateIndex(created) if created.unique && created.predicate.is_none() => {
+                (&created.table, &created.columns)
+            }
+            Op::AddUnique(unique) => (&unique.table, &unique.columns),
+            _ => continue,
+        };
+        if columns.len() != 1 {
+            continue;
+        }
+        if let Some(added_at) = constant_columns.get(&(table.as_ref(), columns[0].as_ref())) {
+            found.push((index, table.to_string(), columns[0].to_string(), *added_at));
+        }
+    }
+    for (index, table, column, added_at) in found {
+        rules.report(
+            index,
+            Part::Whole,
+            CheckId::UniqueWithConstantDefault,
+            format!("op {} gives every existing row of `{table}` the same `{column}`, so this unique index fails as soon as the table has two rows", added_at + 1),
+            "add the column without a default, backfill distinct values, then add the unique index in a later migration".to_owned(),
+        );
+    }
+}
+
+/// Foreign keys on tables created here: an index on the referencing columns, and matching types.
+fn check_foreign_keys(rules: &mut Rules<'_>, new: &[bool]) {
+    let mut types: BTreeMap<(String, String), ColumnType> = BTreeMap::new();
+    let mut indexed: BTreeSet<(String, String)> = BTreeSet::new();
+    for op in rules.ops {
+        match op {
+            Op::CreateTable(table) => {
+                for column in table.columns.iter() {
+                    types.insert(
+                        (table.name.to_string(), column.name.to_string()),
+                        column.ty.clone(),
+                    );
+                }
+                if let Some(pk) = &table.primary_key {
+                    indexed.insert((table.name.to_string(), pk.columns.join(",")));
+                }
+            }
+            Op::AddColumn { table, column } => {
+                types.insert(
+                    (table.to_string(), column.name.to_string()),
+                    column.ty.clone(),
+                );
+            }
+            Op::CreateIndex(created) if created.predicate.is_none() => {
+                indexed.insert((created.table.to_string(), created.columns.join(",")));
+            }
+            Op::AddUnique(unique) => {
+                indexed.insert((unique.table.to_string(), unique.columns.join(",")));
+            }
+            _ => {}
+        }
+    }
+    let mut reports = Vec::new();
+    for (index, op) in rules.ops.iter().enumerate() {
+        let Op::AddForeignKey(fk) = op else { continue };
+        let columns = fk.columns.join(",");
+        let leading = indexed.iter().any(|(table, index_columns)| {
+            table == fk.table.as_ref()
+                && (index_columns == &columns || index_columns.starts_with(&format!("{columns},")))
+        });
+        if new[index] && !leading {
+            reports.push((
+                index,
+                CheckId::ForeignKeyWithoutIndex,
+                format!("no index starts with `{}({})`: every delete or key update in `{}` scans `{}` while holding its locks", fk.table, fk.columns.join(", "), fk.referenced_table, fk.table),
+                format!("`create_index(ix_{}_{}, {}({}))`", fk.table, fk.columns.join("_"), fk.table, fk.columns.join(", ")),
+            ));
+        }
+        for (column, referenced) in fk.columns.iter().zip(fk.referenced_columns.iter()) {
+            let from = types.get(&(fk.table.to_string(), column.to_string()));
+            let to = types.get(&(fk.referenced_table.to_string(), referenced.to_string()));
+            if let (Some(from), Some(to)) = (from, to) {
+                if from != to {
+                    reports.push((
+                        index,
+                        CheckId::ForeignKeyTypeMismatch,
+                        format!("`{}.{column}` is `{from}` but references `{}.{referenced}` of type `{to}`: every join casts, and keys beyond the smaller type cannot be referenced", fk.table, fk.referenced_table),
+                        format!("declare `{column}` as `{to}`"),
+                    ));
+                }
+            }
+        }
+    }
+    for (index, check, message, help) in reports {
+        rules.report(index, Part::Whole, check, message, help);
+    }
+}
+
+enum TypeChange {
+    /// PostgreSQL keeps the data as it is (binary-coercible, no rewrite).
+    Safe,
+    Rewrite,
+    /// Some existing values may not fit.
+    Narrowing,
+}
+
+fn classify(from: &ColumnType, to: &ColumnType) -> TypeChange {
+    let (ColumnType::Scalar(from), ColumnType::Scalar(to)) = (from, to) else {
+        return if from == to {
+            TypeChange::Safe
+        } else {
+            TypeChange::Rewrite
+        };
+    };
+    use Scalar::*;
+    match (from, to) {
+        _ if from == to => TypeChange::Safe,
+        (Varchar(n), Varchar(m)) if m >= n => TypeChange::Safe,
+        (Varchar(_), Text) => TypeChange::Safe,
+        (Numeric(Some((p, s))), Numeric(Some((q, t)))) if q >= p && s == t => TypeChange::Safe,
+        (Numeric(Some(_)), Numeric(None)) => TypeChange::Safe,
+        (Varchar(_), Varchar(_))
+        | (Text, Varchar(_) | Char(_))
+        | (Varchar(_), Char(_))
+        | (BigInt, Integer | SmallInt)
+        | (Integer, SmallInt)
+        | (Numeric(_), Numeric(_) | Integer | SmallInt | BigInt)
+        | (DoublePrecision, Real | Integer | SmallInt | BigInt | Numeric(_))
+        | (Real, Integer | SmallInt | BigInt | Numeric(_))
+        | (Timestamptz | Timestamp, Date | Time) => TypeChange::Narrowing,
+        // Parsing text into anything else fails on values that do not parse.
+        (Text | Varchar(_) | Char(_), _) => TypeChange::Narrowing,
+        _ => TypeChange::Rewrite,
+    }
+}

@@ -1,0 +1,9 @@
+migrate_runtime::migration! {
+    id: "0002_index_not_concurrent",
+    parent: "0001_create_users",
+    change {
+        create_index(ix_users_email, users(email));
+    }
+}
+
+fn main() {}

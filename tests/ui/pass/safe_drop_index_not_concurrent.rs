@@ -1,0 +1,12 @@
+migrate_runtime::migration! {
+    /// Dropped concurrently.
+    id: "0002_drop_index_not_concurrent",
+    parent: "0001_create_users",
+    change {
+        drop_index(ix_users_email, users(email), concurrently);
+    }
+}
+
+fn main() {
+    assert!(!MIGRATION.upgrade.is_empty());
+}
