@@ -148,3 +148,57 @@ pub mod rebuild_parent {
     }
     migrate_runtime::migrations!();
 }
+
+/// Online constraint ops on a table with rows.
+pub mod online {
+    mod m0001 {
+        migrate_runtime::migration! {
+            id: "0001_create_accounts_and_orders",
+            parent: none,
+            change {
+                create_table(accounts, { id: bigint, email: text, age: integer nullable }, primary_key: pk_accounts(id));
+                create_table(orders, { id: bigint, account_id: bigint }, primary_key: pk_orders(id));
+                create_index(ix_orders_account_id, orders(account_id));
+            }
+        }
+    }
+    mod m0002 {
+        migrate_runtime::migration! {
+            id: "0002_constraints",
+            parent: "0001_create_accounts_and_orders",
+            change {
+                add_foreign_key(fk_orders_account_id, orders(account_id), references: accounts(id), on_delete: cascade);
+                add_check(ck_accounts_age, accounts, "age >= 0");
+                alter_column(accounts, age, set_not_null);
+            }
+        }
+    }
+    mod m0003 {
+        migrate_runtime::migration! {
+            id: "0003_unique_email",
+            parent: "0002_constraints",
+            change { add_unique(uq_accounts_email, accounts(email)); }
+        }
+    }
+    migrate_runtime::migrations!();
+}
+
+/// A migration that needs an ACCESS EXCLUSIVE lock, with a short lock_timeout.
+pub mod blocked {
+    mod m0001 {
+        migrate_runtime::migration! {
+            id: "0001_create_events",
+            parent: none,
+            change { create_table(events, { id: bigint }); }
+        }
+    }
+    mod m0002 {
+        migrate_runtime::migration! {
+            id: "0002_add_event_kind",
+            parent: "0001_create_events",
+            lock_timeout: "300ms",
+            change { add_column(events, kind: text nullable); }
+        }
+    }
+    migrate_runtime::migrations!();
+}

@@ -10,3 +10,4 @@ mod support;
 mod fixtures;
 mod lock;
 mod runtime;
+mod safety;

@@ -1,0 +1,58 @@
+mod data {
+    use migrate_runtime::{BoxError, DataConnection};
+
+    pub fn assign_teams(_: &mut DataConnection<'_>) -> Result<(), BoxError> {
+        Ok(())
+    }
+
+    pub fn unassign_teams(_: &mut DataConnection<'_>) -> Result<(), BoxError> {
+        Ok(())
+    }
+}
+
+// The DSL example of the README, kept compiling.
+migrate_runtime::migration! {
+    /// Doc comment: shown by `history`, not part of the checksum.
+    id: "0004_teams",
+    parent: "0003_add_user_role",
+    lock_timeout: "2s",                   // optional, PostgreSQL; also `statement_timeout`
+    upgrade {
+        create_table(teams, {
+            id: bigint identity,
+            name: varchar(100),
+            motto: text nullable default("hi"),
+            created_at: timestamptz default(now()),
+        }, primary_key: pk_teams(id));
+        create_index(ix_teams_created_at, teams(created_at));     // a new table: no `concurrently` needed
+        add_check(ck_teams_name_not_blank, teams, "name <> ''");
+        add_column(users, team_id: bigint nullable);
+        add_foreign_key(fk_users_team_id, users(team_id), references: teams(id), on_delete: set_null);
+        #[allow(rename_column, reason = "the app is the only client and ships with this migration")]
+        rename_column(users, name => full_name);
+        alter_column(users, bio, set_default("", from: none));
+        create_enum(mood, ["happy", "sad"]);
+        #[allow(raw_sql, reason = "a view has no typed op")]
+        execute("CREATE VIEW team_sizes AS SELECT team_id, count(*) FROM users GROUP BY team_id",
+                down: "DROP VIEW team_sizes");
+        run(up: crate::data::assign_teams, down: crate::data::unassign_teams);
+    }
+    downgrade {
+        run(up: crate::data::unassign_teams, down: crate::data::assign_teams);
+        execute("DROP VIEW team_sizes", down: "CREATE VIEW team_sizes AS SELECT team_id, count(*) FROM users GROUP BY team_id");
+        drop_enum(mood, ["happy", "sad"]);
+        alter_column(users, bio, drop_default(was: ""));
+        rename_column(users, full_name => name);
+        drop_foreign_key(fk_users_team_id, users(team_id), references: teams(id), on_delete: set_null);
+        drop_column(users, team_id: bigint nullable);
+        drop_table(teams, {
+            id: bigint identity,
+            name: varchar(100),
+            motto: text nullable default("hi"),
+            created_at: timestamptz default(now()),
+        }, primary_key: pk_teams(id));
+    }
+}
+
+fn main() {
+    assert_eq!(MIGRATION.upgrade.len(), 10);
+}
