@@ -62,7 +62,10 @@ fn generate() -> String {
         doc.push_str(&format!("```text\n{}\n```\n", errors(&stderr)));
         let pass = format!("tests/ui/pass/safe_{id}.rs");
         if let Some(source) = read(&root().join(&pass)) {
-            doc.push_str(&format!("\nAccepted instead (`{pass}`):\n\n```rust\n{}\n```\n", example(&source)));
+            doc.push_str(&format!(
+                "\nAccepted instead (`{pass}`):\n\n```rust\n{}\n```\n",
+                example(&source)
+            ));
         }
     }
     doc
@@ -91,7 +94,10 @@ fn every_safety_rule_has_a_safe_form() {
         .map(|check| check.as_str())
         .filter(|id| !root().join(format!("tests/ui/pass/safe_{id}.rs")).exists())
         .collect();
-    assert!(missing.is_empty(), "safety rules without a pass case showing the safe form: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "safety rules without a pass case showing the safe form: {missing:?}"
+    );
 }
 
 /// The README's DSL example is `tests/ui/pass/readme_example.rs`, so it compiles; this keeps the

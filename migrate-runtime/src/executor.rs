@@ -61,18 +61,8 @@ pub(crate) fn run<C: Database>(
         let span =
             tracing::info_span!("migration", id = %migration.id, direction = direction.name());
         let _entered = span.enter();
-        let ops: &[Op] = match direction {
-            Direction::Up => &migration.upgrade,
-            Direction::Down => match &migration.downgrade {
-                migrate_core::model::Downgrade::Ops(ops) => ops,
-                migrate_core::model::Downgrade::Irreversible(reason) => {
-                    return Err(Error::Irreversible {
-                        id: migration.id.to_string(),
-                        reason: reason.to_string(),
-                    })
-                }
-            },
-        };
+        // The same selection, and below the same rendering, as the offline `sql` script.
+        let ops = crate::script::ops(migration, direction)?;
         let mut runner = Runner {
             migrator,
             conn: &mut *conn,

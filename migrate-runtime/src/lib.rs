@@ -23,6 +23,8 @@
 //! assert_eq!(migrator.migrations()[0].id, "0001_create_users");
 //! ```
 
+#[cfg(feature = "cli")]
+pub mod cli;
 mod database;
 mod error;
 mod executor;
@@ -30,6 +32,7 @@ mod lock;
 mod migrator;
 mod planner;
 mod registry;
+mod script;
 mod sqlite_rebuild;
 mod version_table;
 
@@ -37,9 +40,10 @@ pub use database::{AnyConnection, Database};
 pub use error::Error;
 pub use executor::{Applied, Direction};
 pub use migrate_core as core;
-pub use migrator::Migrator;
+pub use migrator::{Migrator, Stamp};
 pub use planner::Target;
 pub use registry::{BoxError, DataConnection, Migrations, Registration, RustStep, RustStepFn};
+pub use script::SqlRange;
 pub use version_table::AppliedRow;
 
 /// Declares one migration: its id, its parent(s), and its ops in both directions.

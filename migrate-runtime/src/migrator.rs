@@ -4,11 +4,13 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use migrate_core::model::Migration;
+use migrate_core::render::Dialect;
 
 use crate::database::Database;
 use crate::executor::{self, Applied, Direction, Settings};
 use crate::planner::{Graph, Target};
 use crate::registry::{Migrations, Registration};
+use crate::script::{self, SqlRange};
 use crate::version_table::{self, AppliedRow};
 use crate::{lock, Error};
 
@@ -204,6 +206,117 @@ impl Migrator {
         Graph::new(&self.migrations).upgrade_plan(&ids, &Target::Heads)
     }
 
+    /// The SQL that upgrading or downgrading over `range` runs, for `dialect`, without a database.
+    ///
+    /// Upgrading to `range.to` a database at `range.from` runs exactly these statements (and the
+    /// runtime's own bookkeeping around them: transactions, timeouts, the version table); a Rust
+    /// data step and an SQLite table rebuild, which have no fixed SQL, are shown as comments. A
+    /// range going down is the downgrade script; an irreversible migration in it is an error.
+    ///
+    /// ```
+    /// # mod migrations {
+    /// #     mod m0001 {
+    /// #         migrate_runtime::migration! {
+    /// #             id: "0001_create_users", parent: none,
+    /// #             change { create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id)); }
+    /// #         }
+    /// #     }
+    /// #     mod m0002 {
+    /// #         migrate_runtime::migration! {
+    /// #             id: "0002_add_user_name", parent: "0001_create_users",
+    /// #             change { add_column(users, name: text nullable); }
+    /// #         }
+    /// #     }
+    /// #     migrate_runtime::migrations!();
+    /// # }
+    /// use migrate_runtime::core::render::Dialect;
+    /// use migrate_runtime::Migrator;
+    ///
+    /// let migrator = Migrator::new(&migrations::MIGRATIONS)?;
+    /// let up = migrator.sql(&"0001:head".parse().unwrap(), Dialect::Postgres)?;
+    /// assert!(up.contains(r#"ALTER TABLE "users" ADD COLUMN "name" text;"#));
+    /// let down = migrator.sql(&"head:0001".parse().unwrap(), Dialect::Postgres)?;
+    /// assert!(down.contains(r#"ALTER TABLE "users" DROP COLUMN "name";"#));
+    /// # Ok::<(), migrate_runtime::Error>(())
+    /// ```
+    pub fn sql(&self, range: &SqlRange, dialect: Dialect) -> Result<String, Error> {
+        let graph = Graph::new(&self.migrations);
+        let (plan, direction) = script::plan(&graph, range)?;
+        script::render(&plan, direction, dialect)
+    }
+
+    /// Makes the version table say the database is at `target` without running any migration:
+    /// records `target` and everything it depends on as applied, and removes the records of
+    /// migrations that build on it. For adopting a database whose schema already is at `target`
+    /// (created by hand, or by another tool), or for repairing the version table.
+    ///
+    /// `head`, `heads` and `+N` only record; `base` and `-N` only remove.
+    ///
+    /// ```
+    /// # mod migrations {
+    /// #     migrate_runtime::migration! {
+    /// #         id: "0001_create_users", parent: none,
+    /// #         change { create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id)); }
+    /// #     }
+    /// #     migrate_runtime::migrations!();
+    /// # }
+    /// use migrate_runtime::{AnyConnection, Migrator, Target};
+    ///
+    /// let mut conn = AnyConnection::establish(":memory:")?;
+    /// let migrator = Migrator::new(&migrations::MIGRATIONS)?;
+    /// let stamp = migrator.stamp(&mut conn, Target::Head)?;
+    /// assert_eq!(stamp.recorded, ["0001_create_users"]);
+    /// assert!(migrator.pending(&mut conn)?.is_empty()); // and no table was created
+    /// # Ok::<(), migrate_runtime::Error>(())
+    /// ```
+    pub fn stamp<C: Database>(&self, conn: &mut C, target: Target) -> Result<Stamp, Error> {
+        let graph = Graph::new(&self.migrations);
+        lock::with_lock(conn, self.settings.lock_wait, |conn| {
+            version_table::ensure(conn)?;
+            let applied = version_table::read(conn)?;
+            let applied_ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
+            let record = match target {
+                Target::Base | Target::Relative(..0) => Vec::new(),
+                _ => graph.upgrade_plan(&applied_ids, &target)?,
+            };
+            let remove = match target {
+                Target::Head | Target::Heads | Target::Relative(0..) => Vec::new(),
+                _ => graph.downgrade_plan(&applied_ids, &target)?,
+            };
+            let statements: Vec<String> = remove
+                .iter()
+                .map(|migration| version_table::delete_sql(&migration.id))
+                .chain(record.iter().map(|migration| {
+                    version_table::insert_sql(&migration.id, &migration.checksum, 0)
+                }))
+                .collect();
+            if !statements.is_empty() {
+                let db_error = |source| Error::Database {
+                    context: "stamping the version table".into(),
+                    source,
+                };
+                conn.begin(None).map_err(db_error)?;
+                if let Err(source) = conn.batch_execute(&statements.join(";\n")) {
+                    let _ = conn.rollback();
+                    return Err(db_error(source));
+                }
+                conn.commit().map_err(db_error)?;
+            }
+            let ids =
+                |plan: Vec<&'static Migration>| plan.iter().map(|m| m.id.to_string()).collect();
+            Ok(Stamp {
+                recorded: ids(record),
+                removed: ids(remove),
+            })
+        })
+    }
+
+    /// The applied set, after refusing drift (an applied migration edited since) and migrations
+    /// this build does not know: what `upgrade` checks before it runs anything.
+    pub fn verify<C: Database>(&self, conn: &mut C) -> Result<Vec<AppliedRow>, Error> {
+        self.checked_applied(conn)
+    }
+
     /// The applied set, after refusing drift and unknown migrations.
     fn checked_applied<C: Database>(&self, conn: &mut C) -> Result<Vec<AppliedRow>, Error> {
         let applied = version_table::read(conn)?;
@@ -226,4 +339,13 @@ impl Migrator {
         }
         Ok(applied)
     }
+}
+
+/// What [`Migrator::stamp`] changed in the version table; no migration ran.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Stamp {
+    /// Recorded as applied, parents first.
+    pub recorded: Vec<String>,
+    /// Records removed, children first.
+    pub removed: Vec<String>,
 }

@@ -55,7 +55,9 @@ fn online_constraints_end_validated_with_no_helper_left() {
     );
     assert_eq!(index, ["uq_accounts_email true true"]);
     // And everything undoes.
-    migrator.downgrade(&mut conn, Target::Revision("0001".into())).unwrap();
+    migrator
+        .downgrade(&mut conn, Target::Revision("0001".into()))
+        .unwrap();
     let left = texts(
         &mut conn,
         "SELECT conname AS a, NULL AS b, NULL AS c, NULL AS d FROM pg_constraint WHERE conrelid IN ('accounts'::regclass, 'orders'::regclass) ORDER BY conname",
@@ -71,18 +73,32 @@ fn a_failed_validation_resumes_after_the_data_is_fixed() {
     let mut conn = db.pg();
     let migrator = Migrator::new(&fixtures::online::MIGRATIONS).unwrap();
     migrator.upgrade(&mut conn, Target::Relative(1)).unwrap();
-    conn.batch_execute("INSERT INTO accounts VALUES (1, 'a@x', -5)").unwrap();
+    conn.batch_execute("INSERT INTO accounts VALUES (1, 'a@x', -5)")
+        .unwrap();
     let error = migrator.upgrade(&mut conn, Target::Head).unwrap_err();
-    let Error::Step { op_number, sql, message, .. } = &error else { panic!("{error}") };
+    let Error::Step {
+        op_number,
+        sql,
+        message,
+        ..
+    } = &error
+    else {
+        panic!("{error}")
+    };
     assert_eq!(*op_number, 2);
-    assert_eq!(sql, "ALTER TABLE \"accounts\" VALIDATE CONSTRAINT \"ck_accounts_age\";");
+    assert_eq!(
+        sql,
+        "ALTER TABLE \"accounts\" VALIDATE CONSTRAINT \"ck_accounts_age\";"
+    );
     assert!(message.contains("violated by some row"), "{message}");
 
     conn.batch_execute("UPDATE accounts SET age = 5").unwrap();
     let applied = migrator.upgrade(&mut conn, Target::Head).unwrap();
     assert_eq!(applied.len(), 2);
     assert!(conn
-        .query_bool("SELECT convalidated AS value FROM pg_constraint WHERE conname = 'ck_accounts_age'")
+        .query_bool(
+            "SELECT convalidated AS value FROM pg_constraint WHERE conname = 'ck_accounts_age'"
+        )
         .unwrap());
 }
 
@@ -96,13 +112,20 @@ fn a_blocked_migration_fails_fast_with_its_lock_timeout() {
     migrator.upgrade(&mut conn, Target::Relative(1)).unwrap();
 
     let mut holder = db.pg();
-    holder.batch_execute("BEGIN; SELECT * FROM events;").unwrap();
+    holder
+        .batch_execute("BEGIN; SELECT * FROM events;")
+        .unwrap();
 
     let started = Instant::now();
     let error = migrator.upgrade(&mut conn, Target::Head).unwrap_err();
     let waited = started.elapsed();
     assert!(waited < Duration::from_secs(5), "gave up after {waited:?}");
-    let Error::Step { migration, message, .. } = &error else { panic!("{error}") };
+    let Error::Step {
+        migration, message, ..
+    } = &error
+    else {
+        panic!("{error}")
+    };
     assert_eq!(migration, "0002_add_event_kind");
     assert!(message.contains("lock timeout"), "{message}");
     // Other queries were not stalled behind it, and nothing was applied.

@@ -1,0 +1,166 @@
+//! The command line, as clap derives it. The doc comments here are the `--help` text: the first
+//! line of each is the short help, the rest shows under `--help`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use migrate_core::render::Dialect;
+
+use crate::{SqlRange, Target};
+
+/// Apply, undo, inspect and scaffold the database migrations.
+#[derive(Debug, Parser)]
+#[command(name = "migrate", after_help = TARGETS)]
+pub struct MigrateArgs {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Database URL: postgres://user@host/db, or an SQLite file path
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Give up after waiting this many seconds for another instance's migration lock (default:
+    /// wait as long as it takes)
+    #[arg(long, value_name = "SECS", value_parser = seconds, global = true)]
+    pub lock_wait: Option<Duration>,
+
+    /// Print nothing on success; errors still go to stderr
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+/// Shown under every `--help`: an app that mounts the CLI replaces the description above, not this.
+const TARGETS: &str =
+    "Targets: an id or a unique prefix of one (0003), head (the single head), heads (every \
+branch), base (nothing applied), +N or -N (relative to what is applied).";
+
+/// One `migrate` command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply the migrations a target needs (default: head)
+    ///
+    /// Prints one line per migration applied, with the time it took. With several heads, `head`
+    /// is an error: apply every branch with `heads`, or create a merge migration (`merge`).
+    Upgrade {
+        /// head, heads, an id or unique prefix, or +N
+        #[arg(default_value = "head", allow_hyphen_values = true)]
+        target: Target,
+    },
+    /// Undo migrations, newest first, down to a target
+    ///
+    /// `-N` undoes the last N, an id undoes everything built on it (keeping it), `base` undoes
+    /// everything.
+    Downgrade {
+        /// -N, an id or unique prefix to go back to, or base
+        #[arg(allow_hyphen_values = true)]
+        target: Target,
+    },
+    /// Show the applied migrations nothing applied builds on
+    Current(Output),
+    /// List every migration, parents first, marking the applied ones
+    History {
+        /// Also show parents, mode, checksum and the doc comment
+        #[arg(long, short)]
+        verbose: bool,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Show the migrations no other migration builds on
+    Heads(Output),
+    /// Show what is applied and what an upgrade to every head would run
+    Status(Output),
+    /// Print the SQL of a range of migrations, without a database
+    ///
+    /// `base:head` (or `head`) upgrades an empty database, `0002:0004` upgrades a database at 0002
+    /// to 0004, `0004:0002` is the downgrade from 0004 back to 0002. The statements are the ones
+    /// an upgrade or downgrade runs, without the runtime's bookkeeping (transactions, timeouts,
+    /// the version table).
+    Sql {
+        /// from:to, or to alone for base:to
+        #[arg(allow_hyphen_values = true)]
+        range: SqlRange,
+        /// The SQL dialect (default: the one of --database-url)
+        #[arg(long, value_enum)]
+        dialect: Option<DialectArg>,
+    },
+    /// Record the database as being at a target without running anything
+    ///
+    /// Records the target and everything it depends on as applied, and removes the records of
+    /// migrations built on it: to adopt a database whose schema is already there, or to repair
+    /// the version table.
+    Stamp {
+        /// An id or unique prefix, head, heads, or base
+        #[arg(allow_hyphen_values = true)]
+        target: Target,
+    },
+    /// Check the graph, and with a database: drift and pending migrations
+    ///
+    /// Fails when the graph has several heads, when an applied migration was edited since (drift),
+    /// when the database holds migrations this build does not know, or when migrations are
+    /// pending. The compile-time checks already passed: this binary was built.
+    Check,
+    /// Write a new migration file on the current head, and register it
+    ///
+    /// The id is the next sequence number after the highest one, then a slug of the message. The
+    /// `mod` line goes into the file of the directory that declares `migrations!()`.
+    New {
+        /// What the migration does; becomes its doc comment and its id's slug
+        #[arg(long, short)]
+        message: String,
+        #[command(flatten)]
+        dir: Dir,
+    },
+    /// Write a migration joining two or more branches, and register it
+    Merge {
+        /// What the merge brings together; becomes its doc comment and its id's slug
+        #[arg(long, short)]
+        message: String,
+        /// The heads to join (ids or unique prefixes)
+        #[arg(required = true, num_args = 2..)]
+        revisions: Vec<String>,
+        #[command(flatten)]
+        dir: Dir,
+    },
+}
+
+/// `--json`, for the commands that report.
+#[derive(Debug, Args)]
+pub struct Output {
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--dir`, for the commands that write migrations.
+#[derive(Debug, Args)]
+pub struct Dir {
+    /// The directory of the migrations: the one whose lib.rs or mod.rs declares `migrations!()`
+    /// (default: the one the app configured)
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+/// `--dialect`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DialectArg {
+    Postgres,
+    Sqlite,
+}
+
+impl From<DialectArg> for Dialect {
+    fn from(dialect: DialectArg) -> Dialect {
+        match dialect {
+            DialectArg::Postgres => Dialect::Postgres,
+            DialectArg::Sqlite => Dialect::Sqlite,
+        }
+    }
+}
+
+/// `--lock-wait 2.5`: seconds, not negative.
+fn seconds(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+        .ok_or_else(|| format!("`{text}` is not a number of seconds, e.g. 2 or 0.5"))
+}

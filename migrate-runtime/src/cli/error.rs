@@ -1,0 +1,72 @@
+//! What a command can fail with: the runtime's errors, the CLI's own, and for each a hint saying
+//! what to run next where the message alone does not.
+
+use std::path::PathBuf;
+
+use crate::Error;
+
+/// A failed command. Printed as `error: <message>`, then `  hint: …` lines.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CliError {
+    #[error(transparent)]
+    Runtime(#[from] Error),
+    #[error("`{command}` needs a database: pass --database-url <url> or set DATABASE_URL")]
+    NoDatabase { command: &'static str },
+    #[error("`sql` needs a dialect: pass --dialect postgres or --dialect sqlite")]
+    NoDialect,
+    #[error("the database is not up to date: {} pending ({})", ids.len(), ids.join(", "))]
+    Pending { ids: Vec<String> },
+    #[error("`{command}` needs the directory of the migrations: pass --dir <path>, the directory whose lib.rs or mod.rs declares `migrations!()`")]
+    NoDir { command: &'static str },
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("no .rs file in {} declares `migrations!()`: pass --dir <path>, the directory of the module that declares it", dir.display())]
+    NoModuleList { dir: PathBuf },
+    #[error("several files in {} declare `migrations!()`: {}; keep one token per migrations module", dir.display(), files.join(", "))]
+    SeveralModuleLists { dir: PathBuf, files: Vec<String> },
+    #[error("{} declares migration {id:?}, which this build does not have: rebuild the app (`cargo run` does) before writing the next migration", file.display())]
+    Stale { file: PathBuf, id: String },
+    #[error("{} already exists", path.display())]
+    Exists { path: PathBuf },
+    #[error("the message {message:?} has no letter or digit to name the migration after")]
+    EmptySlug { message: String },
+    #[error("nothing to merge: {ancestor} is an ancestor of {descendant}")]
+    NotDivergent {
+        ancestor: String,
+        descendant: String,
+    },
+    #[error("`merge` needs two different revisions; {revision} is given twice")]
+    SameRevision { revision: String },
+    #[error("cannot write to stdout: {0}")]
+    Stdout(std::io::Error),
+}
+
+impl CliError {
+    /// What to do next, when the message does not say it already.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            CliError::Runtime(Error::MultipleHeads { heads }) => format!(
+                "join them with `migrate merge -m \"<message>\" {}`, or apply every branch with `migrate upgrade heads`",
+                heads.join(" ")
+            ),
+            CliError::Runtime(Error::UnknownRevision { .. })
+            | CliError::Runtime(Error::AmbiguousRevision { .. }) => {
+                "`migrate history` lists every revision".to_owned()
+            }
+            CliError::Runtime(Error::Connect { .. }) => {
+                "is the server running, and is the URL (--database-url or DATABASE_URL) right?"
+                    .to_owned()
+            }
+            CliError::Runtime(Error::LockTimeout { .. }) => {
+                "wait for the other instance to finish, or pass a longer --lock-wait".to_owned()
+            }
+            CliError::Pending { .. } => "apply them with `migrate upgrade`".to_owned(),
+            _ => return None,
+        })
+    }
+}

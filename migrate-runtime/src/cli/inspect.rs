@@ -1,0 +1,278 @@
+//! The commands that report: `current`, `history`, `heads`, `status`, and `check`, which turns
+//! what they report into a pass or a failure.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use migrate_core::model::{Downgrade, Migration, Mode};
+
+use super::{json, CliError, Context};
+use crate::{AppliedRow, Error};
+
+pub(super) fn current(context: &Context<'_>, as_json: bool) -> Result<String, CliError> {
+    let migrator = context.migrator()?;
+    let mut conn = context.connect("current")?;
+    let current = migrator.current(&mut conn)?;
+    if as_json {
+        return Ok(format!(
+            "{}\n",
+            json::object(&[("current", json::strings(&current))])
+        ));
+    }
+    Ok(lines(&current, "base (nothing applied)"))
+}
+
+pub(super) fn heads(context: &Context<'_>, as_json: bool) -> Result<String, CliError> {
+    let heads: Vec<String> = context
+        .migrator()?
+        .heads()
+        .iter()
+        .map(|head| head.id.to_string())
+        .collect();
+    if as_json {
+        return Ok(format!(
+            "{}\n",
+            json::object(&[("heads", json::strings(&heads))])
+        ));
+    }
+    Ok(lines(&heads, ""))
+}
+
+pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, CliError> {
+    let migrator = context.migrator()?;
+    let mut conn = context.connect("status")?;
+    let current = migrator.current(&mut conn)?;
+    let pending: Vec<String> = migrator
+        .pending(&mut conn)?
+        .iter()
+        .map(|migration| migration.id.to_string())
+        .collect();
+    if as_json {
+        return Ok(format!(
+            "{}\n",
+            json::object(&[
+                ("current", json::strings(&current)),
+                ("pending", json::strings(&pending)),
+            ])
+        ));
+    }
+    let mut out = String::new();
+    let current = match current.as_slice() {
+        [] => "base (nothing applied)".to_owned(),
+        ids => ids.join(", "),
+    };
+    let _ = writeln!(out, "current: {current}");
+    if pending.is_empty() {
+        let _ = writeln!(out, "pending: none, the database is up to date");
+    } else {
+        let _ = writeln!(out, "pending: {}", pending.len());
+        for id in &pending {
+            let _ = writeln!(out, "  {id}");
+        }
+    }
+    Ok(out)
+}
+
+pub(super) fn history(
+    context: &Context<'_>,
+    verbose: bool,
+    as_json: bool,
+) -> Result<String, CliError> {
+    let migrator = context.migrator()?;
+    let mut conn = context.connect("history")?;
+    let history = migrator.history(&mut conn)?;
+    // Records of migrations this build does not have: a newer build applied them.
+    let unknown: Vec<AppliedRow> = migrator
+        .applied(&mut conn)?
+        .into_iter()
+        .filter(|row| migrator.registration(&row.id).is_none())
+        .collect();
+    let all: Vec<&'static Migration> = history.iter().map(|(migration, _)| *migration).collect();
+    let shape = Shape::new(&all);
+    if as_json {
+        let entries = history.iter().map(|(migration, row)| {
+            json::object(&[
+                ("id", json::string(&migration.id)),
+                ("parents", json::strings(migration.parents.iter())),
+                ("head", shape.is_head(migration).to_string()),
+                ("applied", row.is_some().to_string()),
+                (
+                    "applied_at",
+                    json::or_null(row.as_ref().map(|row| json::string(&row.applied_at))),
+                ),
+                (
+                    "execution_ms",
+                    json::or_null(row.as_ref().map(|row| row.execution_ms.to_string())),
+                ),
+                ("checksum", json::string(&migration.checksum)),
+                ("doc", json::string(&migration.doc)),
+            ])
+        });
+        return Ok(format!(
+            "{}\n",
+            json::object(&[
+                ("history", json::array(entries)),
+                (
+                    "unknown_applied",
+                    json::strings(unknown.iter().map(|row| &row.id))
+                ),
+            ])
+        ));
+    }
+    let width = history
+        .iter()
+        .map(|(migration, _)| migration.id.len())
+        .chain(unknown.iter().map(|row| row.id.len()))
+        .max()
+        .unwrap_or(0);
+    let status = |row: &Option<AppliedRow>| match row {
+        Some(row) => format!("{}  {:>6} ms", row.applied_at, row.execution_ms),
+        None => "pending".to_owned(),
+    };
+    let status_width = history
+        .iter()
+        .map(|(_, row)| status(row).len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for (migration, row) in &history {
+        let mark = if row.is_some() { "[x]" } else { "[ ]" };
+        let line = format!(
+            "{mark} {:<width$}  {:<status_width$}  {}",
+            migration.id,
+            status(row),
+            shape.tags(migration)
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+        if verbose {
+            details(&mut out, migration);
+        }
+    }
+    for row in &unknown {
+        let _ = writeln!(
+            out,
+            "[?] {:<width$}  {}  not in this build",
+            row.id, row.applied_at
+        );
+    }
+    Ok(out)
+}
+
+pub(super) fn check(context: &Context<'_>) -> Result<String, CliError> {
+    // `Migrator::new` refuses duplicate ids, unknown parents and cycles.
+    let migrator = context.migrator()?;
+    let heads = migrator.heads();
+    if heads.len() > 1 {
+        return Err(Error::MultipleHeads {
+            heads: heads.iter().map(|head| head.id.to_string()).collect(),
+        }
+        .into());
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "graph: {} migrations, one head ({}); their compile-time checks passed when this binary was built",
+        migrator.migrations().len(),
+        heads.iter().map(|head| head.id.as_ref()).collect::<Vec<_>>().join(", ")
+    );
+    match context.connect_if_configured()? {
+        Some(mut conn) => {
+            let applied = migrator.verify(&mut conn)?;
+            let pending = migrator.pending(&mut conn)?;
+            if !pending.is_empty() {
+                return Err(CliError::Pending {
+                    ids: pending.iter().map(|m| m.id.to_string()).collect(),
+                });
+            }
+            let _ = writeln!(
+                out,
+                "database: {} applied, no drift, up to date",
+                applied.len()
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "database: not checked (pass --database-url or set DATABASE_URL to check drift and pending migrations)"
+            );
+        }
+    }
+    Ok(if context.quiet { String::new() } else { out })
+}
+
+/// One id per line, or `empty` alone.
+fn lines(ids: &[String], empty: &str) -> String {
+    if ids.is_empty() && !empty.is_empty() {
+        return format!("{empty}\n");
+    }
+    ids.iter().map(|id| format!("{id}\n")).collect()
+}
+
+/// The verbose lines of `history`: parents, mode, downgrade, checksum, doc comment.
+fn details(out: &mut String, migration: &Migration) {
+    let parents = match migration.parents.as_ref() {
+        [] => "none".to_owned(),
+        parents => parents.join(", "),
+    };
+    let mode = match migration.mode {
+        Mode::Transactional => "in one transaction",
+        Mode::NonTransactional => "step by step on PostgreSQL, each step committed on its own",
+    };
+    let down = match &migration.downgrade {
+        Downgrade::Ops(ops) => format!("{} down", ops.len()),
+        Downgrade::Irreversible(reason) => format!("irreversible: {reason}"),
+    };
+    let _ = writeln!(out, "    parents:   {parents}");
+    let _ = writeln!(out, "    runs:      {mode}");
+    let _ = writeln!(out, "    ops:       {} up, {down}", migration.upgrade.len());
+    let _ = writeln!(out, "    checksum:  {}", migration.checksum);
+    for line in migration.doc.lines() {
+        let _ = writeln!(out, "    {}", line.trim_end());
+    }
+}
+
+/// Where each migration sits in the graph: heads, merge points, branch points.
+struct Shape {
+    children: BTreeMap<String, usize>,
+}
+
+impl Shape {
+    fn new(migrations: &[&'static Migration]) -> Shape {
+        let mut children = BTreeMap::new();
+        for migration in migrations {
+            for parent in migration.parents.iter() {
+                *children.entry(parent.to_string()).or_insert(0) += 1;
+            }
+        }
+        Shape { children }
+    }
+
+    fn is_head(&self, migration: &Migration) -> bool {
+        !self.children.contains_key(migration.id.as_ref())
+    }
+
+    /// `(head)`, `(merge point)`, `(branch point)`, or nothing.
+    fn tags(&self, migration: &Migration) -> String {
+        let mut tags = Vec::new();
+        if self.is_head(migration) {
+            tags.push("head");
+        }
+        if migration.parents.len() > 1 {
+            tags.push("merge point");
+        }
+        if self
+            .children
+            .get(migration.id.as_ref())
+            .copied()
+            .unwrap_or(0)
+            > 1
+        {
+            tags.push("branch point");
+        }
+        if tags.is_empty() {
+            String::new()
+        } else {
+            format!("({})", tags.join(", "))
+        }
+    }
+}

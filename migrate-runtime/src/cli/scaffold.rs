@@ -1,0 +1,360 @@
+//! `new` and `merge`: write a migration file with the next id and its parents, and register it
+//! with a `mod` line in the file that declares `migrations!()`.
+//!
+//! The graph comes from this build, so a file written since the last build would be missed: the
+//! directory is scanned for ids the build does not have, and a stale build is refused rather than
+//! given a second migration with the same id or parent.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use migrate_core::model::Migration;
+
+use super::{CliError, Context};
+use crate::{Error, Migrator};
+
+/// The longest slug, so ids stay readable (and far below PostgreSQL's 63 bytes).
+const MAX_SLUG: usize = 40;
+
+pub(super) fn new(
+    context: &Context<'_>,
+    message: &str,
+    dir: Option<PathBuf>,
+) -> Result<String, CliError> {
+    let migrations = known(context)?;
+    let heads = migrate_core::graph::heads(&migrations);
+    let parents: Vec<String> = match heads.as_slice() {
+        [] => Vec::new(),
+        [head] => vec![head.id.to_string()],
+        many => {
+            return Err(Error::MultipleHeads {
+                heads: many.iter().map(|head| head.id.to_string()).collect(),
+            }
+            .into())
+        }
+    };
+    write(context, "new", message, &migrations, &parents, dir)
+}
+
+pub(super) fn merge(
+    context: &Context<'_>,
+    message: &str,
+    revisions: &[String],
+    dir: Option<PathBuf>,
+) -> Result<String, CliError> {
+    let migrator = context.migrator()?;
+    let mut parents: Vec<String> = Vec::new();
+    for revision in revisions {
+        let id = migrator.resolve(revision)?.id.to_string();
+        if parents.contains(&id) {
+            return Err(CliError::SameRevision { revision: id });
+        }
+        parents.push(id);
+    }
+    let ancestors = Ancestors::new(migrator.migrations());
+    for parent in &parents {
+        for other in &parents {
+            if parent != other && ancestors.of(other).contains(parent.as_str()) {
+                return Err(CliError::NotDivergent {
+                    ancestor: parent.clone(),
+                    descendant: other.clone(),
+                });
+            }
+        }
+    }
+    write(
+        context,
+        "merge",
+        message,
+        migrator.migrations(),
+        &parents,
+        dir,
+    )
+}
+
+/// The migrations of this build; none yet is not an error when writing the first one.
+fn known(context: &Context<'_>) -> Result<Vec<&'static Migration>, CliError> {
+    match Migrator::new(context.migrations) {
+        Ok(migrator) => Ok(migrator.migrations().to_vec()),
+        Err(Error::NothingRegistered { .. }) => Ok(Vec::new()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn write(
+    context: &Context<'_>,
+    command: &'static str,
+    message: &str,
+    migrations: &[&'static Migration],
+    parents: &[String],
+    dir: Option<PathBuf>,
+) -> Result<String, CliError> {
+    let slug = slug(message).ok_or_else(|| CliError::EmptySlug {
+        message: message.to_owned(),
+    })?;
+    let dir = dir
+        .or_else(|| context.dir.clone())
+        .ok_or(CliError::NoDir { command })?;
+    // `…/examples/app/../migrations/src` reads better resolved.
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    let files = rust_files(&dir)?;
+    let module_list = module_list(&dir, &files)?;
+    refuse_stale(&files, migrations)?;
+    let id = format!("{}_{slug}", next_sequence(migrations));
+    let module = format!("m{id}");
+    let path = dir.join(format!("{module}.rs"));
+    if path.exists() {
+        return Err(CliError::Exists { path });
+    }
+    std::fs::write(&path, source(message, &id, parents)).map_err(|source| CliError::Io {
+        action: "write",
+        path: path.clone(),
+        source,
+    })?;
+    let (list_path, list) = &module_list;
+    std::fs::write(list_path, register(list, &module)).map_err(|source| CliError::Io {
+        action: "write",
+        path: list_path.clone(),
+        source,
+    })?;
+    if context.quiet {
+        return Ok(String::new());
+    }
+    let parents = match parents {
+        [] => "the first migration".to_owned(),
+        [parent] => format!("parent {parent}"),
+        parents => format!("parents {}", parents.join(", ")),
+    };
+    Ok(format!(
+        "created {} ({parents})\nregistered `mod {module};` in {}\n",
+        relative(&path).display(),
+        relative(list_path).display()
+    ))
+}
+
+/// `path` relative to the current directory when it is below it, as a user would type it.
+fn relative(path: &Path) -> &Path {
+    std::env::current_dir()
+        .ok()
+        .and_then(|current| path.strip_prefix(current).ok())
+        .unwrap_or(path)
+}
+
+/// The `.rs` files directly in `dir`, with their text, sorted by name.
+fn rust_files(dir: &Path) -> Result<Vec<(PathBuf, String)>, CliError> {
+    let io = |source| CliError::Io {
+        action: "read the directory",
+        path: dir.to_owned(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.extension().is_some_and(|ext| ext == "rs") && path.is_file() {
+            let text = std::fs::read_to_string(&path).map_err(|source| CliError::Io {
+                action: "read",
+                path: path.clone(),
+                source,
+            })?;
+            files.push((path, text));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// The one file of `dir` that declares the `migrations!()` token.
+fn module_list(dir: &Path, files: &[(PathBuf, String)]) -> Result<(PathBuf, String), CliError> {
+    let lists: Vec<&(PathBuf, String)> = files
+        .iter()
+        .filter(|(_, text)| text.lines().any(declares_token))
+        .collect();
+    match lists.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(CliError::NoModuleList {
+            dir: dir.to_owned(),
+        }),
+        many => Err(CliError::SeveralModuleLists {
+            dir: dir.to_owned(),
+            files: many
+                .iter()
+                .map(|(path, _)| path.display().to_string())
+                .collect(),
+        }),
+    }
+}
+
+fn declares_token(line: &str) -> bool {
+    let line = line.trim_start();
+    !line.starts_with("//") && line.contains("migrations!(")
+}
+
+/// Refuses when a file of the directory declares an id this build does not have.
+fn refuse_stale(files: &[(PathBuf, String)], migrations: &[&Migration]) -> Result<(), CliError> {
+    let known: BTreeSet<&str> = migrations.iter().map(|m| m.id.as_ref()).collect();
+    for (path, text) in files {
+        for line in text.lines() {
+            let Some(rest) = line.trim_start().strip_prefix("id:") else {
+                continue;
+            };
+            let Some(id) = rest
+                .trim()
+                .strip_prefix('"')
+                .and_then(|rest| rest.split('"').next())
+            else {
+                continue;
+            };
+            if !known.contains(id) {
+                return Err(CliError::Stale {
+                    file: relative(path).to_owned(),
+                    id: id.to_owned(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One more than the highest sequence, as wide as it (at least 4 digits).
+fn next_sequence(migrations: &[&Migration]) -> String {
+    let highest = migrations
+        .iter()
+        .filter_map(|migration| migration.id.split_once('_'))
+        .filter_map(|(sequence, _)| Some((sequence.parse::<u64>().ok()?, sequence.len())))
+        .max();
+    let (next, width) = match highest {
+        Some((number, width)) => (number + 1, width.max(4)),
+        None => (1, 4),
+    };
+    format!("{next:0width$}")
+}
+
+/// `"Add due dates to tasks!"` → `add_due_dates_to_tasks`; `None` without a letter or digit.
+fn slug(message: &str) -> Option<String> {
+    let mut slug = String::new();
+    for c in message.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('_') {
+            slug.push('_');
+        }
+    }
+    if slug.len() > MAX_SLUG {
+        // Cut at a word boundary when there is one.
+        let cut = slug[..MAX_SLUG].rfind('_').unwrap_or(MAX_SLUG);
+        slug.truncate(cut);
+    }
+    let slug = slug.trim_end_matches('_').to_owned();
+    (!slug.is_empty()).then_some(slug)
+}
+
+/// The new file: the message as doc comment, the id, the parents, an empty `change` block.
+fn source(message: &str, id: &str, parents: &[String]) -> String {
+    let mut text = String::from("migrate_runtime::migration! {\n");
+    for line in message.trim().lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            text.push_str("    ///\n");
+        } else {
+            text.push_str(&format!("    /// {line}\n"));
+        }
+    }
+    text.push_str(&format!("    id: {id:?},\n"));
+    match parents {
+        [] => text.push_str("    parent: none,\n"),
+        [parent] => text.push_str(&format!("    parent: {parent:?},\n")),
+        parents => {
+            let list: Vec<String> = parents.iter().map(|parent| format!("{parent:?}")).collect();
+            text.push_str(&format!("    parents: [{}],\n", list.join(", ")));
+        }
+    }
+    text.push_str("    change {\n    }\n}\n");
+    text
+}
+
+/// `list` with `mod <module>;` after its last `mod m…;` line, or before the token without one.
+fn register(list: &str, module: &str) -> String {
+    let lines: Vec<&str> = list.lines().collect();
+    let is_mod_line = |line: &&str| {
+        let line = line.trim_start();
+        let line = line.strip_prefix("pub ").unwrap_or(line);
+        line.starts_with("mod m") && line.trim_end().ends_with(';')
+    };
+    let at = match lines.iter().rposition(is_mod_line) {
+        Some(last) => last + 1,
+        None => lines
+            .iter()
+            .position(|line| declares_token(line))
+            .unwrap_or(lines.len()),
+    };
+    let mut out: Vec<String> = lines.iter().map(|line| (*line).to_owned()).collect();
+    out.insert(at, format!("mod {module};"));
+    let mut text = out.join("\n");
+    text.push('\n');
+    text
+}
+
+/// Each migration's ancestors, for refusing a merge of a migration with its own descendant.
+struct Ancestors<'a> {
+    parents: BTreeMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Ancestors<'a> {
+    fn new(migrations: &'a [&'static Migration]) -> Ancestors<'a> {
+        Ancestors {
+            parents: migrations
+                .iter()
+                .map(|m| (m.id.as_ref(), m.parents.iter().map(AsRef::as_ref).collect()))
+                .collect(),
+        }
+    }
+
+    fn of(&self, id: &str) -> BTreeSet<&'a str> {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<&str> = self.parents.get(id).cloned().unwrap_or_default();
+        while let Some(next) = stack.pop() {
+            if seen.insert(next) {
+                stack.extend(self.parents.get(next).into_iter().flatten());
+            }
+        }
+        seen
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lower_snake_case_and_short() {
+        assert_eq!(
+            slug("Add due dates to tasks!").as_deref(),
+            Some("add_due_dates_to_tasks")
+        );
+        assert_eq!(slug("  --  ").as_deref(), None);
+        assert_eq!(slug("Über-Tabelle 2").as_deref(), Some("ber_tabelle_2"));
+        let long = slug("one two three four five six seven eight nine ten").unwrap_or_default();
+        assert_eq!(long, "one_two_three_four_five_six_seven_eight");
+    }
+
+    #[test]
+    fn the_mod_line_goes_after_the_last_one() {
+        let list = "//! Docs.\n\nmod data;\n\nmod m0001_a;\nmod m0002_b;\n\nmigrate_runtime::migrations!();\n";
+        assert_eq!(
+            register(list, "m0003_c"),
+            "//! Docs.\n\nmod data;\n\nmod m0001_a;\nmod m0002_b;\nmod m0003_c;\n\nmigrate_runtime::migrations!();\n"
+        );
+        assert_eq!(
+            register("migrate_runtime::migrations!();\n", "m0001_a"),
+            "mod m0001_a;\nmigrate_runtime::migrations!();\n"
+        );
+    }
+
+    #[test]
+    fn a_merge_lists_its_parents() {
+        assert_eq!(
+            source("Join.", "0004_join", &["0002_a".into(), "0003_b".into()]),
+            "migrate_runtime::migration! {\n    /// Join.\n    id: \"0004_join\",\n    parents: [\"0002_a\", \"0003_b\"],\n    change {\n    }\n}\n"
+        );
+    }
+}

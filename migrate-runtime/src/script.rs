@@ -1,0 +1,158 @@
+//! The SQL of a range of migrations, printed without a database: what `migrate sql` shows.
+//!
+//! The statements come from [`render_ops`], the function the executor runs, applied to the same
+//! op list (the upgrade, or the downgrade) of the same plan the planner makes for `upgrade` and
+//! `downgrade`, so the script and a real run cannot disagree. What the runtime adds around them is
+//! not part of the script: transactions, timeouts, the lock and the version table bookkeeping.
+//! Two steps have no fixed SQL and are shown as comments: a Rust data step, and SQLite's table
+//! rebuild (it reads the live table).
+
+use std::collections::BTreeSet;
+use std::convert::Infallible;
+use std::fmt::{self, Display, Formatter};
+use std::str::FromStr;
+
+use migrate_core::model::{Downgrade, Migration, Mode, Op};
+use migrate_core::render::{render_ops, Dialect};
+
+use crate::executor::Direction;
+use crate::planner::{Graph, Target};
+use crate::Error;
+
+/// The range of the offline `sql` command: `from:to`, or `to` alone for `base:to`.
+///
+/// Going up (`base:head`, `0002:0004`), the script upgrades a database at `from` to `to`; going
+/// down (`0004:0002`, `head:base`), it is the downgrade from `from` back to `to`.
+///
+/// ```
+/// use migrate_runtime::{SqlRange, Target};
+///
+/// let range: SqlRange = "0002:head".parse().unwrap();
+/// assert_eq!(range.from, Target::Revision("0002".into()));
+/// assert_eq!(range.to, Target::Head);
+/// assert_eq!("head".parse::<SqlRange>().unwrap().from, Target::Base);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlRange {
+    /// Where the database is: `base` when nothing is applied.
+    pub from: Target,
+    /// Where the script takes it.
+    pub to: Target,
+}
+
+impl FromStr for SqlRange {
+    type Err = Infallible;
+
+    /// `from:to`; an empty `from` is `base`, an empty `to` is `head`, and no `:` means `base:to`.
+    fn from_str(text: &str) -> Result<SqlRange, Infallible> {
+        let target = |text: &str, empty: Target| match text {
+            "" => Ok(empty),
+            text => text.parse(),
+        };
+        Ok(match text.split_once(':') {
+            Some((from, to)) => SqlRange {
+                from: target(from, Target::Base)?,
+                to: target(to, Target::Head)?,
+            },
+            None => SqlRange {
+                from: Target::Base,
+                to: target(text, Target::Head)?,
+            },
+        })
+    }
+}
+
+impl Display for SqlRange {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.from, self.to)
+    }
+}
+
+/// The migrations `range` runs, in order, and which way.
+pub(crate) fn plan(
+    graph: &Graph<'_>,
+    range: &SqlRange,
+) -> Result<(Vec<&'static Migration>, Direction), Error> {
+    let nothing = BTreeSet::new();
+    // The database at `from` holds `from` and everything it depends on: what an upgrade of an
+    // empty database to `from` would apply.
+    let at_from = match &range.from {
+        Target::Base => Vec::new(),
+        from => graph.upgrade_plan(&nothing, from)?,
+    };
+    let applied: BTreeSet<&str> = at_from.iter().map(|m| m.id.as_ref()).collect();
+    let down = match &range.to {
+        Target::Base => true,
+        Target::Relative(n) => *n < 0,
+        Target::Revision(_) => !graph.downgrade_plan(&applied, &range.to)?.is_empty(),
+        Target::Head | Target::Heads => false,
+    };
+    if down {
+        Ok((graph.downgrade_plan(&applied, &range.to)?, Direction::Down))
+    } else {
+        Ok((graph.upgrade_plan(&applied, &range.to)?, Direction::Up))
+    }
+}
+
+/// The ops a migration runs in `direction`; an irreversible downgrade is an error, as in a run.
+pub(crate) fn ops(
+    migration: &'static Migration,
+    direction: Direction,
+) -> Result<&'static [Op], Error> {
+    match direction {
+        Direction::Up => Ok(&migration.upgrade),
+        Direction::Down => match &migration.downgrade {
+            Downgrade::Ops(ops) => Ok(ops),
+            Downgrade::Irreversible(reason) => Err(Error::Irreversible {
+                id: migration.id.to_string(),
+                reason: reason.to_string(),
+            }),
+        },
+    }
+}
+
+/// The script: for each migration a header comment, then for each op a comment with the op as
+/// written and the SQL of its steps, each ending with `;`.
+pub(crate) fn render(
+    plan: &[&'static Migration],
+    direction: Direction,
+    dialect: Dialect,
+) -> Result<String, Error> {
+    // Check every migration before printing any, so a script is whole or not at all.
+    let ops: Vec<&'static [Op]> = plan
+        .iter()
+        .map(|migration| ops(migration, direction))
+        .collect::<Result<_, _>>()?;
+    let mut script = String::new();
+    for (migration, ops) in plan.iter().zip(ops) {
+        let way = match direction {
+            Direction::Up => "upgrade",
+            Direction::Down => "downgrade",
+        };
+        // The executor's rule: PostgreSQL runs a non-transactional op list step by step.
+        let mode = if Mode::of(ops) == Mode::Transactional || dialect != Dialect::Postgres {
+            "in one transaction"
+        } else {
+            "step by step, each step committed on its own"
+        };
+        comment(&mut script, &format!("{} ({way}, {mode})", migration.id));
+        for (index, (op, steps)) in ops.iter().zip(render_ops(ops, dialect)).enumerate() {
+            comment(&mut script, &format!("op {}: {op}", index + 1));
+            for step in steps {
+                script.push_str(&step.display_sql());
+                script.push('\n');
+            }
+        }
+        script.push('\n');
+    }
+    Ok(script)
+}
+
+/// `text` as SQL comment lines.
+fn comment(script: &mut String, text: &str) {
+    for line in text.lines() {
+        script.push_str("-- ");
+        script.push_str(line);
+        script.push('\n');
+    }
+}

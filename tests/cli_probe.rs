@@ -1,0 +1,40 @@
+//! `cli-probe <set> <command> …`: the `migrate` CLI mounted on one of the fixture sets of
+//! `cli_fixtures.rs` (or `todo`, the example app's migrations), so the `cli` test drives the CLI
+//! as a process, as a user does.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use migrate_runtime::cli::{Cli, MigrateArgs};
+use migrate_runtime::Migrations;
+
+#[path = "cli_fixtures.rs"]
+mod fixtures;
+
+fn main() -> ExitCode {
+    // The runtime reports lock waits through `tracing`: the lock test reads them on stderr.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_max_level(tracing_subscriber::filter::LevelFilter::WARN)
+        .init();
+    let mut args: Vec<String> = std::env::args().collect();
+    if args.len() < 2 {
+        eprintln!("usage: cli-probe <chain|chain_edited|branches|merged|empty|todo> <command> …");
+        return ExitCode::FAILURE;
+    }
+    let set = args.remove(1);
+    let migrations: &Migrations = match set.as_str() {
+        "chain" => &fixtures::chain::MIGRATIONS,
+        "chain_edited" => &fixtures::chain_edited::MIGRATIONS,
+        "branches" => &fixtures::branches::MIGRATIONS,
+        "merged" => &fixtures::merged::MIGRATIONS,
+        "empty" => &fixtures::empty::MIGRATIONS,
+        "todo" => &todo_migrations::MIGRATIONS,
+        other => {
+            eprintln!("cli-probe: unknown set {other:?}");
+            return ExitCode::FAILURE;
+        }
+    };
+    Cli::new(migrations).run(MigrateArgs::parse_from(args))
+}
