@@ -71,12 +71,12 @@ pub(super) fn check_safety(
     for (index, op) in ops.iter().enumerate() {
         let existing = !new[index];
         // A table dropped later in the same ops is locked by its own `DROP TABLE` anyway.
-        let doomed = op.table().is_some_and(|table| {
-            ops[index + 1..]
-                .iter()
-                .any(|later| matches!(later, Op::DropTable(dropped) if dropped.name == table))
-        });
-        check_locks(&mut rules, index, op, existing && !doomed);
+        let name_after = match op {
+            Op::RenameTable { to, .. } => Some(to.as_ref()),
+            _ => op.table(),
+        };
+        let doomed = name_after.is_some_and(|table| dropped_later(&ops[index + 1..], table));
+        check_locks(&mut rules, index, op, existing, doomed);
         // What goes with a table dropped later is lost with it: only the drop itself is reported.
         let loses = existing && (!doomed || matches!(op, Op::DropTable(_)));
         check_loss_and_breakage(&mut rules, index, op, loses);
@@ -87,25 +87,41 @@ pub(super) fn check_safety(
     check_foreign_keys(&mut rules, &new);
 }
 
+/// Whether `table` (under this name or one it is renamed to) is dropped by one of `later`.
+fn dropped_later(later: &[Op], table: &str) -> bool {
+    let mut name = table;
+    for op in later {
+        match op {
+            Op::RenameTable { from, to } if from == name => name = to,
+            Op::DropTable(dropped) if dropped.name == name => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 fn safe_add_column(table: &str, column: &str, ty: &ColumnType) -> String {
     format!(
         "add it nullable, fill it in batches, then require it:\n\n    add_column({table}, {column}: {ty} nullable);\n    backfill({table}, set: \"{column} = …\", where: \"{column} IS NULL\", batch: 10_000);\n    alter_column({table}, {column}, set_not_null);"
     )
 }
 
-fn check_locks(rules: &mut Rules<'_>, index: usize, op: &Op, existing: bool) {
+/// `doomed`: the table is dropped later in the same ops, which makes its locks moot; what would
+/// fail outright is still reported, since the migration would stop there.
+fn check_locks(rules: &mut Rules<'_>, index: usize, op: &Op, existing: bool, doomed: bool) {
     if !existing {
         return;
     }
+    let locks = !doomed;
     match op {
-        Op::CreateIndex(created) if !created.concurrently => rules.report(
+        Op::CreateIndex(created) if !created.concurrently && locks => rules.report(
             index,
             Part::Whole,
             CheckId::IndexNotConcurrent,
             format!("`create_index` on existing table `{}` takes a SHARE lock: every INSERT, UPDATE and DELETE on it waits for the whole build", created.table),
             format!("build it without blocking writes: `{}` (the migration then runs outside a transaction, so keep other DDL out of it)", Op::CreateIndex(crate::model::Index { concurrently: true, ..created.clone() })),
         ),
-        Op::DropIndex(dropped) if !dropped.concurrently => rules.report(
+        Op::DropIndex(dropped) if !dropped.concurrently && locks => rules.report(
             index,
             Part::Whole,
             CheckId::DropIndexNotConcurrent,
@@ -113,7 +129,8 @@ fn check_locks(rules: &mut Rules<'_>, index: usize, op: &Op, existing: bool) {
             format!("`{}`", Op::DropIndex(crate::model::Index { concurrently: true, ..dropped.clone() })),
         ),
         Op::AddColumn { table, column } => {
-            if !column.nullable && column.default.is_none() && !column.identity {
+            let no_default = matches!(column.default, None | Some(DefaultValue::Null));
+            if !column.nullable && no_default && !column.identity {
                 rules.report(
                     index,
                     Part::Column(0),
@@ -127,7 +144,7 @@ fn check_locks(rules: &mut Rules<'_>, index: usize, op: &Op, existing: bool) {
                 Some(DefaultValue::Sql(_)) => true,
                 _ => false,
             };
-            if volatile {
+            if volatile && locks {
                 let default = column.default.as_ref().map(ToString::to_string).unwrap_or_default();
                 rules.report(
                     index,
@@ -137,7 +154,7 @@ fn check_locks(rules: &mut Rules<'_>, index: usize, op: &Op, existing: bool) {
                     format!("add the column without a default, then set the default for new rows and fill the old ones in batches:\n\n    add_column({table}, {}: {} nullable);\n    alter_column({table}, {}, set_default({default}, from: none));\n    backfill({table}, set: \"{} = …\", where: \"{} IS NULL\", batch: 10_000);\n\nor, for an `sql(…)` default that is constant, waive it: `#[allow(add_column_volatile_default, reason = \"…\")]`", column.name, column.ty, column.name, column.name, column.name),
                 );
             }
-            if column.identity {
+            if column.identity && locks {
                 rules.report(
                     index,
                     Part::Column(0),
@@ -150,9 +167,10 @@ fn check_locks(rules: &mut Rules<'_>, index: usize, op: &Op, existing: bool) {
         Op::AlterColumn {
             table,
             column,
-            change: ColumnChange::SetType { to, from, .. },
-        } => match classify(from, to) {
+            change: ColumnChange::SetType { to, from, using },
+        } => match classify(from, to, using.is_some()) {
             TypeChange::Safe => {}
+            TypeChange::Rewrite if doomed => {}
             TypeChange::Rewrite => rules.report(
                 index,
                 Part::Type,
@@ -289,7 +307,7 @@ fn check_enum_values(rules: &mut Rules<'_>) {
             continue;
         }
         for (added_at, enum_name, value) in &added {
-            if uses_value(op, value) {
+            if uses_value(op, enum_name, value) {
                 rules.report(
                     index,
                     Part::Whole,
@@ -302,9 +320,16 @@ fn check_enum_values(rules: &mut Rules<'_>) {
     }
 }
 
-fn uses_value(op: &Op, value: &str) -> bool {
+fn uses_value(op: &Op, enum_name: &str, value: &str) -> bool {
     let literal = format!("'{}'", value.replace('\'', "''"));
-    let default_is = |column: &crate::model::Column| matches!(&column.default, Some(DefaultValue::Str(text)) if text == value);
+    // A default is a use only on a column of that enum: `default("ok")` on a text column is text.
+    let default_is = |column: &crate::model::Column| {
+        let of_enum = matches!(
+            &column.ty,
+            ColumnType::Scalar(Scalar::Enum(name)) | ColumnType::Array(Scalar::Enum(name)) if name == enum_name
+        );
+        of_enum && matches!(&column.default, Some(DefaultValue::Str(text)) if text == value)
+    };
     match op {
         Op::CreateTable(table) => table.columns.iter().any(default_is),
         Op::AddColumn { column, .. } => default_is(column),
@@ -335,17 +360,7 @@ fn check_unique_with_constant_default(rules: &mut Rules<'_>, new: &[bool]) {
         .enumerate()
         .filter(|(index, _)| !new[*index])
         .filter_map(|(index, op)| match op {
-            Op::AddColumn { table, column }
-                if matches!(
-                    column.default,
-                    Some(
-                        DefaultValue::Bool(_)
-                            | DefaultValue::Int(_)
-                            | DefaultValue::Float(_)
-                            | DefaultValue::Str(_)
-                    )
-                ) =>
-            {
+            Op::AddColumn { table, column } if same_for_every_row(&column.default) => {
                 Some(((table.as_ref(), column.name.as_ref()), index))
             }
             _ => None,
@@ -378,9 +393,21 @@ fn check_unique_with_constant_default(rules: &mut Rules<'_>, new: &[bool]) {
     }
 }
 
+/// Whether a default gives every existing row the same value: a literal, or a stable function
+/// such as `now()`, evaluated once for the `ADD COLUMN`.
+fn same_for_every_row(default: &Option<DefaultValue>) -> bool {
+    match default {
+        Some(DefaultValue::Function(function)) => !function.is_volatile(),
+        Some(DefaultValue::Null | DefaultValue::Sql(_)) | None => false,
+        Some(_) => true,
+    }
+}
+
 /// Foreign keys on tables created here: an index on the referencing columns, and matching types.
 fn check_foreign_keys(rules: &mut Rules<'_>, new: &[bool]) {
     let mut types: BTreeMap<(String, String), ColumnType> = BTreeMap::new();
+    // Columns added to existing tables here: no index on them exists unless created here.
+    let mut added: BTreeSet<(String, String)> = BTreeSet::new();
     let mut indexed: BTreeSet<(String, String)> = BTreeSet::new();
     for op in rules.ops {
         match op {
@@ -396,6 +423,7 @@ fn check_foreign_keys(rules: &mut Rules<'_>, new: &[bool]) {
                 }
             }
             Op::AddColumn { table, column } => {
+                added.insert((table.to_string(), column.name.to_string()));
                 types.insert(
                     (table.to_string(), column.name.to_string()),
                     column.ty.clone(),
@@ -418,7 +446,11 @@ fn check_foreign_keys(rules: &mut Rules<'_>, new: &[bool]) {
             table == fk.table.as_ref()
                 && (index_columns == &columns || index_columns.starts_with(&format!("{columns},")))
         });
-        if new[index] && !leading {
+        let columns_new = fk
+            .columns
+            .iter()
+            .all(|column| added.contains(&(fk.table.to_string(), column.to_string())));
+        if (new[index] || columns_new) && !leading {
             reports.push((
                 index,
                 CheckId::ForeignKeyWithoutIndex,
@@ -454,16 +486,18 @@ enum TypeChange {
     Narrowing,
 }
 
-fn classify(from: &ColumnType, to: &ColumnType) -> TypeChange {
+/// `using`: a `USING` expression computes every value anew, so the table is rewritten even
+/// between binary-compatible types.
+fn classify(from: &ColumnType, to: &ColumnType, using: bool) -> TypeChange {
     let (ColumnType::Scalar(from), ColumnType::Scalar(to)) = (from, to) else {
-        return if from == to {
+        return if from == to && !using {
             TypeChange::Safe
         } else {
             TypeChange::Rewrite
         };
     };
     use Scalar::*;
-    match (from, to) {
+    let change = match (from, to) {
         _ if from == to => TypeChange::Safe,
         (Varchar(n), Varchar(m)) if m >= n => TypeChange::Safe,
         (Varchar(_), Text) => TypeChange::Safe,
@@ -477,9 +511,14 @@ fn classify(from: &ColumnType, to: &ColumnType) -> TypeChange {
         | (Numeric(_), Numeric(_) | Integer | SmallInt | BigInt)
         | (DoublePrecision, Real | Integer | SmallInt | BigInt | Numeric(_))
         | (Real, Integer | SmallInt | BigInt | Numeric(_))
+        | (SmallInt | Integer | BigInt, Numeric(Some(_)))
         | (Timestamptz | Timestamp, Date | Time) => TypeChange::Narrowing,
         // Parsing text into anything else fails on values that do not parse.
         (Text | Varchar(_) | Char(_), _) => TypeChange::Narrowing,
         _ => TypeChange::Rewrite,
+    };
+    match change {
+        TypeChange::Safe if using => TypeChange::Rewrite,
+        change => change,
     }
 }

@@ -21,7 +21,8 @@ mod types {
         upgrade {
             #[allow(type_change_rewrites, reason = "users has 200 rows")]
             alter_column(users, age, set_type(bigint, from: integer));
-            alter_column(users, code, set_type(text, from: varchar(10), using: "code::text"));
+            #[allow(type_change_rewrites, reason = "users has 200 rows")]
+            alter_column(users, code, set_type(text, from: varchar(10), using: "trim(code)"));
         }
         downgrade {
             #[allow(type_change_narrowing, reason = "codes are at most 10 characters, checked by the API")]

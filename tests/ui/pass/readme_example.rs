@@ -25,25 +25,26 @@ migrate_runtime::migration! {
         }, primary_key: pk_teams(id));
         create_index(ix_teams_created_at, teams(created_at));     // a new table: no `concurrently` needed
         add_check(ck_teams_name_not_blank, teams, "name <> ''");
-        add_column(users, team_id: bigint nullable);
-        add_foreign_key(fk_users_team_id, users(team_id), references: teams(id), on_delete: set_null);
+        create_table(memberships, { user_id: bigint, team_id: bigint }, primary_key: pk_memberships(user_id, team_id));
+        create_index(ix_memberships_team_id, memberships(team_id));
+        add_foreign_key(fk_memberships_team_id, memberships(team_id), references: teams(id), on_delete: cascade);
+        add_foreign_key(fk_memberships_user_id, memberships(user_id), references: users(id), on_delete: cascade);
         #[allow(rename_column, reason = "the app is the only client and ships with this migration")]
         rename_column(users, name => full_name);
         alter_column(users, bio, set_default("", from: none));
         create_enum(mood, ["happy", "sad"]);
         #[allow(raw_sql, reason = "a view has no typed op")]
-        execute("CREATE VIEW team_sizes AS SELECT team_id, count(*) FROM users GROUP BY team_id",
+        execute("CREATE VIEW team_sizes AS SELECT team_id, count(*) FROM memberships GROUP BY team_id",
                 down: "DROP VIEW team_sizes");
         run(up: crate::data::assign_teams, down: crate::data::unassign_teams);
     }
     downgrade {
         run(up: crate::data::unassign_teams, down: crate::data::assign_teams);
-        execute("DROP VIEW team_sizes", down: "CREATE VIEW team_sizes AS SELECT team_id, count(*) FROM users GROUP BY team_id");
+        execute("DROP VIEW team_sizes", down: "CREATE VIEW team_sizes AS SELECT team_id, count(*) FROM memberships GROUP BY team_id");
         drop_enum(mood, ["happy", "sad"]);
         alter_column(users, bio, drop_default(was: ""));
         rename_column(users, full_name => name);
-        drop_foreign_key(fk_users_team_id, users(team_id), references: teams(id), on_delete: set_null);
-        drop_column(users, team_id: bigint nullable);
+        drop_table(memberships, { user_id: bigint, team_id: bigint }, primary_key: pk_memberships(user_id, team_id));
         drop_table(teams, {
             id: bigint identity,
             name: varchar(100),
@@ -54,5 +55,5 @@ migrate_runtime::migration! {
 }
 
 fn main() {
-    assert_eq!(MIGRATION.upgrade.len(), 10);
+    assert_eq!(MIGRATION.upgrade.len(), 12);
 }
