@@ -43,6 +43,7 @@ pub enum CheckId {
     UniqueWithConstantDefault,
     ForeignKeyWithoutIndex,
     ForeignKeyTypeMismatch,
+    LockHeldAcrossSlowStep,
     UnusedWaiver,
 }
 
@@ -81,6 +82,7 @@ impl CheckId {
         CheckId::UniqueWithConstantDefault,
         CheckId::ForeignKeyWithoutIndex,
         CheckId::ForeignKeyTypeMismatch,
+        CheckId::LockHeldAcrossSlowStep,
         CheckId::UnusedWaiver,
     ];
 
@@ -119,6 +121,7 @@ impl CheckId {
             CheckId::UniqueWithConstantDefault => "unique_with_constant_default",
             CheckId::ForeignKeyWithoutIndex => "foreign_key_without_index",
             CheckId::ForeignKeyTypeMismatch => "foreign_key_type_mismatch",
+            CheckId::LockHeldAcrossSlowStep => "lock_held_across_slow_step",
             CheckId::UnusedWaiver => "unused_waiver",
         }
     }

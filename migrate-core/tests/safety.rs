@@ -852,6 +852,7 @@ fn every_safety_rule_is_covered_by_a_case() {
         CheckId::UniqueWithConstantDefault,
         CheckId::ForeignKeyWithoutIndex,
         CheckId::ForeignKeyTypeMismatch,
+        CheckId::LockHeldAcrossSlowStep,
     ]);
     for rule in CheckId::ALL {
         if rule.family() == "safety" {
@@ -2736,5 +2737,71 @@ fn add_column_required_with_a_null_default() {
             CheckId::AddColumnRequired,
             Location::new(up(0), Part::Column(0))
         )]
+    );
+}
+
+fn run_step() -> Op {
+    Op::RunRust {
+        up: "crate::fill".into(),
+        down: None,
+    }
+}
+
+fn slow_step_rule(section: Section, op_number: usize, op: &str, table: &str) -> Diagnostic {
+    Diagnostic::new(
+        CheckId::LockHeldAcrossSlowStep,
+        Location::new(section, Part::Whole),
+        format!("this Rust step runs in the transaction in which op {op_number} (`{op}`) locked `{table}`: every query on `{table}` waits until the step and the migration finish"),
+    )
+    .help("put the data step in a migration of its own, or make it a batched `backfill` (one short transaction per batch)")
+}
+
+#[test]
+fn a_rust_step_after_ddl_on_an_existing_table_holds_its_lock() {
+    let only = |diagnostics: Vec<Diagnostic>| -> Vec<Diagnostic> {
+        diagnostics
+            .into_iter()
+            .filter(|diagnostic| diagnostic.check == CheckId::LockHeldAcrossSlowStep)
+            .collect()
+    };
+    assert_eq!(
+        only(upgrade(vec![
+            add_column("users", nullable("plan", Scalar::Text)),
+            run_step()
+        ])),
+        vec![slow_step_rule(up(1), 1, "add_column", "users")]
+    );
+    // Before the DDL, or with only a new table locked, nothing waits on it.
+    assert_eq!(
+        only(upgrade(vec![
+            run_step(),
+            add_column("users", nullable("plan", Scalar::Text))
+        ])),
+        vec![]
+    );
+    assert_eq!(
+        only(upgrade(vec![
+            Op::CreateTable(Table {
+                name: "teams".into(),
+                columns: vec![nullable("name", Scalar::Text)].into(),
+                primary_key: None,
+            }),
+            run_step()
+        ])),
+        vec![]
+    );
+    // A migration that commits op by op holds no lock across the step.
+    assert_eq!(
+        only(upgrade(vec![
+            add_column("users", nullable("plan", Scalar::Text)),
+            Op::Backfill {
+                table: "users".into(),
+                set: "plan = 'free'".into(),
+                filter: "plan IS NULL".into(),
+                batch_size: 100,
+            },
+            run_step()
+        ])),
+        vec![]
     );
 }

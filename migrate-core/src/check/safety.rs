@@ -52,6 +52,7 @@ fn applies_to_downgrades(check: CheckId) -> bool {
             | CheckId::TypeChangeNarrowing
             | CheckId::EnumValueUsedInTransaction
             | CheckId::UniqueWithConstantDefault
+            | CheckId::LockHeldAcrossSlowStep
     )
 }
 
@@ -83,6 +84,7 @@ pub(super) fn check_safety(
         check_types(&mut rules, index, op);
     }
     check_enum_values(&mut rules);
+    check_slow_steps(&mut rules, &new);
     check_unique_with_constant_default(&mut rules, &new);
     check_foreign_keys(&mut rules, &new);
 }
@@ -289,6 +291,44 @@ fn check_types(rules: &mut Rules<'_>, index: usize, op: &Op) {
             _ => continue,
         };
         rules.report(index, Part::Column(position), check, message, help);
+    }
+}
+
+/// In one transaction, a lock taken by DDL on an existing table is held until the commit, so a
+/// Rust data step after it (of unknown length) keeps every query on that table waiting.
+fn check_slow_steps(rules: &mut Rules<'_>, new: &[bool]) {
+    if Mode::of(rules.ops) != Mode::Transactional {
+        return;
+    }
+    let ops = rules.ops;
+    let locking = ops.iter().enumerate().find(|(index, op)| {
+        !new[*index]
+            && !matches!(
+                op,
+                Op::Backfill { .. } | Op::CreateTable(_) | Op::DropTable(_)
+            )
+            && op
+                .table()
+                .is_some_and(|table| !dropped_later(&ops[index + 1..], table))
+    });
+    let Some((locked_at, locking_op)) = locking else {
+        return;
+    };
+    let table = locking_op.table().unwrap_or_default().to_owned();
+    let slow: Vec<usize> = rules.ops[locked_at + 1..]
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| matches!(op, Op::RunRust { .. }))
+        .map(|(offset, _)| locked_at + 1 + offset)
+        .collect();
+    for index in slow {
+        rules.report(
+            index,
+            Part::Whole,
+            CheckId::LockHeldAcrossSlowStep,
+            format!("this Rust step runs in the transaction in which op {} (`{}`) locked `{table}`: every query on `{table}` waits until the step and the migration finish", locked_at + 1, locking_op.kind().name()),
+            "put the data step in a migration of its own, or make it a batched `backfill` (one short transaction per batch)".to_owned(),
+        );
     }
 }
 
