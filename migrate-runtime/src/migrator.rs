@@ -116,14 +116,8 @@ impl Migrator {
         conn: &mut C,
         target: Target,
     ) -> Result<Vec<Applied>, Error> {
-        let graph = Graph::new(&self.migrations);
-        lock::with_lock(conn, self.settings.lock_wait, |conn| {
-            version_table::ensure(conn)?;
-            // Re-read after taking the lock: another instance may have just applied migrations.
-            let applied = self.checked_applied(conn)?;
-            let applied_ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
-            let plan = graph.upgrade_plan(&applied_ids, &target)?;
-            executor::run(self, conn, &plan, Direction::Up, self.settings)
+        self.locked_run(conn, Direction::Up, |graph, applied| {
+            graph.upgrade_plan(applied, &target)
         })
     }
 
@@ -135,27 +129,31 @@ impl Migrator {
         conn: &mut C,
         target: Target,
     ) -> Result<Vec<Applied>, Error> {
+        self.locked_run(conn, Direction::Down, |graph, applied| {
+            let plan = graph.downgrade_plan(applied, &target)?;
+            // Refuse an irreversible migration before anything of the plan runs.
+            for migration in &plan {
+                crate::script::ops(migration, Direction::Down)?;
+            }
+            Ok(plan)
+        })
+    }
+
+    /// Under the migration lock: the applied set re-read (another instance may have just
+    /// migrated) and checked for drift, the plan made from it, and the plan run.
+    fn locked_run<C: Database>(
+        &self,
+        conn: &mut C,
+        direction: Direction,
+        plan: impl FnOnce(&Graph<'_>, &BTreeSet<&str>) -> Result<Vec<&'static Migration>, Error>,
+    ) -> Result<Vec<Applied>, Error> {
         let graph = Graph::new(&self.migrations);
         lock::with_lock(conn, self.settings.lock_wait, |conn| {
             version_table::ensure(conn)?;
             let applied = self.checked_applied(conn)?;
             let applied_ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
-            let plan = graph.downgrade_plan(&applied_ids, &target)?;
-            if let Some((id, reason)) =
-                plan.iter()
-                    .find_map(|migration| match &migration.downgrade {
-                        migrate_core::model::Downgrade::Irreversible(reason) => {
-                            Some((&migration.id, reason))
-                        }
-                        _ => None,
-                    })
-            {
-                return Err(Error::Irreversible {
-                    id: id.to_string(),
-                    reason: reason.to_string(),
-                });
-            }
-            executor::run(self, conn, &plan, Direction::Down, self.settings)
+            let plan = plan(&graph, &applied_ids)?;
+            executor::run(self, conn, &plan, direction, self.settings)
         })
     }
 

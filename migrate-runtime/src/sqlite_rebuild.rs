@@ -9,7 +9,7 @@
 //! `pragma_table_info`.
 
 use migrate_core::model::{ColumnChange, ColumnType, Op};
-use migrate_core::render::{quote_ident as q, quote_literal};
+use migrate_core::render::{ident_list, quote_ident as q, quote_literal};
 
 use crate::database::Database;
 
@@ -46,9 +46,9 @@ pub(crate) fn rebuild<C: Database>(conn: &mut C, table: &str, op: &Op) -> Result
         Op::AddForeignKey(fk) => items.push(format!(
             "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}",
             q(&fk.name),
-            idents(&fk.columns),
+            ident_list(&fk.columns),
             q(&fk.referenced_table),
-            idents(&fk.referenced_columns),
+            ident_list(&fk.referenced_columns),
             fk.on_delete.sql()
         )),
         Op::AddCheck(check) => items.push(format!(
@@ -104,14 +104,6 @@ pub(crate) fn rebuild<C: Database>(conn: &mut C, table: &str, op: &Op) -> Result
         ));
     }
     Ok(())
-}
-
-fn idents(names: &[migrate_core::model::Text]) -> String {
-    names
-        .iter()
-        .map(|name| q(name))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The declared type, NOT NULL flag and default of a live column.

@@ -163,7 +163,8 @@ pub fn quote_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
-fn ident_list(names: &[crate::model::Text]) -> String {
+/// `"a", "b"`: quoted identifiers, comma-separated.
+pub fn ident_list(names: &[crate::model::Text]) -> String {
     names
         .iter()
         .map(|name| quote_ident(name))
