@@ -118,8 +118,15 @@ impl_database!(diesel::PgConnection, Dialect::Postgres, Postgres);
 #[cfg(feature = "sqlite")]
 impl_database!(diesel::SqliteConnection, Dialect::Sqlite, Sqlite);
 
-/// A connection to whichever database a URL names: `postgres://…` (or `postgresql://…`), else an
-/// SQLite file path (`sqlite://` prefix optional).
+/// A connection to whichever database a URL names.
+///
+/// The forms accepted, and nothing else (a typo'd scheme is an error, never an SQLite file):
+/// - `postgres://…` or `postgresql://…`: PostgreSQL, as libpq reads it. Unless the URL sets
+///   `connect_timeout`, connecting gives up after [`CONNECT_TIMEOUT`], so a server that accepts the
+///   connection and never answers cannot hang start-up.
+/// - `sqlite://path`, `sqlite:path`, `file:path` (an SQLite URI), `:memory:`, or a plain file path:
+///   SQLite. The file is created if missing; its directory must exist. Statements wait up to 60 s
+///   for another connection's lock instead of failing at once with `database is locked`.
 #[non_exhaustive]
 pub enum AnyConnection {
     #[cfg(feature = "postgres")]
@@ -128,10 +135,20 @@ pub enum AnyConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
+/// How long connecting to PostgreSQL may take when the URL does not say (`connect_timeout=N`).
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl std::fmt::Debug for AnyConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "AnyConnection({})", self.dialect().name())
     }
+}
+
+/// What a database URL names, before connecting.
+#[derive(Debug, PartialEq, Eq)]
+enum Target<'a> {
+    Postgres,
+    Sqlite(&'a str),
 }
 
 impl AnyConnection {
@@ -140,34 +157,153 @@ impl AnyConnection {
     /// ```
     /// let conn = migrate_runtime::AnyConnection::establish(":memory:").unwrap();
     /// assert_eq!(format!("{conn:?}"), "AnyConnection(sqlite)");
+    ///
+    /// let typo = migrate_runtime::AnyConnection::establish("postgress://localhost/app").unwrap_err();
+    /// assert!(typo.to_string().contains("postgres://"));
     /// ```
     pub fn establish(url: &str) -> Result<AnyConnection, crate::Error> {
-        use diesel::Connection;
         let connect_error = |source| crate::Error::Connect {
             url: redact(url),
             source,
         };
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            #[cfg(feature = "postgres")]
-            return diesel::PgConnection::establish(url)
-                .map(AnyConnection::Postgres)
-                .map_err(connect_error);
+        match target(url)? {
+            Target::Postgres => {
+                #[cfg(feature = "postgres")]
+                {
+                    use diesel::Connection;
+                    diesel::PgConnection::establish(&with_connect_timeout(url))
+                        .map(AnyConnection::Postgres)
+                        .map_err(connect_error)
+                }
+                #[cfg(not(feature = "postgres"))]
+                Err(crate::Error::UnsupportedUrl {
+                    url: redact(url),
+                    feature: "postgres",
+                })
+            }
+            Target::Sqlite(path) => {
+                #[cfg(feature = "sqlite")]
+                {
+                    use diesel::Connection;
+                    let mut conn =
+                        diesel::SqliteConnection::establish(path).map_err(connect_error)?;
+                    SimpleConnection::batch_execute(
+                        &mut conn,
+                        &format!(
+                            "PRAGMA busy_timeout = {}",
+                            crate::lock::SQLITE_BUSY.as_millis()
+                        ),
+                    )
+                    .map_err(|source| crate::Error::Database {
+                        context: "setting the busy timeout".into(),
+                        source,
+                    })?;
+                    Ok(AnyConnection::Sqlite(conn))
+                }
+                #[cfg(not(feature = "sqlite"))]
+                {
+                    let _ = (path, connect_error);
+                    Err(crate::Error::UnsupportedUrl {
+                        url: redact(url),
+                        feature: "sqlite",
+                    })
+                }
+            }
         }
-        #[cfg(feature = "sqlite")]
-        {
-            let path = url.strip_prefix("sqlite://").unwrap_or(url);
-            diesel::SqliteConnection::establish(path)
-                .map(AnyConnection::Sqlite)
-                .map_err(connect_error)
-        }
-        #[cfg(not(feature = "sqlite"))]
-        Err(crate::Error::UnsupportedUrl { url: redact(url) })
     }
 }
 
-/// The URL without its password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+/// Which backend `url` names, refusing every form that is not documented on [`AnyConnection`].
+fn target(url: &str) -> Result<Target<'_>, crate::Error> {
+    let invalid = |expected: String| crate::Error::InvalidUrl {
+        url: redact(url),
+        expected,
+    };
+    const FORMS: &str =
+        "postgres://user@host:5432/dbname, sqlite://path/to/file.db, or a file path";
+    if url.trim().is_empty() {
+        return Err(invalid(format!("the URL is empty; expected {FORMS}")));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(Target::Postgres);
+    }
+    if url == ":memory:" || url.starts_with("file:") {
+        return Ok(Target::Sqlite(url));
+    }
+    let path = match url.split_once(':') {
+        // `C:\data\app.db`: a drive letter, not a scheme.
+        Some((scheme, _)) if scheme.len() == 1 => url,
+        Some((scheme, rest))
+            if !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            match scheme.to_ascii_lowercase().as_str() {
+                "sqlite" | "sqlite3" => rest.strip_prefix("//").unwrap_or(rest),
+                "postgres" | "postgresql" => {
+                    return Err(invalid(format!(
+                        "a PostgreSQL URL starts with `{scheme}://`: postgres://user@host:5432/dbname"
+                    )))
+                }
+                "mysql" | "mariadb" => {
+                    return Err(invalid(
+                        "MySQL and MariaDB are not supported by this version; the backends are PostgreSQL (postgres://…) and SQLite".to_owned(),
+                    ))
+                }
+                _ => {
+                    let known = ["postgres", "postgresql", "sqlite", "file"];
+                    let hint = migrate_core::diagnostic::did_you_mean(scheme, &known)
+                        .map(|known| format!("did you mean `{known}:`? "))
+                        .unwrap_or_default();
+                    return Err(invalid(format!(
+                        "`{scheme}:` is not a database URL scheme this crate knows; {hint}expected {FORMS}"
+                    )));
+                }
+            }
+        }
+        _ => url,
+    };
+    if path.is_empty() {
+        return Err(invalid(format!(
+            "the SQLite URL names no file; expected {FORMS}"
+        )));
+    }
+    if path != ":memory:" {
+        let parent = std::path::Path::new(path).parent();
+        if let Some(parent) = parent.filter(|parent| !parent.as_os_str().is_empty()) {
+            if !parent.is_dir() {
+                return Err(invalid(format!(
+                    "the directory {} does not exist; create it, or give the path of an SQLite file in an existing directory",
+                    parent.display()
+                )));
+            }
+        }
+    }
+    Ok(Target::Sqlite(path))
+}
+
+/// `url` with `connect_timeout` set to [`CONNECT_TIMEOUT`] unless it sets one.
+fn with_connect_timeout(url: &str) -> String {
+    let query = url.split_once('?').map(|(_, query)| query).unwrap_or("");
+    if query
+        .split('&')
+        .any(|pair| pair.split('=').next() == Some("connect_timeout"))
+    {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!(
+        "{url}{separator}connect_timeout={}",
+        CONNECT_TIMEOUT.as_secs()
+    )
+}
+
+/// `url` with every secret masked, for messages: the password of `user:password@`, and the value
+/// of any parameter whose name says it is one (`password=`, `sslpassword=`, `token=`…), in a query
+/// string or in `key=value` connection-string form.
+pub(crate) fn redact(url: &str) -> String {
+    let mut out = match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let credentials = &url[scheme + 3..at];
             match credentials.split_once(':') {
@@ -176,7 +312,30 @@ fn redact(url: &str) -> String {
             }
         }
         _ => url.to_owned(),
+    };
+    let secret = |key: &str| {
+        let key = key.to_ascii_lowercase();
+        ["password", "secret", "token", "passwd", "pwd"]
+            .iter()
+            .any(|word| key.ends_with(word))
+    };
+    let mut start = 0;
+    while let Some(offset) = out[start..].find('=') {
+        let equals = start + offset;
+        let key_start = out[..equals]
+            .rfind(|c: char| c == '?' || c == '&' || c == ';' || c.is_whitespace())
+            .map_or(0, |at| at + 1);
+        let value_end = out[equals + 1..]
+            .find(|c: char| c == '&' || c == ';' || c.is_whitespace())
+            .map_or(out.len(), |at| equals + 1 + at);
+        if secret(&out[key_start..equals]) && value_end > equals + 1 {
+            out.replace_range(equals + 1..value_end, "***");
+            start = equals + 4;
+        } else {
+            start = equals + 1;
+        }
     }
+    out
 }
 
 macro_rules! delegate {
@@ -220,5 +379,74 @@ impl Database for AnyConnection {
     }
     fn data_connection(&mut self) -> DataConnection<'_> {
         delegate!(self, conn => conn.data_connection())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_every_form_of_password() {
+        assert_eq!(
+            redact("postgres://app:hunter2@db/app"),
+            "postgres://app:***@db/app"
+        );
+        assert_eq!(
+            redact("postgres://app@db/app?sslmode=require&password=hunter2&x=1"),
+            "postgres://app@db/app?sslmode=require&password=***&x=1"
+        );
+        assert_eq!(
+            redact("postgres://db/app?PASSWORD=hunter2"),
+            "postgres://db/app?PASSWORD=***"
+        );
+        assert_eq!(
+            redact("host=db password=hunter2 sslpassword=k dbname=app"),
+            "host=db password=*** sslpassword=*** dbname=app"
+        );
+        assert!(!redact("postgres://a:b%40c@db/app?token=t0k").contains("t0k"));
+    }
+
+    #[test]
+    fn accepts_only_documented_forms() {
+        assert_eq!(target("postgres://db/app").ok(), Some(Target::Postgres));
+        assert_eq!(target("postgresql://db/app").ok(), Some(Target::Postgres));
+        assert_eq!(
+            target("sqlite://app.db").ok(),
+            Some(Target::Sqlite("app.db"))
+        );
+        assert_eq!(target("sqlite:app.db").ok(), Some(Target::Sqlite("app.db")));
+        assert_eq!(target("app.db").ok(), Some(Target::Sqlite("app.db")));
+        assert_eq!(target(":memory:").ok(), Some(Target::Sqlite(":memory:")));
+        for refused in [
+            "",
+            "  ",
+            "postgresql:mydb",
+            "postgress://db/app",
+            "mysql://root@db/app",
+            "sqlite://",
+            "/no/such/directory/app.db",
+        ] {
+            assert!(target(refused).is_err(), "{refused:?} was accepted");
+        }
+        let typo = target("postgress://db/app").unwrap_err().to_string();
+        assert!(typo.contains("did you mean `postgres:`"), "{typo}");
+    }
+
+    #[test]
+    fn connect_timeout_is_added_unless_given() {
+        assert_eq!(
+            with_connect_timeout("postgres://db/app"),
+            "postgres://db/app?connect_timeout=10"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://db/app?sslmode=disable"),
+            "postgres://db/app?sslmode=disable&connect_timeout=10"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://db/app?connect_timeout=2"),
+            "postgres://db/app?connect_timeout=2"
+        );
     }
 }

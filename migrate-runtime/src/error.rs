@@ -16,29 +16,65 @@ pub enum Error {
         url: String,
         source: diesel::ConnectionError,
     },
-    #[error("{url} is not a database URL this build supports (enable the `sqlite` or `postgres` feature)")]
-    UnsupportedUrl { url: String },
+    #[error(
+        "{url} needs the `{feature}` feature of migrate-runtime, which this build does not enable"
+    )]
+    UnsupportedUrl { url: String, feature: &'static str },
+    #[error("{url:?} is not a database URL: {expected}")]
+    InvalidUrl { url: String, expected: String },
     #[error("database error while {context}: {source}")]
     Database {
         context: String,
         source: diesel::result::Error,
     },
-    #[error("migration {migration} failed at op {op_number} `{op}`: {message}\n  SQL: {sql}\n  nothing of this migration was kept unless it is non-transactional, whose completed ops are recorded and skipped on the next run")]
-    Step {
-        migration: String,
-        op_number: usize,
-        op: String,
-        sql: String,
-        message: String,
-    },
+    #[error(transparent)]
+    Step(Box<StepError>),
     #[error("migration {id} was edited after it was applied (checksum {recorded} in the database, {current} in this build); restore it and write a new migration for the change")]
     Drift {
         id: String,
         recorded: String,
         current: String,
     },
-    #[error("the database has migrations this build does not know: {}; is this an older build of the app?", ids.join(", "))]
-    UnknownApplied { ids: Vec<String> },
+    #[error("the database has migrations these migrations do not have: {}; {}", ids.join(", "), if *newer_build { "a newer build of the app applied them: deploy that build, or downgrade with it before deploying this one" } else { "a newer build of the app applied them, or another set of migrations shares this database" })]
+    UnknownApplied {
+        ids: Vec<String>,
+        /// The rows were recorded by these migrations (`false`: by a version that kept no owner).
+        newer_build: bool,
+    },
+    #[error("the database's version table also records migrations of `{owner}` ({}), which `{ours}` does not have: two sets of migrations share this database; give each app its own database (or schema)", ids.join(", "))]
+    ForeignApplied {
+        owner: String,
+        ours: String,
+        ids: Vec<String>,
+    },
+    #[error("migration {id} in the database was applied by the migrations of `{owner}`, not by `{ours}`, which has a different migration of the same id: two sets of migrations share this database; give each app its own database (or schema), or rename one of the ids")]
+    SharedId {
+        id: String,
+        owner: String,
+        ours: String,
+    },
+    #[error("migration {id} is recorded as applied but its parent {parent} is not: the version table was edited by hand; if the schema has {parent}'s changes, record them with `migrate stamp {stamp}`, otherwise restore the deleted version row")]
+    MissingParent {
+        id: String,
+        parent: String,
+        /// The applied head above `id`: stamping it records the parent and keeps every row.
+        stamp: String,
+    },
+    #[error("migration {id} was interrupted after {steps_done} of its steps ({direction}) and has been edited since (checksum {recorded} then, {current} now): resuming would record steps that never ran; restore the migration as it was and rerun to finish it, or undo its completed steps by hand and run `migrate stamp` to clear its progress")]
+    InterruptedEdited {
+        id: String,
+        direction: &'static str,
+        steps_done: usize,
+        recorded: String,
+        current: String,
+    },
+    #[error("migration {id} was interrupted while going {direction} after {steps_done} of its steps; finish it before anything else: {finish}")]
+    InterruptedElsewhere {
+        id: String,
+        direction: &'static str,
+        steps_done: usize,
+        finish: String,
+    },
     #[error("unknown revision {revision:?}{}", suggestion.as_ref().map(|s| format!("; did you mean {s:?}?")).unwrap_or_default())]
     UnknownRevision {
         revision: String,
@@ -62,4 +98,34 @@ pub enum Error {
         "gave up waiting for the migration lock after {waited:?}: another instance is migrating"
     )]
     LockTimeout { waited: Duration },
+}
+
+/// A migration's step failed: where, with what SQL, the server's message, and what it left.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "migration {migration} failed at op {op_number} `{op}`: {message}\n  SQL: {sql}\n  {outcome}{}",
+    completed_before(completed)
+)]
+#[non_exhaustive]
+pub struct StepError {
+    pub migration: String,
+    /// 1-based, in the op list that ran (the upgrade, or the downgrade).
+    pub op_number: usize,
+    pub op: String,
+    pub sql: String,
+    pub message: String,
+    /// What the failure left: rolled back whole, or how far a step-by-step run got.
+    pub outcome: String,
+    /// The migrations of the same run that completed before this one, in order; they stay.
+    pub completed: Vec<String>,
+}
+
+fn completed_before(completed: &[String]) -> String {
+    match completed {
+        [] => String::new(),
+        ids => format!(
+            "\n  completed before it in this run, and kept: {}",
+            ids.join(", ")
+        ),
+    }
 }

@@ -2,17 +2,23 @@
 //! for non-transactional migrations, and errors that name the migration, the op and the SQL.
 //!
 //! A non-transactional migration records in `migrate_progress` each step it completes (an online
-//! op has several: `NOT VALID`, then `VALIDATE`), so a run that stops half-way resumes after the
-//! last completed step instead of failing on "already exists". A `CREATE INDEX CONCURRENTLY` that
-//! failed leaves an INVALID index under its name; the renderer puts a step before each concurrent
-//! build that drops it.
+//! op has several: `NOT VALID`, then `VALIDATE`), in the same transaction as the step where the
+//! step can have one, so a run that stops half-way resumes after the last completed step instead
+//! of failing on "already exists" or repeating a data step. Steps that cannot share a transaction
+//! with their record (`CREATE INDEX CONCURRENTLY`, a backfill's batches) are idempotent. A
+//! `CREATE INDEX CONCURRENTLY` that failed leaves an INVALID index under its name; the renderer
+//! puts a step before each concurrent build that drops it. A step whose failure would leave an
+//! enforced helper behind is rewound ([`rewind_after_failure`]).
 
 use std::time::{Duration, Instant};
 
 use migrate_core::model::{Migration, Mode, Op};
-use migrate_core::render::{quote_ident, quote_literal, render_ops, Dialect, Step};
+use migrate_core::render::{
+    quote_ident, quote_literal, render_ops, rewind_after_failure, Dialect, Step,
+};
 
 use crate::database::Database;
+use crate::error::StepError;
 use crate::version_table;
 use crate::{Error, Migrator};
 
@@ -24,7 +30,7 @@ pub enum Direction {
 }
 
 impl Direction {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Direction::Up => "up",
             Direction::Down => "down",
@@ -48,14 +54,39 @@ pub(crate) struct Settings {
     pub lock_wait: Option<Duration>,
 }
 
+/// What the run knows before it starts: how far an interrupted step-by-step migration got (checked
+/// against its checksum and direction by the caller), and whether the version table was just
+/// created, which makes an "already exists" failure a sign of a dropped version table.
+#[derive(Debug, Default)]
+pub(crate) struct Resume {
+    pub steps_done: std::collections::BTreeMap<String, usize>,
+    pub fresh_version_table: bool,
+}
+
+/// Every step of `ops` for `dialect`, in order, with the op it belongs to and its index among
+/// that op's steps: the numbering progress records count.
+pub(crate) fn steps(ops: &[Op], dialect: Dialect) -> Vec<(usize, &Op, usize, Step)> {
+    ops.iter()
+        .zip(render_ops(ops, dialect))
+        .enumerate()
+        .flat_map(|(index, (op, steps))| {
+            steps
+                .into_iter()
+                .enumerate()
+                .map(move |(within, step)| (index, op, within, step))
+        })
+        .collect()
+}
+
 pub(crate) fn run<C: Database>(
     migrator: &Migrator,
     conn: &mut C,
     plan: &[&'static Migration],
     direction: Direction,
     settings: Settings,
+    resume: &Resume,
 ) -> Result<Vec<Applied>, Error> {
-    let mut applied = Vec::with_capacity(plan.len());
+    let mut applied: Vec<Applied> = Vec::with_capacity(plan.len());
     for migration in plan {
         let started = Instant::now();
         let span =
@@ -68,13 +99,18 @@ pub(crate) fn run<C: Database>(
             conn: &mut *conn,
             migration,
             direction,
+            fresh_version_table: resume.fresh_version_table && applied.is_empty(),
         };
         let transactional =
             Mode::of(ops) == Mode::Transactional || runner.conn.dialect() != Dialect::Postgres;
-        if transactional {
-            runner.transactional(ops, settings, started)?;
+        let result = if transactional {
+            runner.transactional(ops, settings, started)
         } else {
-            runner.op_by_op(ops, settings, started)?;
+            let done = resume.steps_done.get(migration.id.as_ref()).copied();
+            runner.step_by_step(ops, done.unwrap_or(0), settings, started)
+        };
+        if let Err(error) = result {
+            return Err(with_completed(error, &applied));
         }
         let elapsed = started.elapsed();
         tracing::info!(elapsed_ms = elapsed.as_millis() as u64, "applied");
@@ -87,11 +123,31 @@ pub(crate) fn run<C: Database>(
     Ok(applied)
 }
 
+/// The error of a migration, saying which migrations of the run completed before it.
+fn with_completed(error: Error, completed: &[Applied]) -> Error {
+    let ids = || completed.iter().map(|applied| applied.id.clone()).collect();
+    match error {
+        Error::Step(mut step) => {
+            step.completed = ids();
+            Error::Step(step)
+        }
+        Error::Database { context, source } if !completed.is_empty() => Error::Database {
+            context: format!(
+                "{context} (completed before it in this run, and kept: {})",
+                ids().join(", ")
+            ),
+            source,
+        },
+        other => other,
+    }
+}
+
 struct Runner<'a, C> {
     migrator: &'a Migrator,
     conn: &'a mut C,
     migration: &'static Migration,
     direction: Direction,
+    fresh_version_table: bool,
 }
 
 impl<C: Database> Runner<'_, C> {
@@ -105,6 +161,7 @@ impl<C: Database> Runner<'_, C> {
             Direction::Up => version_table::insert_sql(
                 &self.migration.id,
                 &self.migration.checksum,
+                self.migrator.owner(),
                 elapsed.as_millis(),
             ),
             Direction::Down => version_table::delete_sql(&self.migration.id),
@@ -130,6 +187,32 @@ impl<C: Database> Runner<'_, C> {
         ))
     }
 
+    /// A failed step, with what its failure left.
+    fn failure(
+        &self,
+        index: usize,
+        op: &Op,
+        step: &Step,
+        message: String,
+        outcome: String,
+    ) -> Error {
+        let mut outcome = outcome;
+        if self.fresh_version_table && message.contains("already exists") {
+            outcome.push_str(
+                "\n  the database had no version table but already has this object: if it was migrated before and its version table was dropped, record what it has with `migrate stamp <revision>` instead of upgrading",
+            );
+        }
+        Error::Step(Box::new(StepError {
+            migration: self.migration.id.to_string(),
+            op_number: index + 1,
+            op: op.to_string(),
+            sql: step.display_sql(),
+            message,
+            outcome,
+            completed: Vec::new(),
+        }))
+    }
+
     /// All ops in one transaction (a savepoint inside SQLite's run-wide transaction).
     fn transactional(
         &mut self,
@@ -147,10 +230,16 @@ impl<C: Database> Runner<'_, C> {
                     .map_err(self.db_error("setting timeouts"))?;
             }
             let dialect = self.conn.dialect();
-            for (index, (op, steps)) in ops.iter().zip(render_ops(ops, dialect)).enumerate() {
-                for step in &steps {
-                    self.step(index, op, step, false)?;
-                }
+            for (index, op, _, step) in steps(ops, dialect) {
+                self.step(op, &step, false).map_err(|message| {
+                    self.failure(
+                        index,
+                        op,
+                        &step,
+                        message,
+                        "its transaction was rolled back: nothing of this migration was kept, and it is not recorded".to_owned(),
+                    )
+                })?;
             }
             let record = self.record_sql(started.elapsed());
             self.conn
@@ -171,12 +260,16 @@ impl<C: Database> Runner<'_, C> {
         }
     }
 
-    /// Each op on its own, resuming after the ops an earlier run completed.
-    fn op_by_op(&mut self, ops: &[Op], settings: Settings, started: Instant) -> Result<(), Error> {
-        let direction = self.direction.name();
-        let done = version_table::progress(self.conn, &self.migration.id, direction)?;
+    /// Each step on its own, from step `done` on (the steps an earlier run completed are skipped).
+    fn step_by_step(
+        &mut self,
+        ops: &[Op],
+        done: usize,
+        settings: Settings,
+        started: Instant,
+    ) -> Result<(), Error> {
         if done > 0 {
-            tracing::info!(ops_done = done, "resuming an interrupted migration");
+            tracing::info!(steps_done = done, "resuming an interrupted migration");
         }
         if let Some(sql) = self.timeouts_sql(settings, "SESSION") {
             self.conn
@@ -184,40 +277,16 @@ impl<C: Database> Runner<'_, C> {
                 .map_err(self.db_error("setting timeouts"))?;
         }
         let dialect = self.conn.dialect();
-        let steps: Vec<(usize, &Op, Step)> = ops
-            .iter()
-            .zip(render_ops(ops, dialect))
-            .enumerate()
-            .flat_map(|(index, (op, steps))| steps.into_iter().map(move |step| (index, op, step)))
-            .collect();
+        let steps = steps(ops, dialect);
+        let total = steps.len();
         let result = (|| {
-            for (done, (index, op, step)) in steps.iter().enumerate().skip(done) {
-                let progress = version_table::progress_sql(&self.migration.id, direction, done + 1);
-                match step {
-                    // Committed with its progress, so a crash cannot separate the two.
-                    Step::Sql(sql) => self
-                        .in_transaction(|conn| conn.batch_execute(&format!("{sql}; {progress}")))
-                        .map_err(|error| {
-                            step_error(self.migration, *index, op, step, server_message(&error))
-                        })?,
-                    // Dropping an INVALID index prepares the build after it: a retry redoes both.
-                    Step::DropInvalidIndex(_) => self.step(*index, op, step, true)?,
-                    // Outside a transaction, or in transactions of its own: the step is written
-                    // to be idempotent (IF NOT EXISTS, a backfill's `where:`), so recording
-                    // progress afterwards is enough.
-                    _ => {
-                        self.step(*index, op, step, true)?;
-                        self.conn
-                            .batch_execute(&progress)
-                            .map_err(self.db_error("recording progress"))?;
-                    }
+            for (done, (index, op, within, step)) in steps.iter().enumerate().skip(done) {
+                if let Err(message) = self.recorded_step(done, op, step) {
+                    let outcome = self.rewind(done, op, *within, total);
+                    return Err(self.failure(*index, op, step, message, outcome));
                 }
             }
-            let finish = format!(
-                "{}; {}",
-                version_table::clear_progress_sql(&self.migration.id),
-                self.record_sql(started.elapsed())
-            );
+            let finish = self.record_sql(started.elapsed());
             self.in_transaction(|conn| conn.batch_execute(&finish))
                 .map_err(self.db_error("recording the migration"))
         })();
@@ -226,6 +295,98 @@ impl<C: Database> Runner<'_, C> {
             .batch_execute("RESET lock_timeout; RESET statement_timeout");
         result?;
         reset.map_err(self.db_error("resetting timeouts"))
+    }
+
+    /// Runs step number `done` (0-based) and records that `done + 1` steps are complete:
+    /// together in one transaction where the step can run in one.
+    fn recorded_step(&mut self, done: usize, op: &Op, step: &Step) -> Result<(), String> {
+        let progress = version_table::progress_sql(
+            &self.migration.id,
+            self.direction.name(),
+            &self.migration.checksum,
+            done + 1,
+        );
+        match step {
+            Step::Sql(sql) => self
+                .in_transaction(|conn| conn.batch_execute(&format!("{sql}; {progress}")))
+                .map_err(|error| server_message(&error)),
+            Step::RunRust { path } => {
+                let function = self.rust_step(path)?;
+                self.conn
+                    .begin(None)
+                    .map_err(|error| server_message(&error))?;
+                let result = function(&mut self.conn.data_connection())
+                    .map_err(|error| error.to_string())
+                    .and_then(|()| {
+                        self.conn
+                            .batch_execute(&progress)
+                            .map_err(|error| server_message(&error))
+                    });
+                match result {
+                    Ok(()) => self.conn.commit().map_err(|error| server_message(&error)),
+                    Err(message) => {
+                        let _ = self.conn.rollback();
+                        Err(message)
+                    }
+                }
+            }
+            // Dropping an INVALID index prepares the build after it: a retry redoes both.
+            Step::DropInvalidIndex(_) => self.step(op, step, true),
+            // Outside a transaction, or in transactions of its own: the step is written to be
+            // idempotent (IF NOT EXISTS, a backfill's `where:`), so recording progress afterwards
+            // is enough.
+            _ => {
+                self.step(op, step, true)?;
+                self.conn
+                    .batch_execute(&progress)
+                    .map_err(|error| format!("recording progress: {}", server_message(&error)))
+            }
+        }
+    }
+
+    /// After step `failed` (the op's step `within`) failed: undoes what the op made up when its
+    /// failure would leave an enforced helper, and says what the run left for the next one.
+    fn rewind(&mut self, failed: usize, op: &Op, within: usize, total: usize) -> String {
+        let dialect = self.conn.dialect();
+        if let Some(rewind) = rewind_after_failure(op, dialect, within) {
+            let restart = failed - within + rewind.restart_at;
+            let progress = if restart == 0 {
+                version_table::clear_progress_sql(&self.migration.id)
+            } else {
+                version_table::progress_sql(
+                    &self.migration.id,
+                    self.direction.name(),
+                    &self.migration.checksum,
+                    restart,
+                )
+            };
+            let undone = self
+                .in_transaction(|conn| conn.batch_execute(&format!("{}; {progress}", rewind.sql)));
+            return match undone {
+                Ok(()) => format!(
+                    "it runs step by step; what this op had done was undone ({}), so nothing it made up is left enforced; {} of its {total} steps are complete and recorded, and the next run starts at step {}",
+                    rewind.sql,
+                    restart,
+                    restart + 1
+                ),
+                Err(error) => format!(
+                    "it runs step by step; undoing what this op had done ({}) failed too: {}; {failed} of its {total} steps are complete and recorded, and the next run resumes at step {}",
+                    rewind.sql,
+                    server_message(&error),
+                    failed + 1
+                ),
+            };
+        }
+        match failed {
+            0 => format!("it runs step by step: none of its {total} steps completed, and it is not recorded"),
+            1 => format!(
+                "it runs step by step: step 1 of {total} completed and is recorded, and the next run resumes at step 2"
+            ),
+            _ => format!(
+                "it runs step by step: steps 1 to {failed} of {total} completed and are recorded, and the next run resumes at step {}",
+                failed + 1
+            ),
+        }
     }
 
     fn in_transaction(
@@ -242,16 +403,15 @@ impl<C: Database> Runner<'_, C> {
         }
     }
 
+    fn rust_step(&self, path: &str) -> Result<crate::registry::RustStepFn, String> {
+        self.migrator
+            .registration(&self.migration.id)
+            .and_then(|registration| registration.rust_step(path))
+            .ok_or_else(|| format!("no Rust step is registered under `{path}`"))
+    }
+
     /// Runs one step of op `index`; `own_transactions` when the migration has none around it.
-    fn step(
-        &mut self,
-        index: usize,
-        op: &Op,
-        step: &Step,
-        own_transactions: bool,
-    ) -> Result<(), Error> {
-        let migration = self.migration;
-        let failed = |message: String| step_error(migration, index, op, step, message);
+    fn step(&mut self, op: &Op, step: &Step, own_transactions: bool) -> Result<(), String> {
         let result = match step {
             Step::Sql(sql) if own_transactions => {
                 self.in_transaction(|conn| conn.batch_execute(sql))
@@ -259,26 +419,19 @@ impl<C: Database> Runner<'_, C> {
             Step::Sql(sql) | Step::SqlOutsideTransaction(sql) => self.conn.batch_execute(sql),
             Step::DropInvalidIndex(name) => return self.drop_invalid_index(name),
             Step::Backfill { batch, remaining } => {
-                return self
-                    .backfill(op, batch, remaining, own_transactions)
-                    .map_err(failed)
+                return self.backfill(op, batch, remaining, own_transactions)
             }
             Step::RunRust { path } => {
-                let function = self
-                    .migrator
-                    .registration(&self.migration.id)
-                    .and_then(|registration| registration.rust_step(path))
-                    .ok_or_else(|| failed(format!("no Rust step is registered under `{path}`")))?;
+                let function = self.rust_step(path)?;
                 let mut data = self.conn.data_connection();
-                return function(&mut data).map_err(|error| failed(error.to_string()));
+                return function(&mut data).map_err(|error| error.to_string());
             }
             Step::RebuildTable { table, op } => {
-                return crate::sqlite_rebuild::rebuild(self.conn, table, op).map_err(failed)
+                return crate::sqlite_rebuild::rebuild(self.conn, table, op)
             }
         };
-        result.map_err(|error| failed(server_message(&error)))
+        result.map_err(|error| server_message(&error))
     }
-
     /// Batches until no row matches, each batch committed on its own when `own_transactions`.
     fn backfill(
         &mut self,
@@ -321,14 +474,19 @@ impl<C: Database> Runner<'_, C> {
         ))
     }
 
-    fn drop_invalid_index(&mut self, name: &str) -> Result<(), Error> {
+    fn drop_invalid_index(&mut self, name: &str) -> Result<(), String> {
         let invalid = self
             .conn
             .query_bool(&format!(
                 "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass({}) AND NOT indisvalid) AS value",
                 quote_literal(&quote_ident(name))
             ))
-            .map_err(self.db_error("looking for an INVALID index left by a failed build"))?;
+            .map_err(|error| {
+                format!(
+                    "looking for an INVALID index left by a failed build: {}",
+                    server_message(&error)
+                )
+            })?;
         if invalid {
             tracing::warn!(
                 index = name,
@@ -339,19 +497,11 @@ impl<C: Database> Runner<'_, C> {
                     "DROP INDEX CONCURRENTLY IF EXISTS {}",
                     quote_ident(name)
                 ))
-                .map_err(self.db_error("dropping an INVALID index"))?;
+                .map_err(|error| {
+                    format!("dropping an INVALID index: {}", server_message(&error))
+                })?;
         }
         Ok(())
-    }
-}
-
-fn step_error(migration: &Migration, index: usize, op: &Op, step: &Step, message: String) -> Error {
-    Error::Step {
-        migration: migration.id.to_string(),
-        op_number: index + 1,
-        op: op.to_string(),
-        sql: step.display_sql(),
-        message,
     }
 }
 

@@ -36,11 +36,11 @@ mod script;
 mod sqlite_rebuild;
 mod version_table;
 
-pub use database::{AnyConnection, Database};
-pub use error::Error;
+pub use database::{AnyConnection, Database, CONNECT_TIMEOUT};
+pub use error::{Error, StepError};
 pub use executor::{Applied, Direction};
 pub use migrate_core as core;
-pub use migrator::{Migrator, Stamp};
+pub use migrator::{Interrupted, Migrator, Stamp};
 pub use planner::Target;
 pub use registry::{BoxError, DataConnection, Migrations, Registration, RustStep, RustStepFn};
 pub use script::SqlRange;

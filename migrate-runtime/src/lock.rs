@@ -6,7 +6,11 @@
 //! running statement to finish: the two would deadlock. Polling leaves no statement waiting.
 //!
 //! SQLite: one `BEGIN IMMEDIATE` transaction around the whole run takes the database's write lock;
-//! each migration is a savepoint inside it.
+//! each migration is a savepoint inside it. SQLite answers `database is locked` at once unless the
+//! connection has a busy timeout, and every statement can meet a lock (loading the schema needs a
+//! shared one, a commit waits for readers): the run sets a long busy timeout ([`SQLITE_BUSY`]) and
+//! restores the connection's own afterwards. Only the attempts at `BEGIN IMMEDIATE` use a short one,
+//! so a waiting instance polls, says that it waits, and honours `lock_wait`.
 
 use std::time::{Duration, Instant};
 
@@ -19,6 +23,8 @@ use crate::Error;
 /// version of this crate excludes every other.
 const ADVISORY_KEY: i64 = 0x6d69_6772_6174_6531;
 const POLL: Duration = Duration::from_millis(100);
+/// How long an SQLite statement of the run waits for another connection's lock before failing.
+pub(crate) const SQLITE_BUSY: Duration = Duration::from_secs(60);
 
 /// Runs `body` holding the migration lock, and releases it on every path out of `body`.
 pub(crate) fn with_lock<C: Database, T>(
@@ -51,31 +57,63 @@ pub(crate) fn with_lock<C: Database, T>(
             }
         }
         _ => {
-            // A table rebuild drops the old table; with foreign keys on, that DROP would delete
-            // the rows of every child table declared ON DELETE CASCADE. The pragma only takes
-            // effect outside a transaction, so it is set around the run-wide one.
-            let foreign_keys = conn
-                .query_bool("SELECT foreign_keys = 1 AS value FROM pragma_foreign_keys")
-                .and_then(|on| conn.batch_execute("PRAGMA foreign_keys = OFF").map(|()| on))
-                .map_err(|source| Error::Database {
-                    context: "turning foreign keys off for the run".into(),
+            let setting_error = |context: &'static str| {
+                move |source| Error::Database {
+                    context: context.into(),
                     source,
-                })?;
-            let result = sqlite_run(conn, wait_limit, body);
-            let restored = if foreign_keys {
-                conn.batch_execute("PRAGMA foreign_keys = ON")
-            } else {
-                Ok(())
+                }
             };
+            let busy_timeout = conn
+                .query_i64("SELECT timeout AS value FROM pragma_busy_timeout")
+                .map_err(setting_error("reading the busy timeout"))?
+                .unwrap_or(0);
+            conn.batch_execute(&format!(
+                "PRAGMA busy_timeout = {}",
+                SQLITE_BUSY.as_millis()
+            ))
+            .map_err(setting_error("setting the busy timeout"))?;
+            let result = sqlite_without_foreign_keys(conn, wait_limit, body);
+            let restored = conn.batch_execute(&format!("PRAGMA busy_timeout = {busy_timeout}"));
             match (result, restored) {
                 (Ok(value), Ok(())) => Ok(value),
                 (Err(error), _) => Err(error),
                 (Ok(_), Err(source)) => Err(Error::Database {
-                    context: "turning foreign keys back on".into(),
+                    context: "restoring the busy timeout".into(),
                     source,
                 }),
             }
         }
+    }
+}
+
+/// A table rebuild drops the old table; with foreign keys on, that DROP would delete the rows of
+/// every child table declared ON DELETE CASCADE. The pragma only takes effect outside a
+/// transaction, so it is set around the run-wide one.
+fn sqlite_without_foreign_keys<C: Database, T>(
+    conn: &mut C,
+    wait_limit: Option<Duration>,
+    body: impl FnOnce(&mut C) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let foreign_keys = conn
+        .query_bool("SELECT foreign_keys = 1 AS value FROM pragma_foreign_keys")
+        .and_then(|on| conn.batch_execute("PRAGMA foreign_keys = OFF").map(|()| on))
+        .map_err(|source| Error::Database {
+            context: "turning foreign keys off for the run".into(),
+            source,
+        })?;
+    let result = sqlite_run(conn, wait_limit, body);
+    let restored = if foreign_keys {
+        conn.batch_execute("PRAGMA foreign_keys = ON")
+    } else {
+        Ok(())
+    };
+    match (result, restored) {
+        (Ok(value), Ok(())) => Ok(value),
+        (Err(error), _) => Err(error),
+        (Ok(_), Err(source)) => Err(Error::Database {
+            context: "turning foreign keys back on".into(),
+            source,
+        }),
     }
 }
 
@@ -85,6 +123,14 @@ fn sqlite_run<C: Database, T>(
     wait_limit: Option<Duration>,
     body: impl FnOnce(&mut C) -> Result<T, Error>,
 ) -> Result<T, Error> {
+    let busy = |conn: &mut C, timeout: Duration| {
+        conn.batch_execute(&format!("PRAGMA busy_timeout = {}", timeout.as_millis()))
+            .map_err(|source| Error::Database {
+                context: "setting the busy timeout".into(),
+                source,
+            })
+    };
+    busy(conn, POLL)?;
     poll(wait_limit, || match conn.begin(Some("BEGIN IMMEDIATE")) {
         Ok(()) => Ok(true),
         Err(diesel::result::Error::DatabaseError(_, info))
@@ -97,6 +143,7 @@ fn sqlite_run<C: Database, T>(
             source,
         }),
     })?;
+    busy(conn, SQLITE_BUSY)?;
     // Whatever `body` applied is committed; a failing migration rolled back its own savepoint
     // already, so the version table stays true.
     let result = body(conn);

@@ -1,17 +1,17 @@
 //! [`Migrator`]: the library API behind start-up migration and every CLI command.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use migrate_core::model::Migration;
 use migrate_core::render::Dialect;
 
 use crate::database::Database;
-use crate::executor::{self, Applied, Direction, Settings};
+use crate::executor::{self, Applied, Direction, Resume, Settings};
 use crate::planner::{Graph, Target};
 use crate::registry::{Migrations, Registration};
 use crate::script::{self, SqlRange};
-use crate::version_table::{self, AppliedRow};
+use crate::version_table::{self, AppliedRow, ProgressRow};
 use crate::{lock, Error};
 
 /// The ordered, validated graph of one set of migrations, and how to apply it.
@@ -37,6 +37,8 @@ use crate::{lock, Error};
 pub struct Migrator {
     migrations: Vec<&'static Migration>,
     registrations: Vec<&'static Registration>,
+    /// The token's module path, recorded with each version row.
+    owner: &'static str,
     settings: Settings,
 }
 
@@ -55,6 +57,7 @@ impl Migrator {
         Ok(Migrator {
             migrations: ordered,
             registrations,
+            owner: migrations.module(),
             settings: Settings {
                 lock_timeout: Some(Duration::from_secs(5)),
                 statement_timeout: None,
@@ -82,6 +85,11 @@ impl Migrator {
     pub fn lock_wait(mut self, wait: Option<Duration>) -> Migrator {
         self.settings.lock_wait = wait;
         self
+    }
+
+    /// The module path of the migrations' token, recorded as the owner of their version rows.
+    pub(crate) fn owner(&self) -> &'static str {
+        self.owner
     }
 
     /// The migrations, parents before children.
@@ -140,7 +148,8 @@ impl Migrator {
     }
 
     /// Under the migration lock: the applied set re-read (another instance may have just
-    /// migrated) and checked for drift, the plan made from it, and the plan run.
+    /// migrated) and checked for drift and holes, interrupted migrations checked, the plan made
+    /// from it, and the plan run.
     fn locked_run<C: Database>(
         &self,
         conn: &mut C,
@@ -149,12 +158,155 @@ impl Migrator {
     ) -> Result<Vec<Applied>, Error> {
         let graph = Graph::new(&self.migrations);
         lock::with_lock(conn, self.settings.lock_wait, |conn| {
-            version_table::ensure(conn)?;
+            let fresh_version_table = version_table::ensure(conn)?;
             let applied = self.checked_applied(conn)?;
             let applied_ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
+            let interrupted = self.live_progress(conn, &applied_ids)?;
             let plan = plan(&graph, &applied_ids)?;
-            executor::run(self, conn, &plan, direction, self.settings)
+            for row in &interrupted {
+                let continues = row.direction == direction.name()
+                    && plan.iter().any(|migration| migration.id == row.id.as_str());
+                if !continues {
+                    return Err(self.interrupted_elsewhere(row));
+                }
+            }
+            let resume = Resume {
+                steps_done: interrupted
+                    .into_iter()
+                    .map(|row| (row.id, row.steps_done))
+                    .collect(),
+                fresh_version_table,
+            };
+            executor::run(self, conn, &plan, direction, self.settings, &resume)
         })
+    }
+
+    /// The progress rows that describe a run still to finish. Rows that no longer do (the
+    /// migration was stamped, or its record changed by hand since) are deleted; a row of a
+    /// migration edited since it was interrupted is refused.
+    fn live_progress<C: Database>(
+        &self,
+        conn: &mut C,
+        applied: &BTreeSet<&str>,
+    ) -> Result<Vec<ProgressRow>, Error> {
+        let mut live = Vec::new();
+        for row in version_table::progress(conn)? {
+            let Some(migration) = self.migrations.iter().find(|m| m.id == row.id.as_str()) else {
+                // A newer build's or another app's migration: not ours to judge.
+                continue;
+            };
+            let is_applied = applied.contains(row.id.as_str());
+            let stale = match row.direction.as_str() {
+                "up" => is_applied,
+                "down" => !is_applied,
+                _ => true,
+            };
+            if stale {
+                tracing::warn!(id = %row.id, direction = %row.direction, "removing a progress record the version table contradicts");
+                conn.batch_execute(&version_table::clear_progress_sql(&row.id))
+                    .map_err(|source| Error::Database {
+                        context: "removing a stale progress record".into(),
+                        source,
+                    })?;
+                continue;
+            }
+            if let Some(recorded) = row.checksum.as_deref() {
+                if recorded != migration.checksum.as_ref() {
+                    return Err(Error::InterruptedEdited {
+                        id: row.id.clone(),
+                        direction: direction_name(&row.direction),
+                        steps_done: row.steps_done,
+                        recorded: recorded.to_owned(),
+                        current: migration.checksum.to_string(),
+                    });
+                }
+            }
+            live.push(row);
+        }
+        Ok(live)
+    }
+
+    fn interrupted_elsewhere(&self, row: &ProgressRow) -> Error {
+        let finish = match row.direction.as_str() {
+            "up" => format!("`migrate upgrade {}`", row.id),
+            _ => {
+                let parents = self
+                    .migrations
+                    .iter()
+                    .find(|m| m.id == row.id.as_str())
+                    .map(|m| m.parents.to_vec())
+                    .unwrap_or_default();
+                match parents.as_slice() {
+                    [] => "`migrate downgrade base`".to_owned(),
+                    parents => format!("`migrate downgrade {}`", parents[0]),
+                }
+            }
+        };
+        Error::InterruptedElsewhere {
+            id: row.id.clone(),
+            direction: direction_name(&row.direction),
+            steps_done: row.steps_done,
+            finish,
+        }
+    }
+
+    /// The step-by-step migrations whose last run stopped before the end: what they left in the
+    /// database, and what the next run will do. Empty when every run finished.
+    ///
+    /// ```
+    /// # mod migrations {
+    /// #     migrate_runtime::migration! {
+    /// #         id: "0001_create_users", parent: none,
+    /// #         change { create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id)); }
+    /// #     }
+    /// #     migrate_runtime::migrations!();
+    /// # }
+    /// use migrate_runtime::{AnyConnection, Migrator, Target};
+    ///
+    /// let mut conn = AnyConnection::establish(":memory:")?;
+    /// let migrator = Migrator::new(&migrations::MIGRATIONS)?;
+    /// migrator.upgrade(&mut conn, Target::Head)?;
+    /// assert!(migrator.interrupted(&mut conn)?.is_empty());
+    /// # Ok::<(), migrate_runtime::Error>(())
+    /// ```
+    pub fn interrupted<C: Database>(&self, conn: &mut C) -> Result<Vec<Interrupted>, Error> {
+        if !version_table::exists(conn)? {
+            return Ok(Vec::new());
+        }
+        let applied = version_table::read(conn)?;
+        let applied_ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
+        let mut interrupted = Vec::new();
+        for row in version_table::progress(conn)? {
+            let Some(migration) = self.migrations.iter().find(|m| m.id == row.id.as_str()) else {
+                continue;
+            };
+            let direction = match row.direction.as_str() {
+                "up" if !applied_ids.contains(row.id.as_str()) => Direction::Up,
+                "down" if applied_ids.contains(row.id.as_str()) => Direction::Down,
+                _ => continue,
+            };
+            let steps: Vec<String> = match script::ops(migration, direction) {
+                Ok(ops) => executor::steps(ops, conn.dialect())
+                    .into_iter()
+                    .map(|(_, _, _, step)| step.display_sql())
+                    .collect(),
+                Err(_) => Vec::new(),
+            };
+            let done = row.steps_done.min(steps.len());
+            interrupted.push(Interrupted {
+                id: row.id.clone(),
+                direction,
+                steps_done: row.steps_done,
+                steps_total: steps.len(),
+                edited: row
+                    .checksum
+                    .as_deref()
+                    .is_some_and(|recorded| recorded != migration.checksum.as_ref()),
+                completed: steps[..done].to_vec(),
+                next: steps.get(done).cloned(),
+            });
+        }
+        Ok(interrupted)
     }
 
     /// The applied migrations that no applied migration builds on (what Alembic calls current).
@@ -285,7 +437,7 @@ impl Migrator {
                 .iter()
                 .map(|migration| version_table::delete_sql(&migration.id))
                 .chain(record.iter().map(|migration| {
-                    version_table::insert_sql(&migration.id, &migration.checksum, 0)
+                    version_table::insert_sql(&migration.id, &migration.checksum, self.owner, 0)
                 }))
                 .collect();
             if !statements.is_empty() {
@@ -315,27 +467,175 @@ impl Migrator {
         self.checked_applied(conn)
     }
 
-    /// The applied set, after refusing drift and unknown migrations.
+    /// The applied set, after refusing what makes it untrustworthy: an applied migration edited
+    /// since (drift), rows this build cannot account for, and an applied migration whose parent
+    /// is not applied (a row deleted by hand, which would make the next upgrade run it again).
     fn checked_applied<C: Database>(&self, conn: &mut C) -> Result<Vec<AppliedRow>, Error> {
         let applied = version_table::read(conn)?;
-        let mut unknown = Vec::new();
-        for row in &applied {
-            match self.migrations.iter().find(|m| m.id == row.id.as_str()) {
-                Some(migration) if migration.checksum != row.checksum.as_str() => {
-                    return Err(Error::Drift {
-                        id: row.id.clone(),
-                        recorded: row.checksum.clone(),
-                        current: migration.checksum.to_string(),
-                    })
-                }
-                Some(_) => {}
-                None => unknown.push(row.id.clone()),
+        let known: BTreeMap<&str, &'static Migration> = self
+            .migrations
+            .iter()
+            .map(|migration| (migration.id.as_ref(), *migration))
+            .collect();
+        let unexpected = applied.iter().any(|row| {
+            known
+                .get(row.id.as_str())
+                .is_none_or(|migration| migration.checksum != row.checksum.as_str())
+        });
+        if unexpected {
+            return Err(self.explain_unexpected(conn, &applied, &known)?);
+        }
+        let applied_ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
+        for migration in &self.migrations {
+            if !applied_ids.contains(migration.id.as_ref()) {
+                continue;
+            }
+            if let Some(parent) = migration
+                .parents
+                .iter()
+                .find(|parent| !applied_ids.contains(parent.as_ref()))
+            {
+                return Err(Error::MissingParent {
+                    id: migration.id.to_string(),
+                    parent: parent.to_string(),
+                    stamp: self.applied_head_above(migration, &applied_ids),
+                });
             }
         }
-        if !unknown.is_empty() {
-            return Err(Error::UnknownApplied { ids: unknown });
-        }
         Ok(applied)
+    }
+
+    /// Why the version table has rows this build cannot account for, from who recorded them.
+    fn explain_unexpected<C: Database>(
+        &self,
+        conn: &mut C,
+        applied: &[AppliedRow],
+        known: &BTreeMap<&str, &'static Migration>,
+    ) -> Result<Error, Error> {
+        let owners: BTreeMap<String, Option<String>> =
+            version_table::owners(conn)?.into_iter().collect();
+        let owner_of = |id: &str| owners.get(id).cloned().flatten();
+        // Rows of another owner whose migrations are all ours, unchanged, mean the migrations
+        // moved to another module or crate: they are still ours.
+        let foreign =
+            |owner: &Option<String>| owner.as_deref().is_some_and(|owner| owner != self.owner);
+        let moved = applied
+            .iter()
+            .filter(|row| foreign(&owner_of(&row.id)))
+            .all(|row| {
+                known
+                    .get(row.id.as_str())
+                    .is_some_and(|migration| migration.checksum == row.checksum.as_str())
+            });
+        let mut unknown = Vec::new();
+        let mut newer_build = true;
+        for row in applied {
+            let owner = owner_of(&row.id);
+            match known.get(row.id.as_str()) {
+                Some(migration) if migration.checksum == row.checksum.as_str() => {}
+                Some(migration) => {
+                    return Ok(match owner {
+                        Some(owner) if owner != self.owner && !moved => Error::SharedId {
+                            id: row.id.clone(),
+                            owner,
+                            ours: self.owner.to_owned(),
+                        },
+                        _ => Error::Drift {
+                            id: row.id.clone(),
+                            recorded: row.checksum.clone(),
+                            current: migration.checksum.to_string(),
+                        },
+                    })
+                }
+                None => match owner {
+                    Some(owner) if owner != self.owner => {
+                        let ids = applied
+                            .iter()
+                            .filter(|row| {
+                                owner_of(&row.id).as_deref() == Some(owner.as_str())
+                                    && !known.contains_key(row.id.as_str())
+                            })
+                            .map(|row| row.id.clone())
+                            .collect();
+                        return Ok(Error::ForeignApplied {
+                            owner,
+                            ours: self.owner.to_owned(),
+                            ids,
+                        });
+                    }
+                    owner => {
+                        newer_build &= owner.is_some();
+                        unknown.push(row.id.clone());
+                    }
+                },
+            }
+        }
+        Ok(Error::UnknownApplied {
+            ids: unknown,
+            newer_build,
+        })
+    }
+
+    /// An applied head that depends on `migration` (or `migration` itself).
+    fn applied_head_above(&self, migration: &Migration, applied: &BTreeSet<&str>) -> String {
+        let mut head = migration.id.to_string();
+        // Parents come first in `self.migrations`: walk forward, following applied children.
+        for candidate in &self.migrations {
+            if applied.contains(candidate.id.as_ref())
+                && candidate.parents.iter().any(|parent| *parent == *head)
+            {
+                head = candidate.id.to_string();
+            }
+        }
+        head
+    }
+}
+
+/// A step-by-step migration whose last run stopped before the end; see [`Migrator::interrupted`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interrupted {
+    pub id: String,
+    /// The direction the interrupted run was going.
+    pub direction: Direction,
+    /// How many of its steps completed and are recorded.
+    pub steps_done: usize,
+    /// How many steps it has in this build.
+    pub steps_total: usize,
+    /// It was edited since the run stopped: the next run refuses to resume it.
+    pub edited: bool,
+    /// The SQL of the completed steps (as this build renders them): what the database holds of it.
+    pub completed: Vec<String>,
+    /// The SQL of the step the next run starts with.
+    pub next: Option<String>,
+}
+
+impl Interrupted {
+    /// What the next `upgrade` (or `downgrade`) does with it, in one sentence.
+    pub fn retry(&self) -> String {
+        let command = match self.direction {
+            Direction::Up => "upgrade",
+            Direction::Down => "downgrade",
+        };
+        if self.edited {
+            return format!(
+                "the next {command} refuses to go on: the migration was edited since; restore it as it was to finish it"
+            );
+        }
+        match &self.next {
+            Some(_) => format!(
+                "the next {command} resumes it at step {} of {}, then records it",
+                self.steps_done + 1,
+                self.steps_total
+            ),
+            None => format!("the next {command} records it: every step completed"),
+        }
+    }
+}
+
+fn direction_name(direction: &str) -> &'static str {
+    match direction {
+        "down" => "down",
+        _ => "up",
     }
 }
 

@@ -1,5 +1,11 @@
 //! `migrate_versions`: the applied *set* (not one head, so branches and merges work), and
-//! `migrate_progress`: how far a non-transactional migration got before it stopped.
+//! `migrate_progress`: how far a step-by-step migration got before it stopped.
+//!
+//! Each version row also records its owner, the module path of the `migrations!()` token whose
+//! migration it is, so a row this build does not know can be told apart: one of ours came from a
+//! newer build, one of another owner belongs to another set of migrations sharing the database. Each progress row records the
+//! checksum of the migration that was running, so a migration edited after it was interrupted is
+//! refused instead of resumed with steps that never ran.
 
 use migrate_core::render::{quote_literal as lit, Dialect};
 
@@ -19,6 +25,16 @@ pub struct AppliedRow {
     pub execution_ms: i64,
 }
 
+/// How far a step-by-step migration got before its run stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ProgressRow {
+    pub id: String,
+    pub direction: String,
+    pub steps_done: usize,
+    /// `None` for a row written before progress recorded checksums.
+    pub checksum: Option<String>,
+}
+
 fn db_error(context: &str) -> impl FnOnce(diesel::result::Error) -> Error + '_ {
     move |source| Error::Database {
         context: context.to_owned(),
@@ -26,20 +42,57 @@ fn db_error(context: &str) -> impl FnOnce(diesel::result::Error) -> Error + '_ {
     }
 }
 
-/// Creates both tables if they do not exist.
-pub(crate) fn ensure(conn: &mut impl Database) -> Result<(), Error> {
-    let sql = match conn.dialect() {
+/// Creates both tables if they do not exist, and adds the columns this version records to tables
+/// an earlier one created. Returns whether the tables were missing.
+pub(crate) fn ensure(conn: &mut impl Database) -> Result<bool, Error> {
+    let dialect = conn.dialect();
+    if !exists(conn)? {
+        let sql = match dialect {
+            Dialect::Postgres => format!(
+                "CREATE TABLE IF NOT EXISTS {VERSIONS} (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint NOT NULL, owner text);
+                 CREATE TABLE IF NOT EXISTS {PROGRESS} (id text PRIMARY KEY, direction text NOT NULL, ops_done integer NOT NULL, checksum text)"
+            ),
+            _ => format!(
+                "CREATE TABLE IF NOT EXISTS {VERSIONS} (id TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ', 'now')), execution_ms INTEGER NOT NULL, owner TEXT);
+                 CREATE TABLE IF NOT EXISTS {PROGRESS} (id TEXT PRIMARY KEY, direction TEXT NOT NULL, ops_done INTEGER NOT NULL, checksum TEXT)"
+            ),
+        };
+        conn.batch_execute(&sql)
+            .map_err(db_error("creating the version table"))?;
+        return Ok(true);
+    }
+    let present = |table: &str, column: &str| {
+        match dialect {
         Dialect::Postgres => format!(
-            "CREATE TABLE IF NOT EXISTS {VERSIONS} (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint NOT NULL);
-             CREATE TABLE IF NOT EXISTS {PROGRESS} (id text PRIMARY KEY, direction text NOT NULL, ops_done integer NOT NULL)"
+            "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('{table}') AND attname = '{column}' AND NOT attisdropped"
         ),
-        _ => format!(
-            "CREATE TABLE IF NOT EXISTS {VERSIONS} (id TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ', 'now')), execution_ms INTEGER NOT NULL);
-             CREATE TABLE IF NOT EXISTS {PROGRESS} (id TEXT PRIMARY KEY, direction TEXT NOT NULL, ops_done INTEGER NOT NULL)"
-        ),
+        _ => format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}'"),
+    }
     };
-    conn.batch_execute(&sql)
-        .map_err(db_error("creating the version table"))
+    let added = [(VERSIONS, "owner"), (PROGRESS, "checksum")];
+    let probe = added
+        .iter()
+        .map(|(table, column)| present(table, column))
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let found = conn
+        .query_i64(&format!("SELECT count(*) AS value FROM ({probe}) AS found"))
+        .map_err(db_error("reading the version table's columns"))?;
+    if found != Some(added.len() as i64) {
+        for (table, column) in added {
+            let missing = !conn
+                .query_bool(&format!(
+                    "SELECT EXISTS ({}) AS value",
+                    present(table, column)
+                ))
+                .map_err(db_error("reading the version table's columns"))?;
+            if missing {
+                conn.batch_execute(&format!("ALTER TABLE {table} ADD COLUMN {column} text"))
+                    .map_err(db_error("adding a column to the version table"))?;
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// Whether the version table exists (reading must not create it).
@@ -81,39 +134,67 @@ pub(crate) fn read(conn: &mut impl Database) -> Result<Vec<AppliedRow>, Error> {
         .collect())
 }
 
-pub(crate) fn insert_sql(id: &str, checksum: &str, execution_ms: u128) -> String {
+/// The owner of each applied migration; `None` for rows recorded before owners were. Read only
+/// when a row needs explaining, so the common path stays one query.
+pub(crate) fn owners(conn: &mut impl Database) -> Result<Vec<(String, Option<String>)>, Error> {
+    let rows = conn
+        .query_texts(&format!(
+            "SELECT id AS a, owner AS b, NULL AS c, NULL AS d FROM {VERSIONS}"
+        ))
+        .map_err(db_error("reading the version table"))?;
+    Ok(rows
+        .into_iter()
+        .map(|[id, owner, ..]| (id.unwrap_or_default(), owner))
+        .collect())
+}
+
+/// Records `id` as applied, and forgets any progress of it: the two always change together.
+pub(crate) fn insert_sql(id: &str, checksum: &str, owner: &str, execution_ms: u128) -> String {
     format!(
-        "INSERT INTO {VERSIONS} (id, checksum, execution_ms) VALUES ({}, {}, {execution_ms})",
+        "{}; INSERT INTO {VERSIONS} (id, checksum, execution_ms, owner) VALUES ({}, {}, {execution_ms}, {})",
+        clear_progress_sql(id),
         lit(id),
-        lit(checksum)
+        lit(checksum),
+        lit(owner)
     )
 }
 
+/// Records `id` as not applied, and forgets any progress of it.
 pub(crate) fn delete_sql(id: &str) -> String {
-    format!("DELETE FROM {VERSIONS} WHERE id = {}", lit(id))
+    format!(
+        "{}; DELETE FROM {VERSIONS} WHERE id = {}",
+        clear_progress_sql(id),
+        lit(id)
+    )
 }
 
-/// How many ops of migration `id` in `direction` already ran, from an earlier interrupted run.
-pub(crate) fn progress(
-    conn: &mut impl Database,
-    id: &str,
-    direction: &str,
-) -> Result<usize, Error> {
-    let done = conn
-        .query_i64(&format!(
-            "SELECT CAST(ops_done AS bigint) AS value FROM {PROGRESS} WHERE id = {} AND direction = {}",
-            lit(id),
-            lit(direction)
+/// Every progress row: the step-by-step migrations whose last run stopped before the end. The
+/// caller knows the tables exist.
+pub(crate) fn progress(conn: &mut impl Database) -> Result<Vec<ProgressRow>, Error> {
+    let rows = conn
+        .query_texts(&format!(
+            "SELECT id AS a, direction AS b, CAST(ops_done AS text) AS c, checksum AS d FROM {PROGRESS} ORDER BY id"
         ))
         .map_err(db_error("reading migration progress"))?;
-    Ok(done.unwrap_or(0).try_into().unwrap_or(0))
+    Ok(rows
+        .into_iter()
+        .map(|[id, direction, done, checksum]| ProgressRow {
+            id: id.unwrap_or_default(),
+            direction: direction.unwrap_or_default(),
+            steps_done: done.and_then(|done| done.parse().ok()).unwrap_or(0),
+            checksum,
+        })
+        .collect())
 }
 
-pub(crate) fn progress_sql(id: &str, direction: &str, ops_done: usize) -> String {
+/// Records that `steps_done` steps of migration `id` (at `checksum`) ran in `direction`.
+pub(crate) fn progress_sql(id: &str, direction: &str, checksum: &str, steps_done: usize) -> String {
     format!(
-        "DELETE FROM {PROGRESS} WHERE id = {id_lit}; INSERT INTO {PROGRESS} (id, direction, ops_done) VALUES ({id_lit}, {}, {ops_done})",
+        "{}; INSERT INTO {PROGRESS} (id, direction, ops_done, checksum) VALUES ({}, {}, {steps_done}, {})",
+        clear_progress_sql(id),
+        lit(id),
         lit(direction),
-        id_lit = lit(id),
+        lit(checksum),
     )
 }
 

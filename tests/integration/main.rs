@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod faults;
 mod fixtures;
 mod lock;
 mod runtime;

@@ -225,16 +225,104 @@ fn an_edited_applied_migration_is_drift_and_blocks_upgrades() {
 #[test]
 fn a_database_ahead_of_the_build_is_refused() {
     on_both(|conn| {
+        let migrator = migrator(&fixtures::chain::MIGRATIONS);
+        migrator.upgrade(conn, Target::Head).unwrap();
+        // A newer build of the same migrations recorded one more.
+        conn.batch_execute(
+            "INSERT INTO migrate_versions (id, checksum, execution_ms, owner) VALUES ('0005_future', 'x', 0, 'integration::fixtures::chain')",
+        )
+        .unwrap();
+        let error = migrator.upgrade(conn, Target::Head).unwrap_err();
+        assert!(
+            matches!(&error, Error::UnknownApplied { ids, newer_build: true } if ids == &["0005_future"]),
+            "{error}"
+        );
+        assert!(
+            error
+                .to_string()
+                .contains("a newer build of the app applied them: deploy that build"),
+            "{error}"
+        );
+    });
+}
+
+#[test]
+fn another_apps_migrations_in_the_database_are_named_as_such() {
+    on_both(|conn| {
         migrator(&fixtures::chain::MIGRATIONS)
             .upgrade(conn, Target::Head)
             .unwrap();
         let error = migrator(&fixtures::fixed::MIGRATIONS)
             .upgrade(conn, Target::Head)
             .unwrap_err();
+        let Error::ForeignApplied { owner, ours, ids } = &error else {
+            panic!("{error}")
+        };
+        assert_eq!(owner, "integration::fixtures::chain");
+        assert_eq!(ours, "integration::fixtures::fixed");
+        assert_eq!(ids.len(), 4);
+        assert!(error
+            .to_string()
+            .contains("two sets of migrations share this database"));
+    });
+}
+
+#[test]
+fn a_shared_id_across_two_sets_is_not_called_an_edit() {
+    on_both(|conn| {
+        migrator(&fixtures::failing::MIGRATIONS)
+            .upgrade(conn, Target::Head)
+            .unwrap_err();
+        // Another app whose first migration has the same id, recorded in the same table.
+        conn.batch_execute(
+            "UPDATE migrate_versions SET checksum = 'theirs', owner = 'other_app::migrations'",
+        )
+        .unwrap();
+        let error = migrator(&fixtures::fixed::MIGRATIONS)
+            .upgrade(conn, Target::Head)
+            .unwrap_err();
         assert!(
-            matches!(&error, Error::UnknownApplied { ids } if ids.len() == 4),
+            matches!(&error, Error::SharedId { id, owner, .. } if id == "0001_create_accounts" && owner == "other_app::migrations"),
             "{error}"
         );
+        assert!(!error.to_string().contains("edited"), "{error}");
+    });
+}
+
+#[test]
+fn rows_recorded_before_owners_were_may_be_a_newer_build_or_another_app() {
+    on_both(|conn| {
+        let migrator = migrator(&fixtures::chain::MIGRATIONS);
+        migrator.upgrade(conn, Target::Head).unwrap();
+        conn.batch_execute(
+            "INSERT INTO migrate_versions (id, checksum, execution_ms) VALUES ('0005_future', 'x', 0)",
+        )
+        .unwrap();
+        let error = migrator.upgrade(conn, Target::Head).unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                Error::UnknownApplied {
+                    newer_build: false,
+                    ..
+                }
+            ),
+            "{error}"
+        );
+        assert!(error
+            .to_string()
+            .contains("or another set of migrations shares this database"));
+    });
+}
+
+#[test]
+fn migrations_moved_to_another_module_are_still_ours() {
+    on_both(|conn| {
+        let migrator = migrator(&fixtures::chain::MIGRATIONS);
+        migrator.upgrade(conn, Target::Relative(2)).unwrap();
+        conn.batch_execute("UPDATE migrate_versions SET owner = 'old_crate::migrations'")
+            .unwrap();
+        assert_eq!(migrator.upgrade(conn, Target::Head).unwrap().len(), 2);
     });
 }
 
@@ -244,16 +332,19 @@ fn a_failing_migration_leaves_no_partial_state_and_a_fixed_build_succeeds() {
         let error = migrator(&fixtures::failing::MIGRATIONS)
             .upgrade(conn, Target::Head)
             .unwrap_err();
-        let Error::Step {
+        let Error::Step(step) = &error else {
+            panic!("{error}")
+        };
+        let migrate_runtime::StepError {
             migration,
             op_number,
             op,
             sql,
             message,
-        } = &error
-        else {
-            panic!("expected a step error, got {error}")
-        };
+            outcome,
+            completed,
+            ..
+        } = &**step;
         assert_eq!(migration, "0002_audit");
         assert_eq!(*op_number, 2);
         assert!(
@@ -265,6 +356,11 @@ fn a_failing_migration_leaves_no_partial_state_and_a_fixed_build_succeeds() {
             message.contains("no_such_table"),
             "the server's message is kept: {message}"
         );
+        assert!(
+            outcome.contains("rolled back: nothing of this migration was kept"),
+            "{outcome}"
+        );
+        assert_eq!(completed, &["0001_create_accounts"]);
         // Migration 1 is applied; migration 2 left nothing behind.
         let migrator = migrator(&fixtures::fixed::MIGRATIONS);
         assert_eq!(migrator.current(conn).unwrap(), ["0001_create_accounts"]);

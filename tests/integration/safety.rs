@@ -76,15 +76,15 @@ fn a_failed_validation_resumes_after_the_data_is_fixed() {
     conn.batch_execute("INSERT INTO accounts VALUES (1, 'a@x', -5)")
         .unwrap();
     let error = migrator.upgrade(&mut conn, Target::Head).unwrap_err();
-    let Error::Step {
+    let Error::Step(step) = &error else {
+        panic!("{error}")
+    };
+    let migrate_runtime::StepError {
         op_number,
         sql,
         message,
         ..
-    } = &error
-    else {
-        panic!("{error}")
-    };
+    } = &**step;
     assert_eq!(*op_number, 2);
     assert_eq!(
         sql,
@@ -120,12 +120,12 @@ fn a_blocked_migration_fails_fast_with_its_lock_timeout() {
     let error = migrator.upgrade(&mut conn, Target::Head).unwrap_err();
     let waited = started.elapsed();
     assert!(waited < Duration::from_secs(5), "gave up after {waited:?}");
-    let Error::Step {
-        migration, message, ..
-    } = &error
-    else {
+    let Error::Step(step) = &error else {
         panic!("{error}")
     };
+    let migrate_runtime::StepError {
+        migration, message, ..
+    } = &**step;
     assert_eq!(migration, "0002_add_event_kind");
     assert!(message.contains("lock timeout"), "{message}");
     // Other queries were not stalled behind it, and nothing was applied.

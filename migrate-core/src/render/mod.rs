@@ -118,6 +118,39 @@ fn render_on(op: &Op, new_table: bool, dialect: Dialect) -> Vec<Step> {
     }
 }
 
+/// What to undo when step `failed_step` of an op's steps fails, so the failure leaves nothing the
+/// op made up behind: the SQL to run, and the step of the op a retry starts again from.
+///
+/// PostgreSQL's online `SET NOT NULL` adds a `NOT VALID` check that already refuses NULLs from new
+/// writes; when its `VALIDATE` (or the `SET NOT NULL` after it) fails, that helper would keep
+/// refusing them with no migration recorded to explain it.
+///
+/// ```
+/// use migrate_core::model::{ColumnChange, Op};
+/// use migrate_core::render::{rewind_after_failure, Dialect};
+///
+/// let op = Op::AlterColumn { table: "users".into(), column: "role".into(), change: ColumnChange::SetNotNull };
+/// let rewind = rewind_after_failure(&op, Dialect::Postgres, 1).unwrap();
+/// assert_eq!(rewind.sql, r#"ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "ck_users_role_not_null""#);
+/// assert_eq!(rewind.restart_at, 0);
+/// assert_eq!(rewind_after_failure(&op, Dialect::Postgres, 0), None);
+/// ```
+pub fn rewind_after_failure(op: &Op, dialect: Dialect, failed_step: usize) -> Option<Rewind> {
+    match dialect {
+        Dialect::Postgres => postgres::rewind_after_failure(op, failed_step),
+        Dialect::Sqlite => None,
+    }
+}
+
+/// See [`rewind_after_failure`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewind {
+    /// Removes what the op's completed steps made up.
+    pub sql: String,
+    /// The index, among the op's steps, of the first step to run again.
+    pub restart_at: usize,
+}
+
 /// A name the renderer makes up, kept within PostgreSQL's 63 bytes: too long a name is cut and
 /// given a hash of the whole, so it stays unique and the same on every run.
 pub fn generated_name(name: &str) -> String {

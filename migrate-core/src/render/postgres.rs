@@ -186,8 +186,32 @@ fn validated_later(table: &str, name: &str, add: String, new_table: bool) -> Vec
 /// `SET NOT NULL` scans the table under ACCESS EXCLUSIVE unless a validated check already proves
 /// the column has no NULL (PostgreSQL 12+): add the check `NOT VALID`, validate it without
 /// blocking writes, set NOT NULL without a scan, drop the check.
+fn not_null_helper(table: &str, column: &str) -> String {
+    generated_name(&format!("ck_{table}_{column}_not_null"))
+}
+
+/// After `VALIDATE` (step 1) or `SET NOT NULL` (step 2) of [`set_not_null_online`] failed, its
+/// enforced helper check is dropped and the op starts over.
+pub(super) fn rewind_after_failure(op: &Op, failed_step: usize) -> Option<super::Rewind> {
+    match op {
+        Op::AlterColumn {
+            table,
+            column,
+            change: ColumnChange::SetNotNull,
+        } if (1..=2).contains(&failed_step) => Some(super::Rewind {
+            sql: format!(
+                "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+                q(table),
+                q(&not_null_helper(table, column))
+            ),
+            restart_at: 0,
+        }),
+        _ => None,
+    }
+}
+
 fn set_not_null_online(table: &str, column: &str) -> Vec<Step> {
-    let check = generated_name(&format!("ck_{table}_{column}_not_null"));
+    let check = not_null_helper(table, column);
     vec![
         Step::Sql(format!(
             "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID",
