@@ -515,18 +515,15 @@ impl Migrator {
         let owners: BTreeMap<String, Option<String>> =
             version_table::owners(conn)?.into_iter().collect();
         let owner_of = |id: &str| owners.get(id).cloned().flatten();
-        // Rows of another owner whose migrations are all ours, unchanged, mean the migrations
-        // moved to another module or crate: they are still ours.
-        let foreign =
-            |owner: &Option<String>| owner.as_deref().is_some_and(|owner| owner != self.owner);
-        let moved = applied
-            .iter()
-            .filter(|row| foreign(&owner_of(&row.id)))
-            .all(|row| {
-                known
-                    .get(row.id.as_str())
-                    .is_some_and(|migration| migration.checksum == row.checksum.as_str())
-            });
+        // Another owner's rows are another set of migrations only when some of them are not
+        // ours: rows that all are ours mean the migrations moved to another module or crate.
+        let other_set = |owner: &str| {
+            owner != self.owner
+                && applied.iter().any(|row| {
+                    owner_of(&row.id).as_deref() == Some(owner)
+                        && !known.contains_key(row.id.as_str())
+                })
+        };
         let mut unknown = Vec::new();
         let mut newer_build = true;
         for row in applied {
@@ -535,7 +532,7 @@ impl Migrator {
                 Some(migration) if migration.checksum == row.checksum.as_str() => {}
                 Some(migration) => {
                     return Ok(match owner {
-                        Some(owner) if owner != self.owner && !moved => Error::SharedId {
+                        Some(owner) if other_set(&owner) => Error::SharedId {
                             id: row.id.clone(),
                             owner,
                             ours: self.owner.to_owned(),

@@ -275,7 +275,8 @@ fn a_shared_id_across_two_sets_is_not_called_an_edit() {
             .unwrap_err();
         // Another app whose first migration has the same id, recorded in the same table.
         conn.batch_execute(
-            "UPDATE migrate_versions SET checksum = 'theirs', owner = 'other_app::migrations'",
+            "UPDATE migrate_versions SET checksum = 'theirs', owner = 'other_app::migrations';
+             INSERT INTO migrate_versions (id, checksum, execution_ms, owner) VALUES ('0002_their_next', 'x', 0, 'other_app::migrations')",
         )
         .unwrap();
         let error = migrator(&fixtures::fixed::MIGRATIONS)
@@ -323,6 +324,13 @@ fn migrations_moved_to_another_module_are_still_ours() {
         conn.batch_execute("UPDATE migrate_versions SET owner = 'old_crate::migrations'")
             .unwrap();
         assert_eq!(migrator.upgrade(conn, Target::Head).unwrap().len(), 2);
+        // And an edit of one of them is drift, not another app's migration.
+        conn.batch_execute(
+            "UPDATE migrate_versions SET checksum = 'edited', owner = 'old_crate::migrations' WHERE id = '0001_create_users'",
+        )
+        .unwrap();
+        let error = migrator.upgrade(conn, Target::Head).unwrap_err();
+        assert!(matches!(error, Error::Drift { .. }), "{error}");
     });
 }
 
