@@ -222,6 +222,69 @@ fn literals_with_quotes_in_defaults_and_enum_labels() {
     );
 }
 
+/// With `standard_conforming_strings` off, PostgreSQL reads `\'` inside `'…'` as a quote: a
+/// default of `\'); DROP TABLE users; --` would end the literal early and run the rest. Text with
+/// a backslash is written `E'…'`, backslashes doubled, which reads the same under either setting;
+/// SQLite, which has no escapes, keeps the standard form.
+#[test]
+fn postgres_literals_with_backslashes_use_escape_syntax_in_every_position() {
+    let attack = r"\'); DROP TABLE users; --";
+    let escaped = r"E'\\''); DROP TABLE users; --'";
+    let standard = r"'\''); DROP TABLE users; --'";
+    assert_eq!(Dialect::Postgres.quote_literal(attack), escaped);
+    assert_eq!(Dialect::Sqlite.quote_literal(attack), standard);
+    assert_eq!(Dialect::Postgres.quote_literal(r"a\\b"), r"E'a\\\\b'");
+    // Without a backslash both settings read the plain form alike, so it stays plain.
+    assert_eq!(Dialect::Postgres.quote_literal("it's"), "'it''s'");
+
+    let default = Some(DefaultValue::Str(attack.into()));
+    let op = add_column(Column {
+        default: default.clone(),
+        ..column("note", Scalar::Text)
+    });
+    assert_eq!(
+        pg(&op),
+        sql(&format!(
+            r#"ALTER TABLE "users" ADD COLUMN "note" text NOT NULL DEFAULT {escaped}"#
+        ))
+    );
+    assert_eq!(
+        lite(&op),
+        sql(&format!(
+            r#"ALTER TABLE "users" ADD COLUMN "note" TEXT NOT NULL DEFAULT {standard}"#
+        ))
+    );
+    let op = alter(ColumnChange::SetDefault {
+        to: DefaultValue::Str(attack.into()),
+        from: None,
+    });
+    assert_eq!(
+        pg(&op),
+        sql(&format!(
+            r#"ALTER TABLE "users" ALTER COLUMN "age" SET DEFAULT {escaped}"#
+        ))
+    );
+    let op = Op::CreateEnum(EnumType {
+        name: "mood".into(),
+        values: vec![attack.into(), "ok".into()].into(),
+    });
+    assert_eq!(
+        pg(&op),
+        sql(&format!(r#"CREATE TYPE "mood" AS ENUM ({escaped}, 'ok')"#))
+    );
+    let op = Op::AddEnumValue {
+        enum_name: "mood".into(),
+        value: attack.into(),
+        position: Some(EnumPosition::Before(r"a\b".into())),
+    };
+    assert_eq!(
+        pg(&op),
+        sql(&format!(
+            r#"ALTER TYPE "mood" ADD VALUE {escaped} BEFORE E'a\\b'"#
+        ))
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tables
 // ---------------------------------------------------------------------------------------------

@@ -2654,6 +2654,22 @@ fn enum_value_used_in_the_transaction_that_added_it() {
     );
 }
 
+/// A label holding a backslash is spelled `E'…'` in PostgreSQL SQL when the author writes it so
+/// that `standard_conforming_strings` cannot change its meaning: that spelling is a use too.
+#[test]
+fn enum_value_with_a_backslash_used_in_escape_syntax_is_a_use() {
+    for sql in [
+        r"UPDATE users SET mood = 'a\b' WHERE mood IS NULL",
+        r"UPDATE users SET mood = E'a\\b' WHERE mood IS NULL",
+    ] {
+        assert_eq!(
+            upgrade(vec![add_enum_value("mood", r"a\b"), execute(sql)]),
+            vec![raw_sql(up(1)), enum_value_used(up(1), "mood", r"a\b", 1)],
+            "{sql}"
+        );
+    }
+}
+
 #[test]
 fn enum_value_used_in_a_non_transactional_migration_is_fine() {
     // Each op commits on its own, so the value is committed before it is used.

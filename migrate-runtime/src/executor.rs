@@ -13,9 +13,7 @@
 use std::time::{Duration, Instant};
 
 use migrate_core::model::{Migration, Mode, Op};
-use migrate_core::render::{
-    quote_ident, quote_literal, render_ops, rewind_after_failure, Dialect, Step,
-};
+use migrate_core::render::{quote_ident, render_ops, rewind_after_failure, Dialect, Step};
 
 use crate::database::Database;
 use crate::error::StepError;
@@ -479,7 +477,7 @@ impl<C: Database> Runner<'_, C> {
             .conn
             .query_bool(&format!(
                 "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass({}) AND NOT indisvalid) AS value",
-                quote_literal(&quote_ident(name))
+                Dialect::Postgres.quote_literal(&quote_ident(name))
             ))
             .map_err(|error| {
                 format!(

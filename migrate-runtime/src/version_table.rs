@@ -7,10 +7,19 @@
 //! checksum of the migration that was running, so a migration edited after it was interrupted is
 //! refused instead of resumed with steps that never ran.
 
-use migrate_core::render::{quote_literal as lit, Dialect};
+use migrate_core::render::{quote_literal, Dialect};
 
 use crate::database::Database;
 use crate::Error;
+
+/// A literal of the runtime's own values, in the standard form, which reads the same on SQLite
+/// and on PostgreSQL whatever `standard_conforming_strings` says as long as the text holds no
+/// backslash (see [`Dialect::quote_literal`]). These values hold none: migration ids are lower
+/// snake_case (the `migration_id` rule refuses any other at compile time), checksums are hex,
+/// owners are module paths, directions are `up` and `down`.
+fn lit(text: &str) -> String {
+    quote_literal(text)
+}
 
 pub(crate) const VERSIONS: &str = "migrate_versions";
 pub(crate) const PROGRESS: &str = "migrate_progress";

@@ -9,6 +9,7 @@ mod support;
 
 mod faults;
 mod fixtures;
+mod literals;
 mod lock;
 mod runtime;
 mod safety;

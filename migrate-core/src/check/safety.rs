@@ -361,7 +361,12 @@ fn check_enum_values(rules: &mut Rules<'_>) {
 }
 
 fn uses_value(op: &Op, enum_name: &str, value: &str) -> bool {
-    let literal = format!("'{}'", value.replace('\'', "''"));
+    // Raw SQL names the value as PostgreSQL spells it: the plain literal, or `E'…'` when the
+    // value holds a backslash (the plain form then reads differently under the two settings of
+    // `standard_conforming_strings`, so either may have been written).
+    let plain = crate::render::quote_literal(value);
+    let escaped = crate::render::Dialect::Postgres.quote_literal(value);
+    let written = |sql: &str| sql.contains(&plain) || sql.contains(&escaped);
     // A default is a use only on a column of that enum: `default("ok")` on a text column is text.
     let default_is = |column: &crate::model::Column| {
         let of_enum = matches!(
@@ -381,13 +386,13 @@ fn uses_value(op: &Op, enum_name: &str, value: &str) -> bool {
                 },
             ..
         } => text == value,
-        Op::AddCheck(check) => check.expr.contains(&literal),
+        Op::AddCheck(check) => written(&check.expr),
         Op::CreateIndex(index) => index
             .predicate
             .as_ref()
-            .is_some_and(|predicate| predicate.contains(&literal)),
-        Op::Execute { up, .. } => up.contains(&literal),
-        Op::Backfill { set, filter, .. } => set.contains(&literal) || filter.contains(&literal),
+            .is_some_and(|predicate| written(predicate)),
+        Op::Execute { up, .. } => written(up),
+        Op::Backfill { set, filter, .. } => written(set) || written(filter),
         _ => false,
     }
 }

@@ -38,6 +38,31 @@ impl Dialect {
             _ => None,
         }
     }
+
+    /// `text` as a string literal of this dialect, read back as exactly `text` whatever the
+    /// session's settings.
+    ///
+    /// PostgreSQL reads a backslash inside `'…'` as an escape when `standard_conforming_strings`
+    /// is off (a server, database, role or session setting no migration controls), so there text
+    /// holding a backslash is written in escape-string syntax, `E'…'`, where backslashes mean the
+    /// same under either setting. Text without one keeps the plain form, which both settings read
+    /// alike. SQLite has no escapes in literals.
+    ///
+    /// ```
+    /// use migrate_core::render::Dialect;
+    ///
+    /// assert_eq!(Dialect::Postgres.quote_literal("it's"), "'it''s'");
+    /// assert_eq!(Dialect::Postgres.quote_literal(r"C:\dir\'x"), r"E'C:\\dir\\''x'");
+    /// assert_eq!(Dialect::Sqlite.quote_literal(r"C:\dir\'x"), r"'C:\dir\''x'");
+    /// ```
+    pub fn quote_literal(self, text: &str) -> String {
+        match self {
+            Dialect::Postgres if text.contains('\\') => {
+                format!("E'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+            }
+            Dialect::Postgres | Dialect::Sqlite => quote_literal(text),
+        }
+    }
 }
 
 /// One thing the runtime executes.
@@ -190,8 +215,10 @@ pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// `'text'` with embedded quotes doubled. Standard SQL: PostgreSQL's
-/// `standard_conforming_strings` (on since 9.1) and SQLite treat backslashes literally.
+/// `'text'` with embedded quotes doubled: the standard SQL form, SQLite's.
+///
+/// PostgreSQL reads it as `text` only while `standard_conforming_strings` is on; SQL for
+/// PostgreSQL takes its literals from [`Dialect::quote_literal`].
 pub fn quote_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }

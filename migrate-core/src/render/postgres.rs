@@ -1,6 +1,6 @@
 //! PostgreSQL rendering.
 
-use super::{generated_name, ident_list, quote_ident as q, quote_literal, Step};
+use super::{generated_name, ident_list, quote_ident as q, Dialect, Step};
 use crate::model::{
     Column, ColumnChange, ColumnType, DefaultValue, EnumPosition, Index, Op, Scalar, SqlFunction,
 };
@@ -308,6 +308,11 @@ fn scalar_sql(scalar: &Scalar) -> String {
         Scalar::Bytea => "bytea".into(),
         Scalar::Enum(name) => q(name),
     }
+}
+
+/// Every literal of PostgreSQL SQL goes through here: see [`Dialect::quote_literal`].
+fn quote_literal(text: &str) -> String {
+    Dialect::Postgres.quote_literal(text)
 }
 
 fn default_sql(default: &DefaultValue) -> String {

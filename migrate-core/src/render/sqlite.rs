@@ -5,7 +5,7 @@
 //! under its database lock whether or not `concurrently` was asked. A unique constraint is a
 //! unique index, which SQLite treats the same.
 
-use super::{ident_list, quote_ident as q, quote_literal, Step};
+use super::{ident_list, quote_ident as q, Dialect, Step};
 use crate::model::{Column, ColumnType, DefaultValue, Index, Op, Scalar, SqlFunction};
 
 pub(super) fn render(op: &Op) -> Vec<Step> {
@@ -169,7 +169,7 @@ pub(crate) fn default_sql(default: &DefaultValue) -> String {
         DefaultValue::Null => "NULL".into(),
         DefaultValue::Bool(value) => if *value { "1" } else { "0" }.into(),
         DefaultValue::Int(text) | DefaultValue::Float(text) => text.to_string(),
-        DefaultValue::Str(text) => quote_literal(text),
+        DefaultValue::Str(text) => Dialect::Sqlite.quote_literal(text),
         DefaultValue::Function(function) => match function {
             SqlFunction::Now | SqlFunction::ClockTimestamp => "CURRENT_TIMESTAMP".into(),
             SqlFunction::CurrentDate => "CURRENT_DATE".into(),
