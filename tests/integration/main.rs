@@ -13,3 +13,4 @@ mod literals;
 mod lock;
 mod runtime;
 mod safety;
+mod sqlite_rebuild;
