@@ -170,7 +170,7 @@ fn upgrade_status_current_and_history_report_what_is_applied() {
         );
         assert_eq!(
             ok("chain", db, &["status", "--json"]),
-            "{\"current\":[\"0004_create_tags\"],\"pending\":[]}\n"
+            "{\"current\":[\"0004_create_tags\"],\"pending\":[],\"interrupted\":[]}\n"
         );
 
         let history = ok("chain", db, &["history"]);
@@ -202,7 +202,7 @@ fn upgrade_status_current_and_history_report_what_is_applied() {
         assert_eq!(ok("chain", db, &["--quiet", "downgrade", "base"]), "");
         assert_eq!(
             ok("chain", db, &["status", "--json"]),
-            "{\"current\":[],\"pending\":[\"0001_create_users\",\"0002_create_posts\",\"0003_add_user_name\",\"0004_create_tags\"]}\n"
+            "{\"current\":[],\"pending\":[\"0001_create_users\",\"0002_create_posts\",\"0003_add_user_name\",\"0004_create_tags\"],\"interrupted\":[]}\n"
         );
         let run = probe("chain", db, &["history"]);
         assert!(
@@ -332,6 +332,56 @@ fn check_fails_on_pending_migrations_and_on_drift() {
             );
         }
     }
+}
+
+#[test]
+fn status_and_check_report_an_interrupted_migration_and_what_a_retry_does() {
+    let test_db = TestDb::postgres();
+    let db = Some(&test_db);
+    ok("stepwise", db, &["upgrade", "0001"]);
+    let mut conn = test_db.any();
+    conn.batch_execute("INSERT INTO items (id, code) VALUES (1, 'a'), (2, NULL), (3, 'c')")
+        .unwrap();
+    let error = fails("stepwise", db, &["upgrade"]);
+    assert!(error.contains("0002_require_item_code"), "{error}");
+
+    let status = ok("stepwise", db, &["status"]);
+    assert!(
+        status.contains("interrupted:\n  0002_require_item_code (upgrade) stopped after 1 of its "),
+        "{status}"
+    );
+    assert!(
+        status.contains("    done: -- repeated until no row is updated\n          UPDATE \"items\" SET flag = 1"),
+        "{status}"
+    );
+    assert!(
+        status.contains("    next: ALTER TABLE \"items\" ADD CONSTRAINT"),
+        "{status}"
+    );
+    assert!(
+        status.contains("    the next upgrade resumes it at step 2 of "),
+        "{status}"
+    );
+    let json = ok("stepwise", db, &["status", "--json"]);
+    assert!(
+        json.contains("\"interrupted\":[{\"id\":\"0002_require_item_code\",\"direction\":\"upgrade\",\"steps_done\":1,"),
+        "{json}"
+    );
+    let check = fails("stepwise", db, &["check"]);
+    assert!(
+        check.starts_with("error: a migration run stopped part-way:\n  0002_require_item_code (upgrade) stopped after 1 of its "),
+        "{check}"
+    );
+
+    // The data fixed, the retry finishes it, and nothing is reported any more.
+    conn.batch_execute("UPDATE items SET code = 'b' WHERE id = 2")
+        .unwrap();
+    assert_eq!(
+        ran(&ok("stepwise", db, &["upgrade"]), "applied"),
+        ["0002_require_item_code"]
+    );
+    assert!(!ok("stepwise", db, &["status"]).contains("interrupted"));
+    ok("stepwise", db, &["check"]);
 }
 
 #[test]

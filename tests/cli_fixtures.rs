@@ -173,3 +173,31 @@ pub mod merged {
 pub mod empty {
     migrate_runtime::migrations!();
 }
+
+/// A step-by-step migration (on PostgreSQL, where `set_not_null` on a live table runs online):
+/// its backfill completes, then requiring `code` fails while a row has none.
+pub mod stepwise {
+    mod m0001 {
+        migrate_runtime::migration! {
+            id: "0001_create_items",
+            parent: none,
+            change {
+                create_table(items, { id: bigint, flag: integer nullable, code: text nullable }, primary_key: pk_items(id));
+            }
+        }
+    }
+    mod m0002 {
+        migrate_runtime::migration! {
+            id: "0002_require_item_code",
+            parent: "0001_create_items",
+            upgrade {
+                backfill(items, set: "flag = 1", where: "flag IS NULL", batch: 2);
+                alter_column(items, code, set_not_null);
+            }
+            downgrade {
+                alter_column(items, code, drop_not_null);
+            }
+        }
+    }
+    migrate_runtime::migrations!();
+}

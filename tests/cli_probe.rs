@@ -20,7 +20,9 @@ fn main() -> ExitCode {
         .init();
     let mut args: Vec<String> = std::env::args().collect();
     if args.len() < 2 {
-        eprintln!("usage: cli-probe <chain|chain_edited|branches|merged|empty|todo> <command> …");
+        eprintln!(
+            "usage: cli-probe <chain|chain_edited|branches|merged|empty|stepwise|todo> <command> …"
+        );
         return ExitCode::FAILURE;
     }
     let set = args.remove(1);
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
         "branches" => &fixtures::branches::MIGRATIONS,
         "merged" => &fixtures::merged::MIGRATIONS,
         "empty" => &fixtures::empty::MIGRATIONS,
+        "stepwise" => &fixtures::stepwise::MIGRATIONS,
         "todo" => &todo_migrations::MIGRATIONS,
         other => {
             eprintln!("cli-probe: unknown set {other:?}");

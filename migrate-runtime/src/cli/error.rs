@@ -17,6 +17,8 @@ pub enum CliError {
     NoDialect,
     #[error("the database is not up to date: {} pending ({})", ids.len(), ids.join(", "))]
     Pending { ids: Vec<String> },
+    #[error("a migration run stopped part-way:\n{report}")]
+    Interrupted { report: String },
     #[error("`{command}` needs the directory of the migrations: pass --dir <path>, the directory whose lib.rs or mod.rs declares `migrations!()`")]
     NoDir { command: &'static str },
     #[error("cannot {action} {}: {source}", path.display())]
@@ -66,6 +68,9 @@ impl CliError {
                 "wait for the other instance to finish, or pass a longer --lock-wait".to_owned()
             }
             CliError::Pending { .. } => "apply them with `migrate upgrade`".to_owned(),
+            CliError::Interrupted { .. } => {
+                "`migrate status` shows it; finish it with the command named above".to_owned()
+            }
             _ => return None,
         })
     }

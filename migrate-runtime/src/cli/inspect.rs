@@ -7,7 +7,7 @@ use std::fmt::Write;
 use migrate_core::model::{Downgrade, Migration, Mode};
 
 use super::{json, CliError, Context};
-use crate::{AppliedRow, Error};
+use crate::{AppliedRow, Direction, Error, Interrupted};
 
 pub(super) fn current(context: &Context<'_>, as_json: bool) -> Result<String, CliError> {
     let migrator = context.migrator()?;
@@ -47,12 +47,25 @@ pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, Cli
         .iter()
         .map(|migration| migration.id.to_string())
         .collect();
+    let interrupted = migrator.interrupted(&mut conn)?;
     if as_json {
+        let interrupted = interrupted.iter().map(|run| {
+            json::object(&[
+                ("id", json::string(&run.id)),
+                ("direction", json::string(direction_name(run.direction))),
+                ("steps_done", run.steps_done.to_string()),
+                ("steps_total", run.steps_total.to_string()),
+                ("edited", run.edited.to_string()),
+                ("next", json::or_null(run.next.as_deref().map(json::string))),
+                ("retry", json::string(&run.retry())),
+            ])
+        });
         return Ok(format!(
             "{}\n",
             json::object(&[
                 ("current", json::strings(&current)),
                 ("pending", json::strings(&pending)),
+                ("interrupted", json::array(interrupted)),
             ])
         ));
     }
@@ -69,6 +82,9 @@ pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, Cli
         for id in &pending {
             let _ = writeln!(out, "  {id}");
         }
+    }
+    if !interrupted.is_empty() {
+        let _ = writeln!(out, "interrupted:\n{}", interrupted_report(&interrupted));
     }
     Ok(out)
 }
@@ -178,6 +194,12 @@ pub(super) fn check(context: &Context<'_>) -> Result<String, CliError> {
     match context.connect_if_configured()? {
         Some(mut conn) => {
             let applied = migrator.verify(&mut conn)?;
+            let interrupted = migrator.interrupted(&mut conn)?;
+            if !interrupted.is_empty() {
+                return Err(CliError::Interrupted {
+                    report: interrupted_report(&interrupted),
+                });
+            }
             let pending = migrator.pending(&mut conn)?;
             if !pending.is_empty() {
                 return Err(CliError::Pending {
@@ -198,6 +220,38 @@ pub(super) fn check(context: &Context<'_>) -> Result<String, CliError> {
         }
     }
     Ok(if context.quiet { String::new() } else { out })
+}
+
+/// For each interrupted migration: how far it got, the SQL it completed, and what the next run
+/// does with it.
+fn interrupted_report(interrupted: &[Interrupted]) -> String {
+    let mut out = String::new();
+    for run in interrupted {
+        let _ = writeln!(
+            out,
+            "  {} ({}) stopped after {} of its {} steps",
+            run.id,
+            direction_name(run.direction),
+            run.steps_done,
+            run.steps_total
+        );
+        let indented = |sql: &str| sql.replace('\n', "\n          ");
+        for sql in &run.completed {
+            let _ = writeln!(out, "    done: {}", indented(sql));
+        }
+        if let Some(next) = &run.next {
+            let _ = writeln!(out, "    next: {}", indented(next));
+        }
+        let _ = writeln!(out, "    {}", run.retry());
+    }
+    out.trim_end().to_owned()
+}
+
+fn direction_name(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Up => "upgrade",
+        Direction::Down => "downgrade",
+    }
 }
 
 /// One id per line, or `empty` alone.
