@@ -51,6 +51,12 @@ pub fn order<'a>(migrations: &[&'a Migration]) -> Result<Vec<&'a Migration>, Vec
     if !errors.is_empty() {
         return Err(errors);
     }
+    let mut children: BTreeMap<&str, Vec<&'a Migration>> = BTreeMap::new();
+    for migration in by_id.values() {
+        for parent in migration.parents.iter() {
+            children.entry(parent.as_ref()).or_default().push(migration);
+        }
+    }
     let mut pending: BTreeMap<&str, usize> = by_id
         .values()
         .map(|migration| (migration.id.as_ref(), migration.parents.len()))
@@ -64,13 +70,12 @@ pub fn order<'a>(migrations: &[&'a Migration]) -> Result<Vec<&'a Migration>, Vec
     while let Some(id) = ready.pop_first() {
         pending.remove(id);
         ordered.push(by_id[id]);
-        for child in by_id.values() {
-            if child.parents.iter().any(|parent| parent == id) {
-                if let Some(count) = pending.get_mut(child.id.as_ref()) {
-                    *count -= 1;
-                    if *count == 0 {
-                        ready.insert(&child.id);
-                    }
+        for child in children.get(id).into_iter().flatten() {
+            // A child naming the same parent twice counts it twice, as `pending` did.
+            if let Some(count) = pending.get_mut(child.id.as_ref()) {
+                *count -= 1;
+                if *count == 0 {
+                    ready.insert(&child.id);
                 }
             }
         }

@@ -124,9 +124,40 @@ impl Migrator {
         conn: &mut C,
         target: Target,
     ) -> Result<Vec<Applied>, Error> {
-        self.locked_run(conn, Direction::Up, |graph, applied| {
-            graph.upgrade_plan(applied, &target)
-        })
+        let plan =
+            |graph: &Graph<'_>, applied: &BTreeSet<&str>| graph.upgrade_plan(applied, &target);
+        if self.nothing_to_apply(conn, plan) {
+            return Ok(Vec::new());
+        }
+        self.locked_run(conn, Direction::Up, plan)
+    }
+
+    /// The start-up fast path: one query, no lock and no DDL. True only when the database is
+    /// known to need nothing: every row ours and unchanged, no run interrupted, and an empty plan.
+    /// Anything else takes the locked path, which re-reads everything and reports what it finds.
+    fn nothing_to_apply<C: Database>(
+        &self,
+        conn: &mut C,
+        plan: impl Fn(&Graph<'_>, &BTreeSet<&str>) -> Result<Vec<&'static Migration>, Error>,
+    ) -> bool {
+        let Ok(rows) = version_table::snapshot(conn) else {
+            return false;
+        };
+        let graph = Graph::new(&self.migrations);
+        let mut applied = BTreeSet::new();
+        for [id, checksum, owner, kind] in &rows {
+            let (Some(id), Some(checksum), Some(owner)) = (id, checksum, owner) else {
+                return false;
+            };
+            let unchanged = graph
+                .get(id)
+                .is_some_and(|migration| migration.checksum == checksum.as_str());
+            if kind.as_deref() != Some("applied") || !unchanged || owner != self.owner {
+                return false;
+            }
+            applied.insert(id.as_str());
+        }
+        plan(&graph, &applied).is_ok_and(|plan| plan.is_empty())
     }
 
     /// Undoes what `target` needs (`-N`, an id to go back to, or `base`), children first.

@@ -78,6 +78,11 @@ impl<'a> Graph<'a> {
         Graph { ordered, position }
     }
 
+    /// The migration whose id is exactly `id`.
+    pub(crate) fn get(&self, id: &str) -> Option<&'static Migration> {
+        self.position.get(id).map(|&index| self.ordered[index])
+    }
+
     pub(crate) fn heads(&self) -> Vec<&'static Migration> {
         migrate_core::graph::heads(self.ordered)
     }

@@ -143,6 +143,15 @@ pub(crate) fn read(conn: &mut impl Database) -> Result<Vec<AppliedRow>, Error> {
         .collect())
 }
 
+/// The applied set and every progress row in one query that creates nothing: the only statement
+/// of a start-up that finds nothing to do. Rows are `(id, checksum, owner, "applied")` and
+/// `(id, checksum, direction, "progress")`; an error (no tables yet) means "look closer".
+pub(crate) fn snapshot(conn: &mut impl Database) -> diesel::QueryResult<Vec<[Option<String>; 4]>> {
+    conn.query_texts(&format!(
+        "SELECT id AS a, checksum AS b, owner AS c, 'applied' AS d FROM {VERSIONS} UNION ALL SELECT id, checksum, direction, 'progress' FROM {PROGRESS}"
+    ))
+}
+
 /// The owner of each applied migration; `None` for rows recorded before owners were. Read only
 /// when a row needs explaining, so the common path stays one query.
 pub(crate) fn owners(conn: &mut impl Database) -> Result<Vec<(String, Option<String>)>, Error> {

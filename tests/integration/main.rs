@@ -11,6 +11,7 @@ mod faults;
 mod fixtures;
 mod literals;
 mod lock;
+mod round_trips;
 mod runtime;
 mod safety;
 mod sqlite_rebuild;
