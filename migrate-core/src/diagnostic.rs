@@ -20,6 +20,9 @@ pub enum CheckId {
     DuplicateName,
     UnknownReference,
     MigrationId,
+    NulCharacter,
+    EnumLabelTooLong,
+    DefaultOutOfRange,
     MixedTransactionModes,
     IndexNotConcurrent,
     DropIndexNotConcurrent,
@@ -59,6 +62,9 @@ impl CheckId {
         CheckId::DuplicateName,
         CheckId::UnknownReference,
         CheckId::MigrationId,
+        CheckId::NulCharacter,
+        CheckId::EnumLabelTooLong,
+        CheckId::DefaultOutOfRange,
         CheckId::MixedTransactionModes,
         CheckId::IndexNotConcurrent,
         CheckId::DropIndexNotConcurrent,
@@ -98,6 +104,9 @@ impl CheckId {
             CheckId::DuplicateName => "duplicate_name",
             CheckId::UnknownReference => "unknown_reference",
             CheckId::MigrationId => "migration_id",
+            CheckId::NulCharacter => "nul_character",
+            CheckId::EnumLabelTooLong => "enum_label_too_long",
+            CheckId::DefaultOutOfRange => "default_out_of_range",
             CheckId::MixedTransactionModes => "mixed_transaction_modes",
             CheckId::IndexNotConcurrent => "index_not_concurrent",
             CheckId::DropIndexNotConcurrent => "drop_index_not_concurrent",
@@ -139,6 +148,9 @@ impl CheckId {
             | CheckId::DuplicateName
             | CheckId::MigrationId => "naming",
             CheckId::UnknownReference => "schema",
+            CheckId::NulCharacter | CheckId::EnumLabelTooLong | CheckId::DefaultOutOfRange => {
+                "values"
+            }
             CheckId::MixedTransactionModes | CheckId::EnumValueUsedInTransaction => "transactions",
             CheckId::UnusedWaiver => "waivers",
             _ => "safety",
@@ -195,6 +207,13 @@ pub enum Part {
     Type,
     /// The `#[allow(…)]` attribute before the op.
     Waiver,
+    /// A value the author wrote, by its position in the op: column n's `default(…)` in
+    /// `create_table` (`add_column`/`drop_column`: 0); enum label n of `create_enum`/`drop_enum`;
+    /// `add_enum_value`: 0 the new label, 1 the one it is placed next to; `alter_column`: 0 the
+    /// new (or dropped) default or the `using:` expression, 1 the `from:` default; raw SQL: 0 the
+    /// SQL, the condition or the `where:` of an index, or a backfill's `set:`, and 1 `execute`'s
+    /// `down:` or a backfill's `where:`.
+    Value(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -249,8 +249,12 @@ pub(crate) fn string_list(input: ParseStream) -> syn::Result<Vec<LitStr>> {
     Ok(items.into_iter().collect())
 }
 
-/// `name: type [nullable] [identity] [default(value)]`, given the name already split off.
-pub(crate) fn column(name: &Ident, input: ParseStream) -> syn::Result<Column> {
+/// `name: type [nullable] [identity] [default(value)]`, given the name already split off; with
+/// the tokens of the default value, for diagnostics about it.
+pub(crate) fn column(
+    name: &Ident,
+    input: ParseStream,
+) -> syn::Result<(Column, Option<TokenStream>)> {
     let ty = column_type(input)?;
     let mut column = Column {
         name: text(name),
@@ -259,6 +263,7 @@ pub(crate) fn column(name: &Ident, input: ParseStream) -> syn::Result<Column> {
         default: None,
         identity: false,
     };
+    let mut default_tokens = None;
     while !input.is_empty() {
         let modifier = any_ident(input)?;
         match modifier.to_string().as_str() {
@@ -275,6 +280,7 @@ pub(crate) fn column(name: &Ident, input: ParseStream) -> syn::Result<Column> {
             "default" => {
                 let content;
                 syn::parenthesized!(content in input);
+                default_tokens = Some(content.fork().parse::<TokenStream>()?);
                 column.default = Some(default_value(&content)?);
                 if !content.is_empty() {
                     return Err(content.error("one default value expected"));
@@ -304,7 +310,7 @@ pub(crate) fn column(name: &Ident, input: ParseStream) -> syn::Result<Column> {
             "an `identity` column takes its values from its sequence; remove `default(…)`",
         ));
     }
-    Ok(column)
+    Ok((column, default_tokens))
 }
 
 /// A type token: `bigint`, `varchar(50)`, `numeric(10, 2)`, `enum(mood)`, `array(text)`.

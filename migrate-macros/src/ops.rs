@@ -63,6 +63,13 @@ impl OpParser<'_> {
         self.cx.record(Location::new(self.section, part), tokens);
     }
 
+    /// A string argument, recording its literal as the op's value number `position`.
+    fn value(&mut self, position: usize, arg: &Arg) -> syn::Result<Text> {
+        let lit = arg.parse(lit_str)?;
+        self.record(Part::Value(position), &lit);
+        Ok(lit.value().into())
+    }
+
     fn ident(&mut self, part: Part, what: &str, signature: &str) -> syn::Result<Ident> {
         let arg = self.args.positional(what, signature)?;
         let ident = arg.as_ident().ok_or_else(|| {
@@ -150,8 +157,12 @@ impl OpParser<'_> {
                             "expected a column: `name: type`",
                         ));
                     };
-                    let column = column_arg.parse(|input| args::column(&column_name, input))?;
+                    let (column, default) =
+                        column_arg.parse(|input| args::column(&column_name, input))?;
                     self.record(Part::Column(columns.len()), &column_arg);
+                    if let Some(default) = default {
+                        self.record(Part::Value(columns.len()), default);
+                    }
                     columns.push(column);
                 }
                 let primary_key = match primary_key {
@@ -193,7 +204,11 @@ impl OpParser<'_> {
                     return Err(syn::Error::new_spanned(column_arg, message));
                 };
                 self.record(Part::Column(0), &column_arg);
-                let column = column_arg.parse(|input| args::column(&column_name, input))?;
+                let (column, default) =
+                    column_arg.parse(|input| args::column(&column_name, input))?;
+                if let Some(default) = default {
+                    self.record(Part::Value(0), default);
+                }
                 self.args.finish(&signature, &[])?;
                 let table = text(&table);
                 if kind == OpKind::AddColumn {
@@ -234,7 +249,10 @@ impl OpParser<'_> {
                 let column = self.ident(Part::Column(0), "the column name", signature)?;
                 let change_arg = self.args.positional("the change", signature)?;
                 self.record(Part::Type, &change_arg);
-                let change = column_change(&change_arg, signature)?;
+                let (change, values) = column_change(&change_arg, signature)?;
+                for (position, tokens) in values {
+                    self.record(Part::Value(position), tokens);
+                }
                 self.args.finish(signature, &[])?;
                 Op::AlterColumn {
                     table: text(&table),
@@ -260,7 +278,7 @@ impl OpParser<'_> {
                     .positional("the indexed table and columns", &signature)?;
                 let (table, columns) = self.table_columns(&on)?;
                 let predicate = match predicate {
-                    Some(arg) => Some(arg.parse(lit_str)?.value().into()),
+                    Some(arg) => Some(self.value(0, &arg)?),
                     None => None,
                 };
                 self.args
@@ -367,15 +385,13 @@ impl OpParser<'_> {
                     text(&name)
                 };
                 let table = self.ident(Part::Table, "the table name", &signature)?;
-                let expr = self
-                    .args
-                    .positional("the condition", &signature)?
-                    .parse(lit_str)?;
+                let condition = self.args.positional("the condition", &signature)?;
+                let expr = self.value(0, &condition)?;
                 self.args.finish(&signature, &[])?;
                 let check = CheckConstraint {
                     name,
                     table: text(&table),
-                    expr: expr.value().into(),
+                    expr,
                 };
                 if kind == OpKind::AddCheck {
                     Op::AddCheck(check)
@@ -411,6 +427,9 @@ impl OpParser<'_> {
                     .args
                     .positional("the values", &signature)?
                     .parse(args::string_list)?;
+                for (position, value) in values.iter().enumerate() {
+                    self.record(Part::Value(position), value);
+                }
                 self.args.finish(&signature, &[])?;
                 let ty = EnumType {
                     name: text(&name),
@@ -428,17 +447,11 @@ impl OpParser<'_> {
                 let before = self.args.named("before");
                 let after = self.args.named("after");
                 let name = self.ident(Part::Name, "the enum name", signature)?;
-                let value = self
-                    .args
-                    .positional("the new value", signature)?
-                    .parse(lit_str)?;
+                let value = self.args.positional("the new value", signature)?;
+                let value = self.value(0, &value)?;
                 let position = match (before, after) {
-                    (Some(before), None) => {
-                        Some(EnumPosition::Before(before.parse(lit_str)?.value().into()))
-                    }
-                    (None, Some(after)) => {
-                        Some(EnumPosition::After(after.parse(lit_str)?.value().into()))
-                    }
+                    (Some(before), None) => Some(EnumPosition::Before(self.value(1, &before)?)),
+                    (None, Some(after)) => Some(EnumPosition::After(self.value(1, &after)?)),
                     (None, None) => None,
                     (Some(_), Some(after)) => {
                         return Err(syn::Error::new_spanned(
@@ -450,23 +463,21 @@ impl OpParser<'_> {
                 self.args.finish(signature, &["before", "after"])?;
                 Op::AddEnumValue {
                     enum_name: text(&name),
-                    value: value.value().into(),
+                    value,
                     position,
                 }
             }
             OpKind::Execute => {
                 let signature = "execute(\"SQL\", down: \"SQL that undoes it\")";
                 let down = self.args.named("down");
-                let up = self.args.positional("the SQL", signature)?.parse(lit_str)?;
+                let up = self.args.positional("the SQL", signature)?;
+                let up = self.value(0, &up)?;
                 let down = match down {
-                    Some(arg) => Some(arg.parse(lit_str)?.value().into()),
+                    Some(arg) => Some(self.value(1, &arg)?),
                     None => None,
                 };
                 self.args.finish(signature, &["down"])?;
-                Op::Execute {
-                    up: up.value().into(),
-                    down,
-                }
+                Op::Execute { up, down }
             }
             OpKind::Backfill => {
                 let signature = "backfill(table, set: \"column = value\", where: \"rows still to do\", batch: 10_000)";
@@ -492,8 +503,8 @@ impl OpParser<'_> {
                 self.args.finish(signature, &["set", "where", "batch"])?;
                 Op::Backfill {
                     table: text(&table),
-                    set: set.parse(lit_str)?.value().into(),
-                    filter: filter.parse(lit_str)?.value().into(),
+                    set: self.value(0, &set)?,
+                    filter: self.value(1, &filter)?,
                     batch_size,
                 }
             }
@@ -559,11 +570,15 @@ fn rename(input: ParseStream) -> syn::Result<(Ident, Ident)> {
     Ok((from, to))
 }
 
-fn column_change(arg: &Arg, signature: &str) -> syn::Result<ColumnChange> {
+/// The change, and the tokens of the values in it by position (see `Part::Value`).
+fn column_change(
+    arg: &Arg,
+    signature: &str,
+) -> syn::Result<(ColumnChange, Vec<(usize, TokenStream)>)> {
     if let Some(word) = arg.as_ident() {
         return match word.to_string().as_str() {
-            "set_not_null" => Ok(ColumnChange::SetNotNull),
-            "drop_not_null" => Ok(ColumnChange::DropNotNull),
+            "set_not_null" => Ok((ColumnChange::SetNotNull, Vec::new())),
+            "drop_not_null" => Ok((ColumnChange::DropNotNull, Vec::new())),
             "set_type" | "set_default" | "drop_default" => Err(syn::Error::new_spanned(
                 &word,
                 format!(
@@ -573,7 +588,8 @@ fn column_change(arg: &Arg, signature: &str) -> syn::Result<ColumnChange> {
             other => Err(unknown_change(&word, other, signature)),
         };
     }
-    arg.parse(|input: ParseStream| {
+    let mut values = Vec::new();
+    let change = arg.parse(|input: ParseStream| {
         let word = any_ident(input)?;
         let content;
         syn::parenthesized!(content in input);
@@ -592,7 +608,10 @@ fn column_change(arg: &Arg, signature: &str) -> syn::Result<ColumnChange> {
                 };
                 let from = from.parse(args::column_type)?;
                 let using = match using {
-                    Some(using) => Some(using.parse(lit_str)?.value().into()),
+                    Some(using) => {
+                        values.push((0, using.value.clone()));
+                        Some(using.parse(lit_str)?.value().into())
+                    }
                     None => None,
                 };
                 inner.finish(signature, &["from", "using"])?;
@@ -601,7 +620,9 @@ fn column_change(arg: &Arg, signature: &str) -> syn::Result<ColumnChange> {
             "set_default" => {
                 let signature = "set_default(value, from: previous_value | none)";
                 let from = inner.named("from");
-                let to = inner.positional("the new default", signature)?.parse(args::default_value)?;
+                let to = inner.positional("the new default", signature)?;
+                values.push((0, to.value.clone()));
+                let to = to.parse(args::default_value)?;
                 let Some(from) = from else {
                     return Err(syn::Error::new_spanned(
                         &word,
@@ -611,6 +632,7 @@ fn column_change(arg: &Arg, signature: &str) -> syn::Result<ColumnChange> {
                 let from = if from.value_ident().is_some_and(|ident| ident == "none") {
                     None
                 } else {
+                    values.push((1, from.value.clone()));
                     Some(from.parse(args::default_value)?)
                 };
                 inner.finish(signature, &["from"])?;
@@ -624,13 +646,15 @@ fn column_change(arg: &Arg, signature: &str) -> syn::Result<ColumnChange> {
                         format!("`drop_default` needs `was:` the dropped default, so that it can be undone; write `{signature}`"),
                     ));
                 };
+                values.push((0, was.value.clone()));
                 let was = was.parse(args::default_value)?;
                 inner.finish(signature, &["was"])?;
                 Ok(ColumnChange::DropDefault { was })
             }
             other => Err(unknown_change(&word, other, signature)),
         }
-    })
+    })?;
+    Ok((change, values))
 }
 
 fn unknown_change(word: &Ident, other: &str, signature: &str) -> syn::Error {

@@ -8,9 +8,11 @@ mod naming;
 mod reversibility;
 mod safety;
 mod transactions;
+mod values;
 mod waivers;
 
 pub use naming::{NamingConvention, MAX_IDENTIFIER_BYTES};
+pub use values::MAX_ENUM_LABEL_BYTES;
 pub use waivers::Waiver;
 
 use crate::checksum;
@@ -75,6 +77,7 @@ pub fn check(def: MigrationDef, config: &Config) -> (Migration, Vec<Diagnostic>)
     let mut diagnostics = Vec::new();
     naming::check_migration_id(&def, &mut diagnostics);
     naming::check_names(&def, config, &mut diagnostics);
+    values::check_values(&def, &mut diagnostics);
     let downgrade = reversibility::check_reversibility(&def, &mut diagnostics);
     // A computed downgrade mirrors the upgrade: whatever is wrong with it is reported there.
     let written_downgrade = match (&def.downgrade, &downgrade) {
