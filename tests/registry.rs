@@ -68,3 +68,11 @@ fn graph_has_exactly_one_head() {
         .collect();
     assert_eq!(heads, ["0008_retire_sessions"]);
 }
+
+/// The example's whole chain folds cleanly: every op finds what earlier migrations made.
+#[test]
+fn the_example_chain_folds_without_a_problem() {
+    let migrator = migrator();
+    let problems = migrate_runtime::core::fold::fold(migrator.migrations()).expect("a valid graph");
+    assert_eq!(problems, vec![]);
+}

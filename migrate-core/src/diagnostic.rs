@@ -23,6 +23,11 @@ pub enum CheckId {
     NulCharacter,
     EnumLabelTooLong,
     DefaultOutOfRange,
+    DefaultTypeMismatch,
+    UnknownInChain,
+    DuplicateInChain,
+    DefinitionMismatch,
+    MergeConflict,
     MixedTransactionModes,
     IndexNotConcurrent,
     DropIndexNotConcurrent,
@@ -65,6 +70,11 @@ impl CheckId {
         CheckId::NulCharacter,
         CheckId::EnumLabelTooLong,
         CheckId::DefaultOutOfRange,
+        CheckId::DefaultTypeMismatch,
+        CheckId::UnknownInChain,
+        CheckId::DuplicateInChain,
+        CheckId::DefinitionMismatch,
+        CheckId::MergeConflict,
         CheckId::MixedTransactionModes,
         CheckId::IndexNotConcurrent,
         CheckId::DropIndexNotConcurrent,
@@ -107,6 +117,11 @@ impl CheckId {
             CheckId::NulCharacter => "nul_character",
             CheckId::EnumLabelTooLong => "enum_label_too_long",
             CheckId::DefaultOutOfRange => "default_out_of_range",
+            CheckId::DefaultTypeMismatch => "default_type_mismatch",
+            CheckId::UnknownInChain => "unknown_in_chain",
+            CheckId::DuplicateInChain => "duplicate_in_chain",
+            CheckId::DefinitionMismatch => "definition_mismatch",
+            CheckId::MergeConflict => "merge_conflict",
             CheckId::MixedTransactionModes => "mixed_transaction_modes",
             CheckId::IndexNotConcurrent => "index_not_concurrent",
             CheckId::DropIndexNotConcurrent => "drop_index_not_concurrent",
@@ -148,9 +163,14 @@ impl CheckId {
             | CheckId::DuplicateName
             | CheckId::MigrationId => "naming",
             CheckId::UnknownReference => "schema",
-            CheckId::NulCharacter | CheckId::EnumLabelTooLong | CheckId::DefaultOutOfRange => {
-                "values"
-            }
+            CheckId::NulCharacter
+            | CheckId::EnumLabelTooLong
+            | CheckId::DefaultOutOfRange
+            | CheckId::DefaultTypeMismatch => "values",
+            CheckId::UnknownInChain
+            | CheckId::DuplicateInChain
+            | CheckId::DefinitionMismatch
+            | CheckId::MergeConflict => "chain",
             CheckId::MixedTransactionModes | CheckId::EnumValueUsedInTransaction => "transactions",
             CheckId::UnusedWaiver => "waivers",
             _ => "safety",

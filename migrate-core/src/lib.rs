@@ -10,6 +10,7 @@ pub mod canonical;
 pub mod check;
 pub mod checksum;
 pub mod diagnostic;
+pub mod fold;
 pub mod graph;
 pub mod inverse;
 pub mod model;

@@ -128,7 +128,7 @@ pub enum State {
 }
 
 /// The simulation: initial assumptions, current state, and which op touched what.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Simulation {
     initial: BTreeMap<Key, State>,
     current: BTreeMap<Key, State>,
@@ -142,11 +142,83 @@ pub struct Simulation {
     renamed_columns: BTreeMap<(String, String), String>,
     problems: Vec<Diagnostic>,
     at: Option<Section>,
+    /// Set for the fold of a whole chain: see [`Simulation::closed`].
+    closed: Option<Closed>,
+}
+
+/// A closed schema starts empty: an object no op created does not exist, except one that raw SQL
+/// run earlier names, whose state is the author's promise as in an open schema.
+#[derive(Debug, Default, Clone)]
+struct Closed {
+    /// Lowercase identifiers written in the `execute` statements applied so far.
+    named_by_raw_sql: std::collections::BTreeSet<String>,
+}
+
+impl Closed {
+    fn is_opaque(&self, key: &Key) -> bool {
+        let named = |name: &str| self.named_by_raw_sql.contains(&name.to_lowercase());
+        match key {
+            Key::Table(table) | Key::Column(table, _) => named(table),
+            Key::Named(name) | Key::Enum(name) | Key::EnumValue(name, _) => named(name),
+        }
+    }
+
+    fn learn(&mut self, sql: &str) {
+        let words = sql
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|word| !word.is_empty())
+            .map(str::to_lowercase);
+        self.named_by_raw_sql.extend(words);
+    }
 }
 
 impl Simulation {
     pub fn new() -> Simulation {
         Simulation::default()
+    }
+
+    /// A simulation of a whole chain from an empty database: referring to an object that no
+    /// earlier op created is a problem, not an assumption.
+    pub fn closed() -> Simulation {
+        Simulation {
+            closed: Some(Closed::default()),
+            ..Simulation::default()
+        }
+    }
+
+    /// Drops the problems found so far, keeping the state: the fold reports each migration's own.
+    pub fn take_problems(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.problems)
+    }
+
+    /// Whether enum `name` has `value`; `None` when the enum itself is not known to exist.
+    pub fn enum_has(&self, name: &str, value: &str) -> Option<bool> {
+        match self.current.get(&Key::Enum(name.to_owned())) {
+            Some(State::Present(_)) => Some(matches!(
+                self.current
+                    .get(&Key::EnumValue(name.to_owned(), value.to_owned())),
+                Some(State::Present(_))
+            )),
+            _ => None,
+        }
+    }
+
+    /// The definition of a column as far as the simulation knows it.
+    pub fn column(&self, table: &str, column: &str) -> Option<&ColumnFacts> {
+        match self
+            .current
+            .get(&Key::Column(table.to_owned(), column.to_owned()))
+        {
+            Some(State::Present(Facts::Column(facts))) => Some(facts),
+            _ => None,
+        }
+    }
+
+    /// Applies one op at `section`, recording its problems.
+    pub fn apply_at(&mut self, op: &Op, section: Section) {
+        self.at = Some(section);
+        self.apply(op);
+        self.at = None;
     }
 
     /// Applies `ops` of one section, recording problems (unknown references, duplicates).
@@ -265,6 +337,14 @@ impl Simulation {
         if let Some(state) = self.current.get(key) {
             return state.clone();
         }
+        if self
+            .closed
+            .as_ref()
+            .is_some_and(|closed| !closed.is_opaque(key))
+        {
+            self.current.insert(key.clone(), State::Absent);
+            return State::Absent;
+        }
         let initial = self.initial_key(key);
         // What is assumed now is written in current names; the initial state uses initial ones.
         let mut assumed_initially = assumed.clone();
@@ -291,11 +371,13 @@ impl Simulation {
                 Some(facts)
             }
             State::Absent => {
-                self.problem(
-                    CheckId::UnknownReference,
-                    part,
-                    format!("{key} does not exist at this point of the migration"),
-                );
+                let message = match self.closed {
+                    Some(_) => format!(
+                        "{key} does not exist at this point of the chain: no earlier op of this or an earlier migration creates it, or one dropped or renamed it"
+                    ),
+                    None => format!("{key} does not exist at this point of the migration"),
+                };
+                self.problem(CheckId::UnknownReference, part, message);
                 None
             }
         }
@@ -304,11 +386,11 @@ impl Simulation {
     /// Requires `key` not to exist, then creates it with `facts`.
     fn create(&mut self, key: Key, facts: Facts, part: Part) {
         if let State::Present(_) = self.state(&key, State::Absent) {
-            self.problem(
-                CheckId::DuplicateName,
-                part,
-                format!("{key} already exists at this point of the migration"),
-            );
+            let message = match self.closed {
+                Some(_) => format!("{key} already exists at this point of the chain: an earlier migration created it"),
+                None => format!("{key} already exists at this point of the migration"),
+            };
+            self.problem(CheckId::DuplicateName, part, message);
         }
         self.set(key, State::Present(facts));
     }
@@ -569,8 +651,14 @@ impl Simulation {
             Op::Backfill { table, .. } => {
                 self.require_table(table);
             }
-            // Raw SQL and Rust code are opaque: their effect is the author's promise.
-            Op::Execute { .. } | Op::RunRust { .. } => {}
+            // Raw SQL and Rust code are opaque: their effect is the author's promise. In a closed
+            // schema, what the SQL names becomes open.
+            Op::Execute { up, .. } => {
+                if let Some(closed) = &mut self.closed {
+                    closed.learn(up);
+                }
+            }
+            Op::RunRust { .. } => {}
         }
     }
 

@@ -8,7 +8,7 @@ mod naming;
 mod reversibility;
 mod safety;
 mod transactions;
-mod values;
+pub(crate) mod values;
 mod waivers;
 
 pub use naming::{NamingConvention, MAX_IDENTIFIER_BYTES};

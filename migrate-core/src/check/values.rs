@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use super::{DowngradeDef, MigrationDef};
 use crate::diagnostic::{CheckId, Diagnostic, Location, Part, Section};
-use crate::model::{ColumnChange, ColumnType, DefaultValue, Op, Scalar};
+use crate::model::{ColumnChange, ColumnType, DefaultValue, Op, Scalar, SqlFunction};
 
 /// PostgreSQL's NAMEDATALEN - 1, which bounds enum labels as it bounds identifiers.
 pub const MAX_ENUM_LABEL_BYTES: usize = super::MAX_IDENTIFIER_BYTES;
@@ -40,7 +40,7 @@ fn check_ops(ops: &[Op], section: fn(usize) -> Section, upgrade: bool, out: &mut
         }
         if upgrade {
             for (part, ty, default) in defaults_set(op, &types) {
-                check_range(default, &ty, at(part), out);
+                out.extend(default_problems(default, &ty, at(part)));
             }
         }
         types.apply(op);
@@ -290,6 +290,95 @@ fn defaults_set<'a>(op: &'a Op, types: &ColumnTypes) -> Vec<(Part, ColumnType, &
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// What is wrong with giving a column of type `ty` the default `default`: a value of a kind
+/// PostgreSQL cannot assign to the type, or a number outside its range. The fold calls it too,
+/// for defaults set on columns an earlier migration made.
+pub(crate) fn default_problems(
+    default: &DefaultValue,
+    ty: &ColumnType,
+    at: Location,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some((message, help)) = misfit(default, ty) {
+        out.push(Diagnostic::new(CheckId::DefaultTypeMismatch, at, message).help(help));
+    }
+    check_range(default, ty, at, &mut out);
+    out
+}
+
+/// Why `default` cannot be a default of `ty` on PostgreSQL, which needs an assignment cast from
+/// the literal's type (SQLite stores anything, so the mistake only shows there).
+fn misfit(default: &DefaultValue, ty: &ColumnType) -> Option<(String, String)> {
+    let ColumnType::Scalar(scalar) = ty else {
+        return match default {
+            DefaultValue::Null | DefaultValue::Sql(_) | DefaultValue::Str(_) => None,
+            _ => Some((
+                format!("`default({default})` does not fit the array type `{ty}`: PostgreSQL refuses the migration"),
+                "write the array as text, e.g. `default(\"{}\")`, or as `sql(\"ARRAY[…]\")`".to_owned(),
+            )),
+        };
+    };
+    let text_like = matches!(scalar, Scalar::Text | Scalar::Varchar(_) | Scalar::Char(_));
+    let numeric = scalar.is_integer()
+        || matches!(
+            scalar,
+            Scalar::Numeric(_) | Scalar::Real | Scalar::DoublePrecision
+        );
+    let temporal = matches!(
+        scalar,
+        Scalar::Date | Scalar::Timestamp | Scalar::Timestamptz | Scalar::Time
+    );
+    let fits = match default {
+        DefaultValue::Null | DefaultValue::Sql(_) => true,
+        DefaultValue::Bool(_) => text_like || *scalar == Scalar::Boolean,
+        DefaultValue::Int(_) | DefaultValue::Float(_) => text_like || numeric,
+        DefaultValue::Str(text) => match scalar {
+            _ if scalar.is_integer() => text.trim().parse::<i128>().is_ok(),
+            Scalar::Numeric(_) | Scalar::Real | Scalar::DoublePrecision => {
+                text.trim().parse::<f64>().is_ok()
+            }
+            Scalar::Boolean => matches!(
+                text.trim().to_lowercase().as_str(),
+                "true" | "false" | "t" | "f" | "yes" | "no" | "y" | "n" | "on" | "off" | "1" | "0"
+            ),
+            Scalar::Uuid => {
+                let hex: String = text
+                    .chars()
+                    .filter(|c| !matches!(c, '-' | '{' | '}'))
+                    .collect();
+                hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit())
+            }
+            _ => true,
+        },
+        DefaultValue::Function(function) => match function {
+            SqlFunction::Now | SqlFunction::ClockTimestamp | SqlFunction::CurrentDate => {
+                text_like || temporal
+            }
+            SqlFunction::GenRandomUuid => text_like || *scalar == Scalar::Uuid,
+            SqlFunction::Random => text_like || numeric,
+        },
+    };
+    if fits {
+        return None;
+    }
+    let example = match scalar {
+        _ if scalar.is_integer() => "a whole number, e.g. `default(0)`".to_owned(),
+        Scalar::Numeric(_) | Scalar::Real | Scalar::DoublePrecision => {
+            "a number, e.g. `default(0.0)`".to_owned()
+        }
+        Scalar::Boolean => "`default(true)` or `default(false)`".to_owned(),
+        Scalar::Uuid => "a UUID, e.g. `default(gen_random_uuid())`".to_owned(),
+        Scalar::Date | Scalar::Timestamp | Scalar::Timestamptz => {
+            "a date or time as text, e.g. `default(\"2024-01-01\")`, or `default(now())`".to_owned()
+        }
+        _ => "text, e.g. `default(\"…\")`".to_owned(),
+    };
+    Some((
+        format!("`default({default})` does not fit a `{scalar}` column: PostgreSQL refuses the migration (no assignment cast), while SQLite would store it as written"),
+        format!("write {example}, or change the column's type"),
+    ))
 }
 
 fn check_range(default: &DefaultValue, ty: &ColumnType, at: Location, out: &mut Vec<Diagnostic>) {
