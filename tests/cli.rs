@@ -170,7 +170,7 @@ fn upgrade_status_current_and_history_report_what_is_applied() {
         );
         assert_eq!(
             ok("chain", db, &["status", "--json"]),
-            "{\"current\":[\"0004_create_tags\"],\"pending\":[],\"interrupted\":[]}\n"
+            "{\"current\":[\"0004_create_tags\"],\"pending\":[],\"interrupted\":[],\"drifted\":[]}\n"
         );
 
         let history = ok("chain", db, &["history"]);
@@ -202,7 +202,7 @@ fn upgrade_status_current_and_history_report_what_is_applied() {
         assert_eq!(ok("chain", db, &["--quiet", "downgrade", "base"]), "");
         assert_eq!(
             ok("chain", db, &["status", "--json"]),
-            "{\"current\":[],\"pending\":[\"0001_create_users\",\"0002_create_posts\",\"0003_add_user_name\",\"0004_create_tags\"],\"interrupted\":[]}\n"
+            "{\"current\":[],\"pending\":[\"0001_create_users\",\"0002_create_posts\",\"0003_add_user_name\",\"0004_create_tags\"],\"interrupted\":[],\"drifted\":[]}\n"
         );
         let run = probe("chain", db, &["history"]);
         assert!(
@@ -331,6 +331,44 @@ fn check_fails_on_pending_migrations_and_on_drift() {
                 "{stderr}"
             );
         }
+    }
+}
+
+/// The checksum `set`'s build has for migration `id`, as `history --json` prints it.
+fn checksum(set: &str, db: Option<&TestDb>, id: &str) -> String {
+    let json = ok(set, db, &["history", "--json"]);
+    let entry = &json[json.find(&format!("{{\"id\":\"{id}\"")).unwrap()..];
+    let start = entry.find("\"checksum\":\"").unwrap() + "\"checksum\":\"".len();
+    entry[start..start + 64].to_owned()
+}
+
+/// `status` reports what `check` and `upgrade` refuse: an applied migration whose recorded
+/// checksum is not the one this build has. It reports and succeeds; `check` is the gate.
+#[test]
+fn status_flags_an_applied_migration_edited_since() {
+    for db in both() {
+        let db = Some(&db);
+        ok("chain", db, &["upgrade"]);
+        let recorded = checksum("chain", db, "0002_create_posts");
+        let current = checksum("chain_edited", db, "0002_create_posts");
+        assert_ne!(recorded, current);
+        assert_eq!(
+            ok("chain_edited", db, &["status"]),
+            format!(
+                "current: 0004_create_tags\npending: none\ndrifted: 1 migration was edited after it was applied; restore it and write a new migration for the change (`upgrade` and `check` refuse to run until then)\n  0002_create_posts  checksum {recorded} in the database, {current} in this build\n"
+            )
+        );
+        assert_eq!(
+            ok("chain_edited", db, &["status", "--json"]),
+            format!(
+                "{{\"current\":[\"0004_create_tags\"],\"pending\":[],\"interrupted\":[],\"drifted\":[{{\"id\":\"0002_create_posts\",\"recorded\":\"{recorded}\",\"current\":\"{current}\"}}]}}\n"
+            )
+        );
+        // The build that applied them sees no drift.
+        assert_eq!(
+            ok("chain", db, &["status"]),
+            "current: 0004_create_tags\npending: none, the database is up to date\n"
+        );
     }
 }
 

@@ -137,8 +137,16 @@ fn downgrade(cx: &mut Ctxt, tokens: TokenStream) -> DowngradeDef {
         ));
     }
     cx.record(Location::op(Section::Downgrade(0)), &statements[position]);
+    let statement = &statements[position];
     let reason = (|input: ParseStream| {
         input.parse::<Ident>()?;
+        // `irreversible;` or `irreversible "why";`: the form is right but for the parentheses.
+        if !input.peek(syn::token::Paren) {
+            return Err(syn::Error::new_spanned(
+                statement,
+                "`irreversible` takes the reason in parentheses: write `irreversible(\"why this cannot be rolled back\");`",
+            ));
+        }
         let content;
         syn::parenthesized!(content in input);
         let reason: LitStr = content.parse().map_err(|_| {
@@ -146,7 +154,7 @@ fn downgrade(cx: &mut Ctxt, tokens: TokenStream) -> DowngradeDef {
         })?;
         Ok(reason.value())
     })
-    .parse2(statements[position].clone());
+    .parse2(statement.clone());
     match reason {
         Ok(reason) => DowngradeDef::Irreversible(reason),
         Err(error) => {

@@ -48,7 +48,15 @@ pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, Cli
         .map(|migration| migration.id.to_string())
         .collect();
     let interrupted = migrator.interrupted(&mut conn)?;
+    let drifted = drifted(&migrator, &mut conn)?;
     if as_json {
+        let drifted = drifted.iter().map(|(id, recorded, current)| {
+            json::object(&[
+                ("id", json::string(id)),
+                ("recorded", json::string(recorded)),
+                ("current", json::string(current)),
+            ])
+        });
         let interrupted = interrupted.iter().map(|run| {
             json::object(&[
                 ("id", json::string(&run.id)),
@@ -66,6 +74,7 @@ pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, Cli
                 ("current", json::strings(&current)),
                 ("pending", json::strings(&pending)),
                 ("interrupted", json::array(interrupted)),
+                ("drifted", json::array(drifted)),
             ])
         ));
     }
@@ -75,8 +84,10 @@ pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, Cli
         ids => ids.join(", "),
     };
     let _ = writeln!(out, "current: {current}");
-    if pending.is_empty() {
+    if pending.is_empty() && drifted.is_empty() {
         let _ = writeln!(out, "pending: none, the database is up to date");
+    } else if pending.is_empty() {
+        let _ = writeln!(out, "pending: none");
     } else {
         let _ = writeln!(out, "pending: {}", pending.len());
         for id in &pending {
@@ -86,7 +97,48 @@ pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, Cli
     if !interrupted.is_empty() {
         let _ = writeln!(out, "interrupted:\n{}", interrupted_report(&interrupted));
     }
+    match drifted.as_slice() {
+        [] => {}
+        [_] => {
+            let _ = writeln!(out, "drifted: 1 migration was edited after it was applied; restore it and write a new migration for the change (`upgrade` and `check` refuse to run until then)");
+        }
+        all => {
+            let _ = writeln!(out, "drifted: {} migrations were edited after they were applied; restore them and write new migrations for the changes (`upgrade` and `check` refuse to run until then)", all.len());
+        }
+    }
+    for (id, recorded, current) in &drifted {
+        let _ = writeln!(
+            out,
+            "  {id}  checksum {recorded} in the database, {current} in this build"
+        );
+    }
     Ok(out)
+}
+
+/// The applied migrations edited since they were applied, as `(id, recorded checksum, this
+/// build's checksum)`: what `check` and `upgrade` refuse as drift, every one of them listed.
+///
+/// [`Migrator::verify`] decides, as it does for `check`, so a row that is another set's migration
+/// under the same id is not called an edit; it names the first drifted migration only, so the
+/// others come from comparing each applied record with this build.
+fn drifted(
+    migrator: &crate::Migrator,
+    conn: &mut impl crate::Database,
+) -> Result<Vec<(String, String, String)>, CliError> {
+    match migrator.verify(conn) {
+        Err(Error::Drift { .. }) => Ok(migrator
+            .history(conn)?
+            .into_iter()
+            .filter_map(|(migration, row)| {
+                let row = row?;
+                (row.checksum != *migration.checksum)
+                    .then(|| (row.id, row.checksum, migration.checksum.to_string()))
+            })
+            .collect()),
+        Err(error @ Error::Database { .. }) => Err(error.into()),
+        // Any other refusal is not drift: `status` reports the rest as before, `check` refuses.
+        Ok(_) | Err(_) => Ok(Vec::new()),
+    }
 }
 
 pub(super) fn history(
