@@ -761,6 +761,25 @@ fn new_writes_the_next_migration_on_the_head_and_registers_it() {
         "mod m0001_create_users;\nmigrate_runtime::migrations!();\n"
     );
 
+    // In a `migrations/` folder that `migrations!()` discovers, the file is all `new` writes.
+    let crate_dir = TempDir::new();
+    let discovered = crate_dir.0.join("migrations");
+    std::fs::create_dir(&discovered).unwrap();
+    let discovered = discovered.to_str().unwrap();
+    assert_eq!(
+        ok(
+            "chain",
+            None,
+            &["new", "-m", "Add due dates", "--dir", discovered]
+        ),
+        format!(
+            "created {}/migrations/m0005_add_due_dates.rs (parent 0004_create_tags)\n",
+            crate_dir.shown()
+        )
+    );
+    let written: Vec<_> = std::fs::read_dir(discovered).unwrap().collect();
+    assert_eq!(written.len(), 1);
+
     // Errors: several heads, no directory, no token in it, nothing to name the file after.
     let stderr = fails("branches", None, &["new", "-m", "x", "--dir", first.path()]);
     assert!(
@@ -772,12 +791,13 @@ fn new_writes_the_next_migration_on_the_head_and_registers_it() {
     assert!(stderr.contains("hint: join them with `migrate merge -m \"<message>\" 0002_create_posts 0003_create_tags`"), "{stderr}");
     assert_eq!(
         fails("chain", None, &["new", "-m", "x"]),
-        "error: `new` needs the directory of the migrations: pass --dir <path>, the directory whose lib.rs or mod.rs declares `migrations!()`\n"
+        "error: `new` needs the directory of the migrations: pass --dir <path>, the `migrations/` folder that `migrations!()` discovers (or the directory whose lib.rs or mod.rs declares `migrations!()` and lists `mod` lines)\n"
     );
     let bare = TempDir::new();
+    let error = fails("chain", None, &["new", "-m", "x", "--dir", bare.path()]);
     assert!(
-        fails("chain", None, &["new", "-m", "x", "--dir", bare.path()])
-            .starts_with("error: no .rs file in ")
+        error.ends_with(" is neither a `migrations/` folder nor a directory with a file that declares `migrations!()`: pass --dir <path>, the folder of the migration files\n"),
+        "{error}"
     );
     assert_eq!(
         fails("chain", None, &["new", "-m", "?!", "--dir", dir.path()]),

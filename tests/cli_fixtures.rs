@@ -4,169 +4,173 @@
 
 /// A linear chain of four.
 pub mod chain {
-    mod m0001 {
-        migrate_runtime::migration! {
-            /// Users sign in with an email address.
-            id: "0001_create_users",
-            parent: none,
-            change {
-                create_table(users, {
-                    id: bigint identity,
-                    email: text,
-                }, primary_key: pk_users(id));
-                create_index(ix_users_email, users(email), unique);
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                /// Users sign in with an email address.
+                id: "0001_create_users",
+                parent: none,
+                change {
+                    create_table(users, {
+                        id: bigint identity,
+                        email: text,
+                    }, primary_key: pk_users(id));
+                    create_index(ix_users_email, users(email), unique);
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                /// Users write posts.
+                id: "0002_create_posts",
+                parent: "0001_create_users",
+                change {
+                    create_table(posts, {
+                        id: bigint identity,
+                        user_id: bigint,
+                        title: text,
+                    }, primary_key: pk_posts(id));
+                    create_index(ix_posts_user_id, posts(user_id));
+                }
+            }
+        }
+        mod m0003 {
+            migrate_runtime::migration! {
+                /// Users may give their name.
+                id: "0003_add_user_name",
+                parent: "0002_create_posts",
+                change {
+                    add_column(users, name: text nullable);
+                }
+            }
+        }
+        mod m0004 {
+            migrate_runtime::migration! {
+                /// Posts get tags.
+                id: "0004_create_tags",
+                parent: "0003_add_user_name",
+                change {
+                    create_table(tags, { post_id: bigint, tag: text });
+                    create_index(ix_tags_post_id, tags(post_id));
+                }
             }
         }
     }
-    mod m0002 {
-        migrate_runtime::migration! {
-            /// Users write posts.
-            id: "0002_create_posts",
-            parent: "0001_create_users",
-            change {
-                create_table(posts, {
-                    id: bigint identity,
-                    user_id: bigint,
-                    title: text,
-                }, primary_key: pk_posts(id));
-                create_index(ix_posts_user_id, posts(user_id));
-            }
-        }
-    }
-    mod m0003 {
-        migrate_runtime::migration! {
-            /// Users may give their name.
-            id: "0003_add_user_name",
-            parent: "0002_create_posts",
-            change {
-                add_column(users, name: text nullable);
-            }
-        }
-    }
-    mod m0004 {
-        migrate_runtime::migration! {
-            /// Posts get tags.
-            id: "0004_create_tags",
-            parent: "0003_add_user_name",
-            change {
-                create_table(tags, { post_id: bigint, tag: text });
-                create_index(ix_tags_post_id, tags(post_id));
-            }
-        }
-    }
-    migrate_runtime::migrations!();
 }
 
 /// The chain as a later build has it, with `0002_create_posts` edited after it was applied.
 pub mod chain_edited {
-    mod m0001 {
-        migrate_runtime::migration! {
-            /// Users sign in with an email address.
-            id: "0001_create_users",
-            parent: none,
-            change {
-                create_table(users, {
-                    id: bigint identity,
-                    email: text,
-                }, primary_key: pk_users(id));
-                create_index(ix_users_email, users(email), unique);
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                /// Users sign in with an email address.
+                id: "0001_create_users",
+                parent: none,
+                change {
+                    create_table(users, {
+                        id: bigint identity,
+                        email: text,
+                    }, primary_key: pk_users(id));
+                    create_index(ix_users_email, users(email), unique);
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                /// Users write posts, now with a body.
+                id: "0002_create_posts",
+                parent: "0001_create_users",
+                change {
+                    create_table(posts, {
+                        id: bigint identity,
+                        user_id: bigint,
+                        title: text,
+                        body: text nullable,
+                    }, primary_key: pk_posts(id));
+                    create_index(ix_posts_user_id, posts(user_id));
+                }
+            }
+        }
+        mod m0003 {
+            migrate_runtime::migration! {
+                /// Users may give their name.
+                id: "0003_add_user_name",
+                parent: "0002_create_posts",
+                change {
+                    add_column(users, name: text nullable);
+                }
+            }
+        }
+        mod m0004 {
+            migrate_runtime::migration! {
+                /// Posts get tags.
+                id: "0004_create_tags",
+                parent: "0003_add_user_name",
+                change {
+                    create_table(tags, { post_id: bigint, tag: text });
+                    create_index(ix_tags_post_id, tags(post_id));
+                }
             }
         }
     }
-    mod m0002 {
-        migrate_runtime::migration! {
-            /// Users write posts, now with a body.
-            id: "0002_create_posts",
-            parent: "0001_create_users",
-            change {
-                create_table(posts, {
-                    id: bigint identity,
-                    user_id: bigint,
-                    title: text,
-                    body: text nullable,
-                }, primary_key: pk_posts(id));
-                create_index(ix_posts_user_id, posts(user_id));
-            }
-        }
-    }
-    mod m0003 {
-        migrate_runtime::migration! {
-            /// Users may give their name.
-            id: "0003_add_user_name",
-            parent: "0002_create_posts",
-            change {
-                add_column(users, name: text nullable);
-            }
-        }
-    }
-    mod m0004 {
-        migrate_runtime::migration! {
-            /// Posts get tags.
-            id: "0004_create_tags",
-            parent: "0003_add_user_name",
-            change {
-                create_table(tags, { post_id: bigint, tag: text });
-                create_index(ix_tags_post_id, tags(post_id));
-            }
-        }
-    }
-    migrate_runtime::migrations!();
 }
 
 /// Two branches written from the same parent: two heads.
 pub mod branches {
-    mod m0001 {
-        migrate_runtime::migration! {
-            id: "0001_create_users",
-            parent: none,
-            change { create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id)); }
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_users",
+                parent: none,
+                change { create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id)); }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_create_posts",
+                parent: "0001_create_users",
+                change { create_table(posts, { id: bigint, user_id: bigint }); }
+            }
+        }
+        mod m0003 {
+            migrate_runtime::migration! {
+                id: "0003_create_tags",
+                parent: "0001_create_users",
+                change { create_table(tags, { post_id: bigint, tag: text }); }
+            }
         }
     }
-    mod m0002 {
-        migrate_runtime::migration! {
-            id: "0002_create_posts",
-            parent: "0001_create_users",
-            change { create_table(posts, { id: bigint, user_id: bigint }); }
-        }
-    }
-    mod m0003 {
-        migrate_runtime::migration! {
-            id: "0003_create_tags",
-            parent: "0001_create_users",
-            change { create_table(tags, { post_id: bigint, tag: text }); }
-        }
-    }
-    migrate_runtime::migrations!();
 }
 
 /// The branches joined by the migration `cli-probe branches merge -m "Merge posts and tags" 0002
 /// 0003` writes (the `cli` test checks that it writes exactly this one).
 pub mod merged {
-    mod m0001 {
-        migrate_runtime::migration! {
-            id: "0001_create_users",
-            parent: none,
-            change { create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id)); }
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_users",
+                parent: none,
+                change { create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id)); }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_create_posts",
+                parent: "0001_create_users",
+                change { create_table(posts, { id: bigint, user_id: bigint }); }
+            }
+        }
+        mod m0003 {
+            migrate_runtime::migration! {
+                id: "0003_create_tags",
+                parent: "0001_create_users",
+                change { create_table(tags, { post_id: bigint, tag: text }); }
+            }
+        }
+        mod m0004_merge_posts_and_tags {
+            include!("cli_fixtures/m0004_merge_posts_and_tags.rs");
         }
     }
-    mod m0002 {
-        migrate_runtime::migration! {
-            id: "0002_create_posts",
-            parent: "0001_create_users",
-            change { create_table(posts, { id: bigint, user_id: bigint }); }
-        }
-    }
-    mod m0003 {
-        migrate_runtime::migration! {
-            id: "0003_create_tags",
-            parent: "0001_create_users",
-            change { create_table(tags, { post_id: bigint, tag: text }); }
-        }
-    }
-    mod m0004_merge_posts_and_tags {
-        include!("cli_fixtures/m0004_merge_posts_and_tags.rs");
-    }
-    migrate_runtime::migrations!();
 }
 
 /// A token with no migration below it yet: the state `new` writes the first migration in.
@@ -177,27 +181,28 @@ pub mod empty {
 /// A step-by-step migration (on PostgreSQL, where `set_not_null` on a live table runs online):
 /// its backfill completes, then requiring `code` fails while a row has none.
 pub mod stepwise {
-    mod m0001 {
-        migrate_runtime::migration! {
-            id: "0001_create_items",
-            parent: none,
-            change {
-                create_table(items, { id: bigint, flag: integer nullable, code: text nullable }, primary_key: pk_items(id));
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_items",
+                parent: none,
+                change {
+                    create_table(items, { id: bigint, flag: integer nullable, code: text nullable }, primary_key: pk_items(id));
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_require_item_code",
+                parent: "0001_create_items",
+                upgrade {
+                    backfill(items, set: "flag = 1", where: "flag IS NULL", batch: 2);
+                    alter_column(items, code, set_not_null);
+                }
+                downgrade {
+                    alter_column(items, code, drop_not_null);
+                }
             }
         }
     }
-    mod m0002 {
-        migrate_runtime::migration! {
-            id: "0002_require_item_code",
-            parent: "0001_create_items",
-            upgrade {
-                backfill(items, set: "flag = 1", where: "flag IS NULL", batch: 2);
-                alter_column(items, code, set_not_null);
-            }
-            downgrade {
-                alter_column(items, code, drop_not_null);
-            }
-        }
-    }
-    migrate_runtime::migrations!();
 }

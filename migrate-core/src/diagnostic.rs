@@ -28,6 +28,9 @@ pub enum CheckId {
     DuplicateInChain,
     DefinitionMismatch,
     MergeConflict,
+    DuplicateId,
+    UnknownParent,
+    ParentCycle,
     MixedTransactionModes,
     IndexNotConcurrent,
     DropIndexNotConcurrent,
@@ -75,6 +78,9 @@ impl CheckId {
         CheckId::DuplicateInChain,
         CheckId::DefinitionMismatch,
         CheckId::MergeConflict,
+        CheckId::DuplicateId,
+        CheckId::UnknownParent,
+        CheckId::ParentCycle,
         CheckId::MixedTransactionModes,
         CheckId::IndexNotConcurrent,
         CheckId::DropIndexNotConcurrent,
@@ -122,6 +128,9 @@ impl CheckId {
             CheckId::DuplicateInChain => "duplicate_in_chain",
             CheckId::DefinitionMismatch => "definition_mismatch",
             CheckId::MergeConflict => "merge_conflict",
+            CheckId::DuplicateId => "duplicate_id",
+            CheckId::UnknownParent => "unknown_parent",
+            CheckId::ParentCycle => "parent_cycle",
             CheckId::MixedTransactionModes => "mixed_transaction_modes",
             CheckId::IndexNotConcurrent => "index_not_concurrent",
             CheckId::DropIndexNotConcurrent => "drop_index_not_concurrent",
@@ -170,7 +179,10 @@ impl CheckId {
             CheckId::UnknownInChain
             | CheckId::DuplicateInChain
             | CheckId::DefinitionMismatch
-            | CheckId::MergeConflict => "chain",
+            | CheckId::MergeConflict
+            | CheckId::DuplicateId
+            | CheckId::UnknownParent
+            | CheckId::ParentCycle => "chain",
             CheckId::MixedTransactionModes | CheckId::EnumValueUsedInTransaction => "transactions",
             CheckId::UnusedWaiver => "waivers",
             _ => "safety",

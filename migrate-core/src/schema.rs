@@ -402,11 +402,15 @@ impl Simulation {
                 &State::Present(current.clone()),
                 &State::Present(facts.clone()),
             ) {
+                let at_this_point = match self.closed {
+                    Some(_) => "the chain built",
+                    None => "it has at this point",
+                };
                 self.problem(
                     CheckId::DowngradeNotInverse,
                     part,
                     format!(
-                        "the definition recorded for {key} is not the one it has at this point: {}",
+                        "the definition recorded for {key} is not the one {at_this_point}: {}",
                         difference(&current, &facts)
                     ),
                 );
@@ -793,7 +797,14 @@ impl Simulation {
             self.problem(
                 CheckId::DowngradeNotInverse,
                 Part::Whole,
-                format!("`{mismatch}` does not match {key} as it is at this point ({now})"),
+                match self.closed {
+                    Some(_) => {
+                        format!("`{mismatch}` does not match {key} as the chain built it ({now})")
+                    }
+                    None => {
+                        format!("`{mismatch}` does not match {key} as it is at this point ({now})")
+                    }
+                },
             );
         }
         self.set(key.clone(), State::Present(Facts::Column(facts)));

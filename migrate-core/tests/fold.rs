@@ -73,7 +73,7 @@ fn chain(steps: Vec<Vec<Op>>) -> Vec<ChainProblem> {
         migrations.push(migration(&id, &parents, upgrade));
     }
     let refs: Vec<&Migration> = migrations.iter().collect();
-    fold(&refs).unwrap()
+    fold(&refs).expect("a valid graph")
 }
 
 fn checks(problems: &[ChainProblem]) -> Vec<(String, CheckId)> {
@@ -241,7 +241,7 @@ fn defaults_are_checked_against_the_type_the_chain_gave_the_column() {
     assert!(problems[0]
         .diagnostic
         .message
-        .contains("does not fit a `bigint` column"));
+        .contains("does not fit a column of type `bigint`"));
 
     let problems = chain(vec![
         vec![users()],
@@ -356,7 +356,7 @@ fn branches_that_define_the_same_object_conflict_at_their_merge() {
     let left = migration("0002_left", &["0001_base"], vec![role.clone()]);
     let right = migration("0002_right", &["0001_base"], vec![role]);
     let merge = migration("0003_merge", &["0002_left", "0002_right"], vec![]);
-    let problems = fold(&[&base, &left, &right, &merge]).unwrap();
+    let problems = fold(&[&base, &left, &right, &merge]).expect("a valid graph");
     assert_eq!(
         checks(&problems),
         [("0003_merge".to_owned(), CheckId::MergeConflict)]
@@ -383,13 +383,13 @@ fn branches_that_define_the_same_object_conflict_at_their_merge() {
         &["0003_merge"],
         vec![Op::CreateIndex(index("ix_users_role", "users", "role"))],
     );
-    let problems = fold(&[&base, &left, &right, &merge, &after]).unwrap();
+    let problems = fold(&[&base, &left, &right, &merge, &after]).expect("a valid graph");
     assert_eq!(problems, vec![]);
 }
 
 #[test]
 fn graph_errors_come_first() {
     let orphan = migration("0002_orphan", &["0001_missing"], vec![]);
-    let errors = fold(&[&orphan]).unwrap_err();
+    let errors = fold(&[&orphan]).expect_err("an unknown parent");
     assert!(matches!(&errors[0], GraphError::UnknownParent { .. }));
 }

@@ -448,3 +448,53 @@ fn value_rules_cannot_be_waived_and_have_their_own_family() {
         assert_eq!(CheckId::from_name(check.as_str()), Some(check));
     }
 }
+
+#[test]
+fn a_default_that_no_assignment_cast_fits_is_refused_and_text_that_parses_is_not() {
+    use migrate_core::model::SqlFunction;
+    let text = |value: &'static str| DefaultValue::Str(value.into());
+    let refused = [
+        (Scalar::Integer, text("ten")),
+        (Scalar::Integer, DefaultValue::Bool(true)),
+        (Scalar::Boolean, int("1")),
+        (Scalar::Boolean, text("maybe")),
+        (Scalar::Uuid, text("not-a-uuid")),
+        (Scalar::Uuid, int("7")),
+        (Scalar::Date, int("20240101")),
+        (Scalar::Jsonb, DefaultValue::Bool(false)),
+        (Scalar::Integer, DefaultValue::Function(SqlFunction::Now)),
+    ];
+    for (ty, default) in refused {
+        assert_eq!(
+            found(vec![add_column(ty.clone(), default.clone())]),
+            vec![(CheckId::DefaultTypeMismatch, at(0, 0))],
+            "{ty} default({default})"
+        );
+    }
+    let accepted = [
+        (Scalar::Integer, text("10")),
+        (Scalar::Numeric(None), text("1.5")),
+        (Scalar::Boolean, text("yes")),
+        (Scalar::Uuid, text("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")),
+        (Scalar::Date, text("2024-01-01")),
+        (Scalar::Text, int("42")),
+        (Scalar::Text, DefaultValue::Bool(true)),
+        (
+            Scalar::Timestamptz,
+            DefaultValue::Function(SqlFunction::Now),
+        ),
+        (
+            Scalar::Uuid,
+            DefaultValue::Function(SqlFunction::GenRandomUuid),
+        ),
+        (Scalar::Integer, DefaultValue::Sql("nextval('s')".into())),
+        (Scalar::Integer, DefaultValue::Null),
+    ];
+    for (ty, default) in accepted {
+        assert_eq!(
+            found(vec![add_column(ty.clone(), default.clone())]),
+            vec![],
+            "{ty} default({default})"
+        );
+    }
+}

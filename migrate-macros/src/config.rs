@@ -28,6 +28,34 @@ pub(crate) fn load() -> Result<Config, String> {
     parse(&manifest).map_err(|error| format!("{}: {error}", path.display()))
 }
 
+/// `package.metadata.migrate.dir`: the folder of the migration files, relative to the crate's
+/// root, when the crate sets one.
+pub(crate) fn migrations_dir() -> Result<Option<String>, String> {
+    let Ok(dir) = std::env::var("CARGO_MANIFEST_DIR") else {
+        return Ok(None);
+    };
+    let path = std::path::Path::new(&dir).join("Cargo.toml");
+    let Ok(manifest) = std::fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    let manifest: toml::Table = manifest
+        .parse()
+        .map_err(|error| format!("{}: {error}", path.display()))?;
+    let dir = manifest
+        .get("package")
+        .and_then(|package| package.get("metadata"))
+        .and_then(|metadata| metadata.get("migrate"))
+        .and_then(|migrate| migrate.get("dir"));
+    match dir {
+        None => Ok(None),
+        Some(toml::Value::String(dir)) => Ok(Some(dir.clone())),
+        Some(_) => Err(format!(
+            "{}: `package.metadata.migrate.dir` must be a string, e.g. \"src/migrations\"",
+            path.display()
+        )),
+    }
+}
+
 /// The settings in a `Cargo.toml` text.
 pub(crate) fn parse(manifest: &str) -> Result<Config, String> {
     let manifest: toml::Table = manifest.parse().map_err(|error| format!("{error}"))?;

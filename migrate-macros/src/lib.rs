@@ -6,6 +6,7 @@
 //! its grammar.
 
 mod args;
+mod chain;
 mod config;
 mod ctxt;
 mod expand;
@@ -13,6 +14,13 @@ mod ops;
 mod parse;
 mod to_tokens;
 mod waiver;
+
+/// The token of a set of migrations; finds and checks the chain. See
+/// `migrate_runtime::migrations!`.
+#[proc_macro]
+pub fn migrations(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    chain::migrations(input.into()).into()
+}
 
 /// Declares one migration. See `migrate_runtime::migration!` for the grammar and examples.
 #[proc_macro]

@@ -95,19 +95,58 @@ pub use version_table::AppliedRow;
 /// off-convention names, and `concurrently` ops mixed with transactional DDL.
 pub use migrate_macros::migration;
 
-/// Declares the token of a migrations module or crate: `pub static MIGRATIONS`.
+/// Declares the token of a set of migrations (`pub static MIGRATIONS`), finds their files, and
+/// checks the chain they form at compile time.
 ///
-/// Put it once next to the `mod` lines of your migrations, and pass it to [`Migrator::new`].
-/// Naming the token from the app is what keeps a separate migrations crate linked: cargo does not
-/// link a crate that nothing names, and all its registrations would be lost.
-#[macro_export]
-macro_rules! migrations {
-    () => {
-        /// Every migration registered in this module and below; pass it to `Migrator::new`.
-        pub static MIGRATIONS: $crate::Migrations =
-            $crate::Migrations::__new(::core::module_path!());
-    };
-}
+/// In a migrations crate, `migrations!()` in `lib.rs` declares one module per file of
+/// `src/migrations/` (for a module file `src/db.rs`, `src/db/migrations/`; another folder with
+/// `[package.metadata.migrate] dir = "…"`): no `mod` line per migration, so two branches that each add a
+/// migration do not conflict. Every file of the folder must hold one `migration!`. A build script
+/// makes cargo rebuild the crate when a file is added; the macro asks for it:
+///
+/// ```text
+/// // build.rs
+/// fn main() {
+///     println!("cargo:rerun-if-changed=src/migrations");
+/// }
+/// ```
+///
+/// The chain is then checked as a whole, each problem reported with its file and line:
+/// duplicate ids, unknown parents ("did you mean"), cycles, and what `migrate_core::fold` finds
+/// (ops on objects no earlier migration made, names taken earlier, recorded definitions that
+/// differ from what the chain built, defaults and foreign keys against the chain's types,
+/// branches that conflict at their merge).
+///
+/// Migrations can also be written inline, as `mod` items inside the call; the chain's errors then
+/// point at their tokens:
+///
+/// ```
+/// mod migrations {
+///     migrate_runtime::migrations! {
+///         mod m0001 {
+///             migrate_runtime::migration! {
+///                 id: "0001_create_users", parent: none,
+///                 change { create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id)); }
+///             }
+///         }
+///         mod m0002 {
+///             migrate_runtime::migration! {
+///                 id: "0002_add_user_name", parent: "0001_create_users",
+///                 change { add_column(users, name: text nullable); }
+///             }
+///         }
+///     }
+/// }
+///
+/// let migrator = migrate_runtime::Migrator::new(&migrations::MIGRATIONS).unwrap();
+/// assert_eq!(migrator.migrations().len(), 2);
+/// ```
+///
+/// With no folder and no items, it declares the token only, for modules whose migrations are
+/// declared with `mod` lines. Naming the token from the app is what keeps a separate migrations
+/// crate linked: cargo does not link a crate that nothing names, and all its registrations would
+/// be lost.
+pub use migrate_macros::migrations;
 
 /// Not public API. Used by code that `migration!` generates.
 #[doc(hidden)]

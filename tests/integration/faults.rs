@@ -14,83 +14,85 @@ use crate::support::TestDb;
 /// A step-by-step migration (a backfill makes it one) with a Rust data step that counts its runs
 /// and refuses to finish while `gate` is empty, so a test can make it fail and then succeed.
 pub mod gated {
-    pub mod data {
-        use super::super::*;
+    migrate_runtime::migrations! {
+        pub mod data {
+            use super::super::*;
 
-        pub fn record_run(conn: &mut DataConnection<'_>) -> Result<(), migrate_runtime::BoxError> {
-            let DataConnection::Postgres(conn) = conn else {
-                return Err("this fixture runs on PostgreSQL".into());
-            };
-            diesel::sql_query("INSERT INTO runs (note) VALUES ('ran')").execute(*conn)?;
-            let open: Vec<Count> =
-                diesel::sql_query("SELECT count(*) AS value FROM gate").load(*conn)?;
-            if open.first().map_or(0, |count| count.value) == 0 {
-                return Err("the gate is closed".into());
+            pub fn record_run(conn: &mut DataConnection<'_>) -> Result<(), migrate_runtime::BoxError> {
+                let DataConnection::Postgres(conn) = conn else {
+                    return Err("this fixture runs on PostgreSQL".into());
+                };
+                diesel::sql_query("INSERT INTO runs (note) VALUES ('ran')").execute(*conn)?;
+                let open: Vec<Count> =
+                    diesel::sql_query("SELECT count(*) AS value FROM gate").load(*conn)?;
+                if open.first().map_or(0, |count| count.value) == 0 {
+                    return Err("the gate is closed".into());
+                }
+                Ok(())
             }
-            Ok(())
+
+            pub fn forget_run(conn: &mut DataConnection<'_>) -> Result<(), migrate_runtime::BoxError> {
+                let DataConnection::Postgres(conn) = conn else {
+                    return Err("this fixture runs on PostgreSQL".into());
+                };
+                diesel::sql_query("DELETE FROM runs").execute(*conn)?;
+                Ok(())
+            }
+
+            #[derive(diesel::QueryableByName)]
+            struct Count {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                value: i64,
+            }
         }
 
-        pub fn forget_run(conn: &mut DataConnection<'_>) -> Result<(), migrate_runtime::BoxError> {
-            let DataConnection::Postgres(conn) = conn else {
-                return Err("this fixture runs on PostgreSQL".into());
-            };
-            diesel::sql_query("DELETE FROM runs").execute(*conn)?;
-            Ok(())
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_items",
+                parent: none,
+                change {
+                    create_table(items, { id: bigint, flag: integer nullable }, primary_key: pk_items(id));
+                    create_table(gate, { id: bigint });
+                    create_table(runs, { id: bigint identity, note: text }, primary_key: pk_runs(id));
+                }
+            }
         }
-
-        #[derive(diesel::QueryableByName)]
-        struct Count {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            value: i64,
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_fill_items",
+                parent: "0001_create_items",
+                upgrade {
+                    backfill(items, set: "flag = 1", where: "flag IS NULL", batch: 2);
+                    run(up: crate::faults::gated::data::record_run, down: crate::faults::gated::data::forget_run);
+                    alter_column(items, flag, set_not_null);
+                }
+                downgrade {
+                    run(up: crate::faults::gated::data::forget_run, down: crate::faults::gated::data::record_run);
+                    alter_column(items, flag, drop_not_null);
+                }
+            }
         }
     }
-
-    mod m0001 {
-        migrate_runtime::migration! {
-            id: "0001_create_items",
-            parent: none,
-            change {
-                create_table(items, { id: bigint, flag: integer nullable }, primary_key: pk_items(id));
-                create_table(gate, { id: bigint });
-                create_table(runs, { id: bigint identity, note: text }, primary_key: pk_runs(id));
-            }
-        }
-    }
-    mod m0002 {
-        migrate_runtime::migration! {
-            id: "0002_fill_items",
-            parent: "0001_create_items",
-            upgrade {
-                backfill(items, set: "flag = 1", where: "flag IS NULL", batch: 2);
-                run(up: crate::faults::gated::data::record_run, down: crate::faults::gated::data::forget_run);
-                alter_column(items, flag, set_not_null);
-            }
-            downgrade {
-                run(up: crate::faults::gated::data::forget_run, down: crate::faults::gated::data::record_run);
-                alter_column(items, flag, drop_not_null);
-            }
-        }
-    }
-    migrate_runtime::migrations!();
 }
 
 /// A column made nullable, so its downgrade is an online `SET NOT NULL` that NULLs make fail.
 pub mod relaxed {
-    mod m0001 {
-        migrate_runtime::migration! {
-            id: "0001_create_people",
-            parent: none,
-            change { create_table(people, { id: bigint, name: text }, primary_key: pk_people(id)); }
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_people",
+                parent: none,
+                change { create_table(people, { id: bigint, name: text }, primary_key: pk_people(id)); }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_name_optional",
+                parent: "0001_create_people",
+                change { alter_column(people, name, drop_not_null); }
+            }
         }
     }
-    mod m0002 {
-        migrate_runtime::migration! {
-            id: "0002_name_optional",
-            parent: "0001_create_people",
-            change { alter_column(people, name, drop_not_null); }
-        }
-    }
-    migrate_runtime::migrations!();
 }
 
 fn count(conn: &mut impl Database, sql: &str) -> i64 {

@@ -11,33 +11,34 @@ use crate::support::TestDb;
 const ATTACK: &str = r"C:\dir\'); CREATE TABLE injected (id int); --";
 
 pub mod backslashes {
-    mod m0001 {
-        migrate_runtime::migration! {
-            id: "0001_create_notes",
-            parent: none,
-            change {
-                create_enum(note_kind, ["plain", "C:\\dir\\'); CREATE TABLE injected_kind (id int); --"]);
-                create_table(notes, {
-                    id: bigint,
-                    path: text default("C:\\dir\\'); CREATE TABLE injected (id int); --"),
-                    kind: enum(note_kind) default("C:\\dir\\'); CREATE TABLE injected_kind (id int); --"),
-                }, primary_key: pk_notes(id));
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_notes",
+                parent: none,
+                change {
+                    create_enum(note_kind, ["plain", "C:\\dir\\'); CREATE TABLE injected_kind (id int); --"]);
+                    create_table(notes, {
+                        id: bigint,
+                        path: text default("C:\\dir\\'); CREATE TABLE injected (id int); --"),
+                        kind: enum(note_kind) default("C:\\dir\\'); CREATE TABLE injected_kind (id int); --"),
+                    }, primary_key: pk_notes(id));
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_add_note_kind",
+                parent: "0001_create_notes",
+                upgrade {
+                    add_enum_value(note_kind, "back\\slash", after: "C:\\dir\\'); CREATE TABLE injected_kind (id int); --");
+                }
+                downgrade {
+                    irreversible("enum values cannot be removed in PostgreSQL");
+                }
             }
         }
     }
-    mod m0002 {
-        migrate_runtime::migration! {
-            id: "0002_add_note_kind",
-            parent: "0001_create_notes",
-            upgrade {
-                add_enum_value(note_kind, "back\\slash", after: "C:\\dir\\'); CREATE TABLE injected_kind (id int); --");
-            }
-            downgrade {
-                irreversible("enum values cannot be removed in PostgreSQL");
-            }
-        }
-    }
-    migrate_runtime::migrations!();
 }
 
 fn texts(conn: &mut impl Database, sql: &str) -> Vec<String> {

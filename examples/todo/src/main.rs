@@ -45,7 +45,7 @@ fn main() -> ExitCode {
                 // crate, as a developer runs them from the checkout.
                 .migrations_dir(concat!(
                     env!("CARGO_MANIFEST_DIR"),
-                    "/../todo-migrations/src"
+                    "/../todo-migrations/src/migrations"
                 ))
                 .run(args)
         }

@@ -376,7 +376,7 @@ fn misfit(default: &DefaultValue, ty: &ColumnType) -> Option<(String, String)> {
         _ => "text, e.g. `default(\"…\")`".to_owned(),
     };
     Some((
-        format!("`default({default})` does not fit a `{scalar}` column: PostgreSQL refuses the migration (no assignment cast), while SQLite would store it as written"),
+        format!("`default({default})` does not fit a column of type `{scalar}`: PostgreSQL refuses the migration (no assignment cast), while SQLite would store it as written"),
         format!("write {example}, or change the column's type"),
     ))
 }

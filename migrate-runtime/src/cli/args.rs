@@ -102,8 +102,9 @@ pub enum Command {
     Check,
     /// Write a new migration file on the current head, and register it
     ///
-    /// The id is the next sequence number after the highest one, then a slug of the message. The
-    /// `mod` line goes into the file of the directory that declares `migrations!()`.
+    /// The id is the next sequence number after the highest one, then a slug of the message. In a
+    /// `migrations/` folder the file is all; with `mod` lines, the line goes into the file that
+    /// declares `migrations!()`.
     New {
         /// What the migration does; becomes its doc comment and its id's slug
         #[arg(long, short)]
@@ -135,8 +136,8 @@ pub struct Output {
 /// `--dir`, for the commands that write migrations.
 #[derive(Debug, Args)]
 pub struct Dir {
-    /// The directory of the migrations: the one whose lib.rs or mod.rs declares `migrations!()`
-    /// (default: the one the app configured)
+    /// The folder of the migration files (`src/migrations/`), or the directory whose lib.rs or
+    /// mod.rs declares `migrations!()` and `mod` lines (default: the one the app configured)
     #[arg(long)]
     pub dir: Option<PathBuf>,
 }

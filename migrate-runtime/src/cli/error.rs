@@ -19,7 +19,7 @@ pub enum CliError {
     Pending { ids: Vec<String> },
     #[error("a migration run stopped part-way:\n{report}")]
     Interrupted { report: String },
-    #[error("`{command}` needs the directory of the migrations: pass --dir <path>, the directory whose lib.rs or mod.rs declares `migrations!()`")]
+    #[error("`{command}` needs the directory of the migrations: pass --dir <path>, the `migrations/` folder that `migrations!()` discovers (or the directory whose lib.rs or mod.rs declares `migrations!()` and lists `mod` lines)")]
     NoDir { command: &'static str },
     #[error("cannot {action} {}: {source}", path.display())]
     Io {
@@ -27,7 +27,7 @@ pub enum CliError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("no .rs file in {} declares `migrations!()`: pass --dir <path>, the directory of the module that declares it", dir.display())]
+    #[error("{} is neither a `migrations/` folder nor a directory with a file that declares `migrations!()`: pass --dir <path>, the folder of the migration files", dir.display())]
     NoModuleList { dir: PathBuf },
     #[error("several files in {} declare `migrations!()`: {}; keep one token per migrations module", dir.display(), files.join(", "))]
     SeveralModuleLists { dir: PathBuf, files: Vec<String> },

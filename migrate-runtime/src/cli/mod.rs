@@ -120,9 +120,10 @@ impl<'a> Cli<'a> {
         }
     }
 
-    /// Where `new` and `merge` write when `--dir` is not given: the directory whose `lib.rs` or
-    /// `mod.rs` declares `migrations!()`. `concat!(env!("CARGO_MANIFEST_DIR"), "/src/…")` names
-    /// it in the sources, which is where a developer runs these two commands.
+    /// Where `new` and `merge` write when `--dir` is not given: the `migrations/` folder that
+    /// `migrations!()` discovers (or the directory whose `lib.rs` or `mod.rs` declares it and
+    /// lists `mod` lines). `concat!(env!("CARGO_MANIFEST_DIR"), "/src/migrations")` names it in
+    /// the sources, which is where a developer runs these two commands.
     pub fn migrations_dir(mut self, dir: impl Into<PathBuf>) -> Cli<'a> {
         self.dir = Some(dir.into());
         self

@@ -1,5 +1,7 @@
-//! `new` and `merge`: write a migration file with the next id and its parents, and register it
-//! with a `mod` line in the file that declares `migrations!()`.
+//! `new` and `merge`: write a migration file with the next id and its parents. In a `migrations/`
+//! folder that `migrations!()` discovers, the file is all there is to write; in a module that
+//! declares its migrations with `mod` lines, the line is added to the file that declares
+//! `migrations!()`.
 //!
 //! The graph comes from this build, so a file written since the last build would be missed: the
 //! directory is scanned for ids the build does not have, and a stale build is refused rather than
@@ -111,12 +113,13 @@ fn write(
         path: path.clone(),
         source,
     })?;
-    let (list_path, list) = &module_list;
-    std::fs::write(list_path, register(list, &module)).map_err(|source| CliError::Io {
-        action: "write",
-        path: list_path.clone(),
-        source,
-    })?;
+    if let Some((list_path, list)) = &module_list {
+        std::fs::write(list_path, register(list, &module)).map_err(|source| CliError::Io {
+            action: "write",
+            path: list_path.clone(),
+            source,
+        })?;
+    }
     if context.quiet {
         return Ok(String::new());
     }
@@ -125,11 +128,14 @@ fn write(
         [parent] => format!("parent {parent}"),
         parents => format!("parents {}", parents.join(", ")),
     };
-    Ok(format!(
-        "created {} ({parents})\nregistered `mod {module};` in {}\n",
-        relative(&path).display(),
-        relative(list_path).display()
-    ))
+    let mut out = format!("created {} ({parents})\n", relative(&path).display());
+    if let Some((list_path, _)) = &module_list {
+        out.push_str(&format!(
+            "registered `mod {module};` in {}\n",
+            relative(list_path).display()
+        ));
+    }
+    Ok(out)
 }
 
 /// `path` relative to the current directory when it is below it, as a user would type it.
@@ -163,14 +169,19 @@ fn rust_files(dir: &Path) -> Result<Vec<(PathBuf, String)>, CliError> {
     Ok(files)
 }
 
-/// The one file of `dir` that declares the `migrations!()` token.
-fn module_list(dir: &Path, files: &[(PathBuf, String)]) -> Result<(PathBuf, String), CliError> {
+/// The one file of `dir` that declares the `migrations!()` token, to add a `mod` line to; `None`
+/// for a `migrations/` folder, whose files `migrations!()` finds itself.
+fn module_list(
+    dir: &Path,
+    files: &[(PathBuf, String)],
+) -> Result<Option<(PathBuf, String)>, CliError> {
     let lists: Vec<&(PathBuf, String)> = files
         .iter()
         .filter(|(_, text)| text.lines().any(declares_token))
         .collect();
     match lists.as_slice() {
-        [one] => Ok((*one).clone()),
+        [one] => Ok(Some((*one).clone())),
+        [] if dir.file_name().is_some_and(|name| name == "migrations") => Ok(None),
         [] => Err(CliError::NoModuleList {
             dir: dir.to_owned(),
         }),

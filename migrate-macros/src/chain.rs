@@ -1,0 +1,376 @@
+//! `migrations!()`: the token of a set of migrations, the discovery of their files, and the
+//! checks that need the whole chain.
+//!
+//! Called with no input, it looks for the migration files in a folder (`migrations/` among the
+//! invoking file's child modules, or `package.metadata.migrate.dir`), declares
+//! one module per file, and folds the chain they form: the graph (duplicate ids, unknown parents,
+//! cycles) and the rules of `migrate_core::fold` become compile errors naming the file and line.
+//! Called with `mod` items, it folds the migrations written inline in them instead, and points its
+//! errors at their tokens. Each `migration!` still checks itself; this macro reports only what the
+//! chain adds.
+
+use std::path::{Path, PathBuf};
+
+use migrate_core::check::check;
+use migrate_core::diagnostic::{did_you_mean, Diagnostic, Location, Part, Section};
+use migrate_core::graph::GraphError;
+use migrate_core::model::Migration;
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ctxt::Ctxt;
+
+pub(crate) fn migrations(input: TokenStream) -> TokenStream {
+    let token = quote! {
+        /// Every migration registered in this module and below; pass it to `Migrator::new`.
+        pub static MIGRATIONS: ::migrate_runtime::Migrations =
+            ::migrate_runtime::Migrations::__new(::core::module_path!());
+    };
+    let mut errors: Vec<syn::Error> = Vec::new();
+    let (modules, sources) = if input.is_empty() {
+        match discover() {
+            Ok(found) => found,
+            Err(error) => {
+                errors.push(error);
+                (TokenStream::new(), Vec::new())
+            }
+        }
+    } else {
+        match syn::parse2::<syn::File>(input.clone()) {
+            Ok(file) => (input, vec![Source::Inline(file.items)]),
+            Err(error) => return error.to_compile_error(),
+        }
+    };
+    let config = crate::config::load().unwrap_or_default();
+    let mut entries = Vec::new();
+    let mut complete = true;
+    for source in &sources {
+        let (found, whole) = source.migration_macros();
+        complete &= whole;
+        if let Source::File { path, .. } = source {
+            if found.len() != 1 {
+                errors.push(syn::Error::new(
+                    Span::call_site(),
+                    format!(
+                        "{} holds {} `migration!`: each file of the migrations folder declares exactly one migration; move other code out of the folder",
+                        display(path),
+                        found.len()
+                    ),
+                ));
+                complete = false;
+                continue;
+            }
+        }
+        for tokens in found {
+            let mut cx = Ctxt::default();
+            match crate::parse::migration(&mut cx, tokens) {
+                Some(def) if !cx.has_errors() => {
+                    let (migration, local) = check(def, &config);
+                    entries.push(Entry {
+                        migration,
+                        local,
+                        cx,
+                        source,
+                    });
+                }
+                // The migration reports its own errors; the chain is not whole without it.
+                _ => complete = false,
+            }
+        }
+    }
+    if complete {
+        report_chain(&mut entries);
+    }
+    let mut out: TokenStream = errors.iter().map(syn::Error::to_compile_error).collect();
+    for entry in entries {
+        out.extend(entry.cx.into_compile_errors());
+    }
+    quote!(#out #modules #token)
+}
+
+/// Where migrations come from: a discovered file, or items written inside the macro call.
+enum Source {
+    File {
+        path: PathBuf,
+        text: String,
+        items: Vec<syn::Item>,
+    },
+    Inline(Vec<syn::Item>),
+}
+
+impl Source {
+    /// The bodies of the `migration!` invocations among the items and inside their modules, and
+    /// whether that is all of them: another macro may expand to migrations this one cannot see.
+    fn migration_macros(&self) -> (Vec<TokenStream>, bool) {
+        fn walk(items: &[syn::Item], found: &mut Vec<TokenStream>) -> bool {
+            let mut whole = true;
+            for item in items {
+                match item {
+                    syn::Item::Macro(item) => {
+                        let name = item.mac.path.segments.last().map(|s| s.ident.to_string());
+                        match name.as_deref() {
+                            Some("migration") => found.push(item.mac.tokens.clone()),
+                            _ => whole = false,
+                        }
+                    }
+                    syn::Item::Mod(module) => {
+                        if let Some((_, items)) = &module.content {
+                            whole &= walk(items, found);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            whole
+        }
+        let mut found = Vec::new();
+        let whole = match self {
+            Source::File { items, .. } | Source::Inline(items) => walk(items, &mut found),
+        };
+        (found, whole)
+    }
+}
+
+/// One migration of the chain, with the tokens its parts came from.
+struct Entry<'a> {
+    migration: Migration,
+    /// What the migration's own `migration!` reports; the chain does not repeat it.
+    local: Vec<Diagnostic>,
+    cx: Ctxt,
+    source: &'a Source,
+}
+
+impl Entry<'_> {
+    /// Reports `diagnostic` at the migration's tokens, or, for a discovered file, at the call of
+    /// `migrations!()` with the file and line in the message.
+    fn report(&mut self, diagnostic: &Diagnostic) {
+        match self.source {
+            Source::Inline(_) => self.cx.diagnostic(diagnostic),
+            Source::File { path, text, .. } => {
+                let line = text
+                    .find("migration!")
+                    .map_or(1, |at| text[..at].matches('\n').count() + 1);
+                let op = match diagnostic.at.section {
+                    Section::Upgrade(index) => self
+                        .migration
+                        .upgrade
+                        .get(index)
+                        .map(|op| format!(", op {} `{op}`", index + 1))
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                self.cx.error(syn::Error::new(
+                    Span::call_site(),
+                    format!(
+                        "{}:{line}: migration {}{op}: {diagnostic}",
+                        display(path),
+                        self.migration.id
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Reports the graph's errors, or the fold's problems that no migration reports on its own.
+fn report_chain(entries: &mut [Entry<'_>]) {
+    let migrations: Vec<&Migration> = entries.iter().map(|entry| &entry.migration).collect();
+    let ids: Vec<String> = migrations.iter().map(|m| m.id.to_string()).collect();
+    let problems = match migrate_core::fold::fold(&migrations) {
+        Ok(problems) => problems,
+        Err(graph_errors) => {
+            for error in graph_errors {
+                let (id, section, diagnostic) = graph_diagnostic(&error, &ids);
+                for entry in entries.iter_mut().filter(|entry| entry.migration.id == id) {
+                    entry.report(&Diagnostic {
+                        at: Location::new(section, Part::Whole),
+                        ..diagnostic.clone()
+                    });
+                }
+            }
+            return;
+        }
+    };
+    for problem in problems {
+        let Some(entry) = entries
+            .iter_mut()
+            .find(|entry| entry.migration.id == problem.migration.as_str())
+        else {
+            continue;
+        };
+        let reported_locally = entry
+            .local
+            .iter()
+            .any(|local| local.at == problem.diagnostic.at);
+        if !reported_locally {
+            entry.report(&problem.diagnostic);
+        }
+    }
+}
+
+/// A graph error as a diagnostic of the migration it is about.
+fn graph_diagnostic(error: &GraphError, ids: &[String]) -> (String, Section, Diagnostic) {
+    use migrate_core::CheckId;
+    let at = Location::new(Section::Id, Part::Whole);
+    match error {
+        GraphError::DuplicateId(id) => (
+            id.clone(),
+            Section::Id,
+            Diagnostic::new(CheckId::DuplicateId, at, format!("two migrations have the id {id:?}"))
+                .help("give one of them a new id, and make its children name it"),
+        ),
+        GraphError::UnknownParent { id, parent } => {
+            let candidates: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let help = match did_you_mean(parent, &candidates) {
+                Some(close) => format!("did you mean {close:?}?"),
+                None => "name one of the migrations of this set; `migrate heads` lists the ones nothing builds on yet".to_owned(),
+            };
+            (
+                id.clone(),
+                Section::Parents,
+                Diagnostic::new(
+                    CheckId::UnknownParent,
+                    at,
+                    format!("parent {parent:?} is not a migration of this set"),
+                )
+                .help(help),
+            )
+        }
+        GraphError::Cycle(cycle) => (
+            cycle.first().cloned().unwrap_or_default(),
+            Section::Parents,
+            Diagnostic::new(
+                CheckId::ParentCycle,
+                at,
+                format!("these migrations are each other's ancestors: {}", cycle.join(" -> ")),
+            )
+            .help("a migration's parents must all be older than it: fix the `parent:` that points forward"),
+        ),
+    }
+}
+
+/// The files of the migrations folder and the modules that declare them; nothing when the folder
+/// does not exist and no `package.metadata.migrate.dir` asks for one.
+fn discover() -> Result<(TokenStream, Vec<Source>), syn::Error> {
+    let error = |message: String| syn::Error::new(Span::call_site(), message);
+    let configured = crate::config::migrations_dir().map_err(error)?;
+    let crate_root = std::env::var("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let invoking = proc_macro::Span::call_site()
+        .local_file()
+        .map(|file| std::env::current_dir().unwrap_or_default().join(file));
+    let dir = match (&configured, &invoking) {
+        (Some(dir), _) => crate_root.join(dir),
+        (None, Some(file)) => default_dir(file),
+        (None, None) => return Ok((TokenStream::new(), Vec::new())),
+    };
+    let listing = match std::fs::read_dir(&dir) {
+        Ok(listing) => listing,
+        Err(_) if configured.is_none() => return Ok((TokenStream::new(), Vec::new())),
+        Err(cause) => {
+            return Err(error(format!(
+                "cannot read the migrations folder {} (`package.metadata.migrate.dir`): {cause}",
+                display(&dir)
+            )))
+        }
+    };
+    let mut paths: Vec<PathBuf> = listing
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .filter(|path| Some(path) != invoking.as_ref())
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Ok((TokenStream::new(), Vec::new()));
+    }
+    require_build_script(&crate_root, &dir)?;
+    let mut modules = TokenStream::new();
+    let mut sources = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|cause| error(format!("cannot read {}: {cause}", display(&path))))?;
+        // A file that does not parse is reported by rustc when it loads the module.
+        let items = syn::parse_file(&text)
+            .map(|file| file.items)
+            .unwrap_or_default();
+        let name = module_name(&path);
+        let literal = path.display().to_string();
+        modules.extend(quote! {
+            #[path = #literal]
+            mod #name;
+        });
+        sources.push(Source::File { path, text, items });
+    }
+    Ok((modules, sources))
+}
+
+/// The `migrations/` folder among the invoking file's child modules: `src/migrations/` for
+/// `src/lib.rs`, `src/db/migrations/` for `src/db.rs` or `src/db/mod.rs`.
+fn default_dir(file: &Path) -> PathBuf {
+    let parent = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let modules = match file.file_stem().and_then(|stem| stem.to_str()) {
+        Some("lib" | "main" | "mod") | None => parent,
+        Some(stem) => parent.join(stem),
+    };
+    modules.join("migrations")
+}
+
+/// Cargo rebuilds a crate when a file it compiled changes, but not when a file appears in a
+/// folder: only a build script watching the folder makes a new migration rebuild the crate.
+fn require_build_script(crate_root: &Path, dir: &Path) -> Result<(), syn::Error> {
+    let relative = dir
+        .strip_prefix(crate_root)
+        .unwrap_or(dir)
+        .display()
+        .to_string();
+    let snippet = format!(
+        "add `build.rs` beside Cargo.toml:\n\n    fn main() {{\n        println!(\"cargo:rerun-if-changed={relative}\");\n    }}"
+    );
+    if std::env::var_os("OUT_DIR").is_none() {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            format!("`migrations!()` found migration files in {relative}, but cargo will not rebuild this crate when one is added there: {snippet}"),
+        ));
+    }
+    let script = std::fs::read_to_string(crate_root.join("build.rs")).unwrap_or_default();
+    if script.contains("rerun-if-changed") && !script.contains(&relative) {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            format!("build.rs names files to watch with `rerun-if-changed` but not the migrations folder, so a new migration would not rebuild this crate: add\n\n    println!(\"cargo:rerun-if-changed={relative}\");"),
+        ));
+    }
+    Ok(())
+}
+
+/// The module name of a migration file: its stem, made a Rust identifier.
+fn module_name(path: &Path) -> syn::Ident {
+    let stem = path
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .unwrap_or("migration");
+    let mut name: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.insert(0, 'm');
+    }
+    format_ident!("{name}")
+}
+
+/// A path as the user knows it: relative to the crate root.
+fn display(path: &Path) -> String {
+    let root = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
+    path.strip_prefix(&root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
