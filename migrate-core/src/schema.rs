@@ -144,6 +144,9 @@ pub struct Simulation {
     at: Option<Section>,
     /// Set for the fold of a whole chain: see [`Simulation::closed`].
     closed: Option<Closed>,
+    /// When each present object was created: the order of a table's columns. A renamed object
+    /// keeps its place, as PostgreSQL keeps a renamed column's.
+    created: BTreeMap<Key, u64>,
 }
 
 /// A closed schema starts empty: an object no op created does not exist, except one that raw SQL
@@ -189,6 +192,32 @@ impl Simulation {
     /// Drops the problems found so far, keeping the state: the fold reports each migration's own.
     pub fn take_problems(&mut self) -> Vec<Diagnostic> {
         std::mem::take(&mut self.problems)
+    }
+
+    /// Whether the table is only assumed to exist (raw SQL made it): its definition is the SQL's.
+    pub fn is_opaque_table(&self, table: &str) -> bool {
+        !self.created.contains_key(&Key::Table(table.to_owned()))
+    }
+
+    /// Every present object with what is known of it, in the order they were created.
+    pub fn present(&self) -> Vec<(&Key, &Facts)> {
+        let mut objects: Vec<(&Key, &Facts, u64)> = self
+            .current
+            .iter()
+            .filter_map(|(key, state)| match state {
+                State::Present(facts) => Some((
+                    key,
+                    facts,
+                    self.created.get(key).copied().unwrap_or(u64::MAX),
+                )),
+                State::Absent => None,
+            })
+            .collect();
+        objects.sort_by_key(|(_, _, place)| *place);
+        objects
+            .into_iter()
+            .map(|(key, facts, _)| (key, facts))
+            .collect()
     }
 
     /// Whether enum `name` has `value`; `None` when the enum itself is not known to exist.
@@ -385,6 +414,7 @@ impl Simulation {
 
     /// Requires `key` not to exist, then creates it with `facts`.
     fn create(&mut self, key: Key, facts: Facts, part: Part) {
+        self.created.insert(key.clone(), self.created.len() as u64);
         if let State::Present(_) = self.state(&key, State::Absent) {
             let message = match self.closed {
                 Some(_) => format!("{key} already exists at this point of the chain: an earlier migration created it"),
@@ -510,12 +540,12 @@ impl Simulation {
                 let facts = self
                     .require(&old, Facts::Column(ColumnFacts::default()), Part::Column(0))
                     .unwrap_or(Facts::Unknown);
-                self.set(old, State::Absent);
-                self.create(
-                    Key::Column(table.to_string(), to.to_string()),
-                    facts,
-                    Part::Name,
-                );
+                self.set(old.clone(), State::Absent);
+                let new = Key::Column(table.to_string(), to.to_string());
+                self.create(new.clone(), facts, Part::Name);
+                if let Some(place) = self.created.get(&old).copied() {
+                    self.created.insert(new, place);
+                }
                 let (owner, from, to) = (table.to_string(), from.to_string(), to.to_string());
                 self.rename_references(&|table| table.to_owned(), &|table, column| {
                     if table == owner && column == from {
@@ -699,9 +729,15 @@ impl Simulation {
         for (key, state) in moved {
             if let Key::Column(_, column) = &key {
                 self.current.remove(&key);
-                self.current
-                    .insert(Key::Column(to.to_owned(), column.clone()), state);
+                let new = Key::Column(to.to_owned(), column.clone());
+                if let Some(place) = self.created.get(&key).copied() {
+                    self.created.insert(new.clone(), place);
+                }
+                self.current.insert(new, state);
             }
+        }
+        if let Some(place) = self.created.get(&Key::Table(from.to_owned())).copied() {
+            self.created.insert(Key::Table(to.to_owned()), place);
         }
         let (old, new) = (from.to_owned(), to.to_owned());
         self.rename_references(

@@ -31,6 +31,42 @@ pub(crate) fn load() -> Result<Config, String> {
 /// `package.metadata.migrate.dir`: the folder of the migration files, relative to the crate's
 /// root, when the crate sets one.
 pub(crate) fn migrations_dir() -> Result<Option<String>, String> {
+    metadata_string("dir", "\"src/migrations\"")
+}
+
+/// `package.metadata.migrate.schema`: the backend whose diesel `schema` module `migrations!()`
+/// emits (`"postgres"` or `"sqlite"`), when the crate asks for one.
+pub(crate) fn schema_backend() -> Result<Option<String>, String> {
+    metadata_string("schema", "\"postgres\"")
+}
+
+/// The diesel schema module names the `diesel` crate: the crate being compiled must depend on it.
+pub(crate) fn depends_on_diesel(backend: &str) -> Result<(), String> {
+    let Ok(dir) = std::env::var("CARGO_MANIFEST_DIR") else {
+        return Ok(());
+    };
+    let path = std::path::Path::new(&dir).join("Cargo.toml");
+    let Ok(manifest) = std::fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let manifest: toml::Table = manifest.parse().map_err(|error| format!("{error}"))?;
+    let depends = ["dependencies", "dev-dependencies"].iter().any(|section| {
+        manifest
+            .get(*section)
+            .and_then(|deps| deps.as_table())
+            .is_some_and(|deps| deps.contains_key("diesel"))
+    });
+    match depends {
+        true => Ok(()),
+        false => Err(format!(
+            "the diesel `schema` module (`package.metadata.migrate.schema`) uses diesel's macros, which name the `diesel` crate: add it to [dependencies] in {}:\n\n    diesel = {{ version = \"2\", features = [\"{backend}\"] }}",
+            path.display()
+        )),
+    }
+}
+
+/// A string under `package.metadata.migrate` of the crate being compiled.
+fn metadata_string(key: &str, example: &str) -> Result<Option<String>, String> {
     let Ok(dir) = std::env::var("CARGO_MANIFEST_DIR") else {
         return Ok(None);
     };
@@ -41,16 +77,16 @@ pub(crate) fn migrations_dir() -> Result<Option<String>, String> {
     let manifest: toml::Table = manifest
         .parse()
         .map_err(|error| format!("{}: {error}", path.display()))?;
-    let dir = manifest
+    let value = manifest
         .get("package")
         .and_then(|package| package.get("metadata"))
         .and_then(|metadata| metadata.get("migrate"))
-        .and_then(|migrate| migrate.get("dir"));
-    match dir {
+        .and_then(|migrate| migrate.get(key));
+    match value {
         None => Ok(None),
-        Some(toml::Value::String(dir)) => Ok(Some(dir.clone())),
+        Some(toml::Value::String(value)) => Ok(Some(value.clone())),
         Some(_) => Err(format!(
-            "{}: `package.metadata.migrate.dir` must be a string, e.g. \"src/migrations\"",
+            "{}: `package.metadata.migrate.{key}` must be a string, e.g. {example}",
             path.display()
         )),
     }

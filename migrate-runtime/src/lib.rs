@@ -152,6 +152,7 @@ pub use migrate_macros::migrations;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::registry::{Registration, RustStep};
+    pub use diesel;
     pub use inventory;
     pub use migrate_core::model;
 

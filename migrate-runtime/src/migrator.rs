@@ -105,6 +105,31 @@ impl Migrator {
             .find(|registration| registration.migration().id == id)
     }
 
+    /// The schema the migrations build up to `revision` (an id or unique prefix) and everything it
+    /// depends on; every migration when `None`. Computed from the migrations alone: no database.
+    ///
+    /// ```
+    /// # mod migrations {
+    /// #     migrate_runtime::migration! {
+    /// #         id: "0001_create_users", parent: none,
+    /// #         change { create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id)); }
+    /// #     }
+    /// #     migrate_runtime::migrations!();
+    /// # }
+    /// let migrator = migrate_runtime::Migrator::new(&migrations::MIGRATIONS)?;
+    /// let schema = migrator.schema(None)?;
+    /// assert_eq!(schema.tables[0].name, "users");
+    /// assert_eq!(schema.tables[0].columns[1].name, "email");
+    /// # Ok::<(), migrate_runtime::Error>(())
+    /// ```
+    pub fn schema(&self, revision: Option<&str>) -> Result<migrate_core::fold::Schema, Error> {
+        let at = match revision {
+            Some(revision) => Some(self.resolve(revision)?.id.as_ref()),
+            None => None,
+        };
+        migrate_core::fold::schema(&self.migrations, at).map_err(Error::Graph)
+    }
+
     /// The migrations no other migration builds on.
     pub fn heads(&self) -> Vec<&'static Migration> {
         Graph::new(&self.migrations).heads()

@@ -89,5 +89,32 @@ fn migrate() -> Result<(), migrate_runtime::Error> {
         "current revision: {}",
         migrator.current(&mut conn)?.join(", ")
     );
+    let (users, open_tasks) =
+        counts(&mut conn).map_err(|source| migrate_runtime::Error::Database {
+            context: "counting the users and their open tasks".into(),
+            source,
+        })?;
+    println!("{users} users, {open_tasks} open tasks");
     Ok(())
+}
+
+/// A query written against the schema the migrations build (`todo_migrations::schema`, which
+/// `migrations!()` generates): a column a migration drops or renames stops it from compiling.
+fn counts(conn: &mut AnyConnection) -> diesel::QueryResult<(i64, i64)> {
+    use diesel::prelude::*;
+    use migrate_runtime::{DataConnection, Database};
+    use todo_migrations::schema::{tasks, users};
+
+    let open = tasks::status.eq("open");
+    match conn.data_connection() {
+        DataConnection::Sqlite(conn) => Ok((
+            users::table.count().get_result(conn)?,
+            tasks::table.filter(open).count().get_result(conn)?,
+        )),
+        DataConnection::Postgres(conn) => Ok((
+            users::table.count().get_result(conn)?,
+            tasks::table.count().get_result(conn)?,
+        )),
+        _ => Ok((0, 0)),
+    }
 }

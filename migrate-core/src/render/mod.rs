@@ -8,8 +8,11 @@
 //! no `ALTER COLUMN` nor `ADD CONSTRAINT`, so those ops become [`Step::RebuildTable`], the
 //! documented twelve-step table rebuild (Alembic's "batch mode"), which needs the live table.
 
+mod diesel;
 mod postgres;
 mod sqlite;
+
+pub use diesel::diesel_schema;
 
 use crate::model::{Migration, Op};
 

@@ -84,6 +84,23 @@ pub enum Command {
         #[arg(long, value_enum)]
         dialect: Option<DialectArg>,
     },
+    /// Print the schema the migrations build, without a database
+    ///
+    /// The chain folded up to a revision (default: every head): the DDL that builds it on an
+    /// empty database, or with --diesel the `schema.rs` that `diesel print-schema` would print for
+    /// a database migrated there. Tables that raw SQL defines are listed, not guessed.
+    Schema {
+        /// An id or unique prefix (default: every head)
+        revision: Option<String>,
+        /// The SQL dialect (default: the one of --database-url, else postgres)
+        #[arg(long, value_enum)]
+        dialect: Option<DialectArg>,
+        /// Print the diesel `table!` module instead of DDL
+        #[arg(long)]
+        diesel: bool,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Record the database as being at a target without running anything
     ///
     /// Records the target and everything it depends on as applied, and removes the records of

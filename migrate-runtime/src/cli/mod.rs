@@ -173,6 +173,12 @@ impl<'a> Cli<'a> {
             Command::Status(output) => inspect::status(&context, output.json)?,
             Command::Check => inspect::check(&context)?,
             Command::Sql { range, dialect } => sql::sql(&context, &range, dialect)?,
+            Command::Schema {
+                revision,
+                dialect,
+                diesel,
+                output,
+            } => sql::schema(&context, revision.as_deref(), dialect, diesel, output.json)?,
             Command::New { message, dir } => scaffold::new(&context, &message, dir.dir)?,
             Command::Merge {
                 message,

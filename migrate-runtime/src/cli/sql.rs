@@ -1,9 +1,10 @@
 //! `sql`: the script of a range, without a database, from the function a real run uses
-//! ([`Migrator::sql`](crate::Migrator::sql)).
+//! ([`Migrator::sql`](crate::Migrator::sql)); `schema`: the schema the chain builds
+//! ([`Migrator::schema`](crate::Migrator::schema)), as DDL, JSON or a diesel module.
 
 use migrate_core::render::Dialect;
 
-use super::{CliError, Context, DialectArg};
+use super::{json, CliError, Context, DialectArg};
 use crate::SqlRange;
 
 pub(super) fn sql(
@@ -25,4 +26,125 @@ pub(super) fn sql(
         return Ok(format!("-- nothing to run from {range}\n"));
     }
     Ok(script)
+}
+
+pub(super) fn schema(
+    context: &Context<'_>,
+    revision: Option<&str>,
+    dialect: Option<DialectArg>,
+    diesel: bool,
+    as_json: bool,
+) -> Result<String, CliError> {
+    let dialect = match (dialect, context.database_url.as_deref()) {
+        (Some(dialect), _) => Dialect::from(dialect),
+        (None, Some(url))
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) =>
+        {
+            Dialect::Sqlite
+        }
+        (None, _) => Dialect::Postgres,
+    };
+    let schema = context.migrator()?.schema(revision)?;
+    if diesel {
+        return Ok(migrate_core::render::diesel_schema(&schema, dialect));
+    }
+    if as_json {
+        return Ok(format!("{}\n", schema_json(&schema)));
+    }
+    let mut out = String::new();
+    for steps in migrate_core::render::render_ops(&schema.ops(), dialect) {
+        for step in steps {
+            out.push_str(&step.display_sql());
+            out.push('\n');
+        }
+    }
+    for table in &schema.opaque {
+        out.push_str(&format!(
+            "-- {}: defined by raw SQL (`execute`), not known here\n",
+            migrate_core::render::quote_ident(table)
+        ));
+    }
+    Ok(out)
+}
+
+fn schema_json(schema: &migrate_core::fold::Schema) -> String {
+    let tables = schema.tables.iter().map(|table| {
+        let columns = table.columns.iter().map(|column| {
+            json::object(&[
+                ("name", json::string(&column.name)),
+                ("type", json::string(&column.ty.to_string())),
+                ("nullable", column.nullable.to_string()),
+                (
+                    "default",
+                    json::or_null(
+                        column
+                            .default
+                            .as_ref()
+                            .map(|d| json::string(&d.to_string())),
+                    ),
+                ),
+                ("identity", column.identity.to_string()),
+            ])
+        });
+        json::object(&[
+            ("name", json::string(&table.name)),
+            ("columns", json::array(columns)),
+            (
+                "primary_key",
+                json::or_null(
+                    table
+                        .primary_key
+                        .as_ref()
+                        .map(|key| json::strings(key.columns.iter())),
+                ),
+            ),
+        ])
+    });
+    let ops =
+        |ops: Vec<migrate_core::model::Op>| json::strings(ops.iter().map(ToString::to_string));
+    json::object(&[
+        ("tables", json::array(tables)),
+        (
+            "enums",
+            ops(schema
+                .enums
+                .iter()
+                .cloned()
+                .map(migrate_core::model::Op::CreateEnum)
+                .collect()),
+        ),
+        (
+            "indexes",
+            ops(schema
+                .indexes
+                .iter()
+                .cloned()
+                .map(migrate_core::model::Op::CreateIndex)
+                .collect()),
+        ),
+        (
+            "constraints",
+            ops(schema
+                .uniques
+                .iter()
+                .cloned()
+                .map(migrate_core::model::Op::AddUnique)
+                .chain(
+                    schema
+                        .checks
+                        .iter()
+                        .cloned()
+                        .map(migrate_core::model::Op::AddCheck),
+                )
+                .chain(
+                    schema
+                        .foreign_keys
+                        .iter()
+                        .cloned()
+                        .map(migrate_core::model::Op::AddForeignKey),
+                )
+                .collect()),
+        ),
+        ("opaque", json::strings(&schema.opaque)),
+    ])
 }

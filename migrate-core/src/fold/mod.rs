@@ -10,6 +10,10 @@
 //! The rules are plain functions over the model, shared by `migrations!()` (compile time), the
 //! runtime and the CLI.
 
+mod schema;
+
+pub use schema::{schema, Schema};
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::check::values;
