@@ -307,16 +307,30 @@ fn heads_and_check_need_no_database() {
 
 #[test]
 fn check_fails_on_pending_migrations_and_on_drift() {
-    for db in both() {
-        let db = Some(&db);
+    for database in both() {
+        let db = Some(&database);
         assert_eq!(
             fails("chain", db, &["check"]),
             "error: the database is not up to date: 4 pending (0001_create_users, 0002_create_posts, 0003_add_user_name, 0004_create_tags)\n  hint: apply them with `migrate upgrade`\n"
         );
         ok("chain", db, &["upgrade"]);
-        assert!(
-            ok("chain", db, &["check"]).ends_with("\ndatabase: 4 applied, no drift, up to date\n")
+        assert!(ok("chain", db, &["check"]).ends_with(
+            "\ndatabase: 4 applied, no drift, up to date; its schema is the one the migrations build\n"
+        ));
+        // A change made by hand, outside the migrations, is drift of the schema.
+        let url = &database.url;
+        migrate_runtime::AnyConnection::establish(url)
+            .unwrap()
+            .batch_execute("CREATE INDEX ix_by_hand ON users (name)")
+            .unwrap();
+        assert_eq!(
+            fails("chain", db, &["check"]),
+            "error: the database's schema is not the one the migrations build:\n  index ix_by_hand (on users (name)) is in the database but no migration builds it\n  hint: write a migration for a change that should stay (`migrate schema` prints what the migrations build), or undo it by hand\n"
         );
+        migrate_runtime::AnyConnection::establish(url)
+            .unwrap()
+            .batch_execute("DROP INDEX ix_by_hand")
+            .unwrap();
         // A later build edited 0002 after it was applied: `check` and `upgrade` name it.
         for command in ["check", "upgrade"] {
             let stderr = fails("chain_edited", db, &[command]);

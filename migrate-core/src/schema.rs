@@ -194,6 +194,14 @@ impl Simulation {
         std::mem::take(&mut self.problems)
     }
 
+    /// The identifiers the raw SQL applied so far wrote, lowercase.
+    pub fn raw_sql_names(&self) -> Vec<String> {
+        self.closed
+            .as_ref()
+            .map(|closed| closed.named_by_raw_sql.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// Whether the table is only assumed to exist (raw SQL made it): its definition is the SQL's.
     pub fn is_opaque_table(&self, table: &str) -> bool {
         !self.created.contains_key(&Key::Table(table.to_owned()))

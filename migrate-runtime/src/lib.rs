@@ -28,6 +28,7 @@ pub mod cli;
 mod database;
 mod error;
 mod executor;
+mod introspect;
 mod lock;
 mod migrator;
 mod planner;

@@ -130,6 +130,53 @@ impl Migrator {
         migrate_core::fold::schema(&self.migrations, at).map_err(Error::Graph)
     }
 
+    /// How the live schema differs from the one the applied migrations build: an index made by
+    /// hand, a column altered outside the migrations, a table dropped. Refuses first, as upgrades
+    /// do, when the version table has drifted or holds migrations this build does not know.
+    ///
+    /// ```
+    /// # mod migrations {
+    /// #     migrate_runtime::migration! {
+    /// #         id: "0001_create_users", parent: none,
+    /// #         change { create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id)); }
+    /// #     }
+    /// #     migrate_runtime::migrations!();
+    /// # }
+    /// use migrate_runtime::{AnyConnection, Database, Migrator, Target};
+    ///
+    /// let mut conn = AnyConnection::establish(":memory:")?;
+    /// let migrator = Migrator::new(&migrations::MIGRATIONS)?;
+    /// migrator.upgrade(&mut conn, Target::Head)?;
+    /// assert!(migrator.schema_drift(&mut conn)?.is_empty());
+    /// conn.batch_execute("CREATE INDEX by_hand ON users (email)").unwrap();
+    /// assert_eq!(
+    ///     migrator.schema_drift(&mut conn)?[0].to_string(),
+    ///     "index by_hand (on users (email)) is in the database but no migration builds it"
+    /// );
+    /// # Ok::<(), migrate_runtime::Error>(())
+    /// ```
+    pub fn schema_drift<C: Database>(
+        &self,
+        conn: &mut C,
+    ) -> Result<Vec<migrate_core::fold::Difference>, Error> {
+        let applied = self.verify(conn)?;
+        let applied: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
+        let migrations: Vec<&Migration> = self
+            .migrations
+            .iter()
+            .copied()
+            .filter(|migration| applied.contains(migration.id.as_ref()))
+            .collect();
+        let schema = migrate_core::fold::schema(&migrations, None).map_err(Error::Graph)?;
+        let expected = migrate_core::fold::expected(&schema, conn.dialect());
+        let live = crate::introspect::live(conn)?;
+        Ok(migrate_core::fold::compare(
+            &expected,
+            &live,
+            &schema.raw_sql_names,
+        ))
+    }
+
     /// The migrations no other migration builds on.
     pub fn heads(&self) -> Vec<&'static Migration> {
         Graph::new(&self.migrations).heads()

@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod drift;
 mod faults;
 mod fixtures;
 mod literals;

@@ -10,8 +10,10 @@
 //! The rules are plain functions over the model, shared by `migrations!()` (compile time), the
 //! runtime and the CLI.
 
+mod drift;
 mod schema;
 
+pub use drift::{compare, expected, normalize_default, type_name, Difference, Objects};
 pub use schema::{schema, Schema};
 
 use std::collections::{BTreeMap, BTreeSet};

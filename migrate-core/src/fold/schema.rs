@@ -23,6 +23,9 @@ pub struct Schema {
     pub uniques: Vec<UniqueConstraint>,
     /// Tables that raw SQL made or changed: their definition is the SQL's, unknown here.
     pub opaque: Vec<String>,
+    /// Every identifier the `execute` statements of the migrations wrote, lowercase: the objects
+    /// they may have made.
+    pub raw_sql_names: Vec<String>,
 }
 
 impl Schema {
@@ -165,5 +168,6 @@ fn of(simulation: &Simulation) -> Schema {
         });
     }
     schema.opaque = opaque.into_iter().collect();
+    schema.raw_sql_names = simulation.raw_sql_names();
     schema
 }

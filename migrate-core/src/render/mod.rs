@@ -208,6 +208,11 @@ pub fn sqlite_type(ty: &crate::model::ColumnType) -> String {
     sqlite::type_sql(ty)
 }
 
+/// The PostgreSQL spelling of a default, as a column definition writes it.
+pub fn postgres_default(default: &crate::model::DefaultValue) -> String {
+    postgres::default_sql(default)
+}
+
 /// The SQLite spelling of a default, for the runtime's table rebuild.
 pub fn sqlite_default(default: &crate::model::DefaultValue) -> String {
     sqlite::default_sql(default)

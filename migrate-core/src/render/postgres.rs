@@ -315,7 +315,7 @@ fn quote_literal(text: &str) -> String {
     Dialect::Postgres.quote_literal(text)
 }
 
-fn default_sql(default: &DefaultValue) -> String {
+pub(super) fn default_sql(default: &DefaultValue) -> String {
     match default {
         DefaultValue::Null => "NULL".into(),
         DefaultValue::Bool(value) => if *value { "TRUE" } else { "FALSE" }.into(),

@@ -19,6 +19,8 @@ pub enum CliError {
     Pending { ids: Vec<String> },
     #[error("a migration run stopped part-way:\n{report}")]
     Interrupted { report: String },
+    #[error("the database's schema is not the one the migrations build:\n  {}", differences.join("\n  "))]
+    SchemaDrift { differences: Vec<String> },
     #[error("`{command}` needs the directory of the migrations: pass --dir <path>, the `migrations/` folder that `migrations!()` discovers (or the directory whose lib.rs or mod.rs declares `migrations!()` and lists `mod` lines)")]
     NoDir { command: &'static str },
     #[error("cannot {action} {}: {source}", path.display())]
@@ -68,6 +70,9 @@ impl CliError {
                 "wait for the other instance to finish, or pass a longer --lock-wait".to_owned()
             }
             CliError::Pending { .. } => "apply them with `migrate upgrade`".to_owned(),
+            CliError::SchemaDrift { .. } => {
+                "write a migration for a change that should stay (`migrate schema` prints what the migrations build), or undo it by hand".to_owned()
+            }
             CliError::Interrupted { .. } => {
                 "`migrate status` shows it; finish it with the command named above".to_owned()
             }

@@ -258,9 +258,15 @@ pub(super) fn check(context: &Context<'_>) -> Result<String, CliError> {
                     ids: pending.iter().map(|m| m.id.to_string()).collect(),
                 });
             }
+            let differences = migrator.schema_drift(&mut conn)?;
+            if !differences.is_empty() {
+                return Err(CliError::SchemaDrift {
+                    differences: differences.iter().map(ToString::to_string).collect(),
+                });
+            }
             let _ = writeln!(
                 out,
-                "database: {} applied, no drift, up to date",
+                "database: {} applied, no drift, up to date; its schema is the one the migrations build",
                 applied.len()
             );
         }

@@ -13,6 +13,9 @@
 pub(super) struct Token {
     pub text: String,
     kind: Kind,
+    /// Whether blanks or a comment came before it: written back as one space, so the parts of a
+    /// definition that an op does not change keep their spelling (`VARCHAR(50)` stays so).
+    spaced: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,22 +56,26 @@ pub(super) fn tokens(sql: &str) -> Result<Vec<Token>, String> {
     let chars: Vec<char> = sql.chars().collect();
     let mut tokens = Vec::new();
     let mut at = 0;
+    let mut spaced = false;
     while at < chars.len() {
         let c = chars[at];
         let start = at;
         let kind = match c {
             c if c.is_whitespace() => {
                 at += 1;
+                spaced = true;
                 continue;
             }
             '-' if chars.get(at + 1) == Some(&'-') => {
                 while at < chars.len() && chars[at] != '\n' {
                     at += 1;
                 }
+                spaced = true;
                 continue;
             }
             '/' if chars.get(at + 1) == Some(&'*') => {
                 at = find_from(&chars, at + 2, "*/")? + 2;
+                spaced = true;
                 continue;
             }
             '"' | '`' | '\'' | '[' => {
@@ -98,9 +105,19 @@ pub(super) fn tokens(sql: &str) -> Result<Vec<Token>, String> {
         tokens.push(Token {
             text: chars[start..at].iter().collect(),
             kind,
+            spaced: std::mem::take(&mut spaced),
         });
     }
     Ok(tokens)
+}
+
+/// `sql`'s tokens, set apart from what they follow.
+fn spaced_tokens(sql: &str) -> Vec<Token> {
+    let mut tokens = tokens(sql).unwrap_or_default();
+    if let Some(first) = tokens.first_mut() {
+        first.spaced = true;
+    }
+    tokens
 }
 
 fn find_from(chars: &[char], from: usize, needle: &str) -> Result<usize, String> {
@@ -155,11 +172,14 @@ fn group_end(chars: &[char], start: usize) -> Result<usize, String> {
 }
 
 fn join(tokens: &[Token]) -> String {
-    tokens
-        .iter()
-        .map(|token| token.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::new();
+    for (index, token) in tokens.iter().enumerate() {
+        if index > 0 && token.spaced {
+            out.push(' ');
+        }
+        out.push_str(&token.text);
+    }
+    out
 }
 
 /// The keywords that begin a column constraint (after the column's type).
@@ -224,7 +244,7 @@ impl ColumnDef {
     pub fn set_type(&mut self, ty: &str) {
         let start = self.constraints_start();
         let mut replaced = vec![self.tokens[0].clone()];
-        replaced.extend(tokens(ty).unwrap_or_default());
+        replaced.extend(spaced_tokens(ty));
         replaced.extend(self.tokens.drain(start..));
         self.tokens = replaced;
     }
@@ -307,7 +327,7 @@ impl ColumnDef {
     }
 
     fn push(&mut self, sql: &str) {
-        self.tokens.extend(tokens(sql).unwrap_or_default());
+        self.tokens.extend(spaced_tokens(sql));
     }
 
     pub fn sql(&self) -> String {
@@ -372,6 +392,19 @@ impl Definition {
         self.columns
             .iter_mut()
             .find(|column| column.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The names of the named `CHECK` table constraints.
+    pub fn check_names(&self) -> Vec<String> {
+        self.constraints
+            .iter()
+            .filter_map(|constraint| {
+                let tokens = tokens(constraint).ok()?;
+                let named = tokens.first()?.is_word("CONSTRAINT");
+                let check = tokens.get(2)?.is_word("CHECK");
+                (named && check).then(|| tokens.get(1)?.ident()).flatten()
+            })
+            .collect()
     }
 
     /// Removes the table constraint named `name`; false when there is none.
@@ -460,10 +493,10 @@ mod tests {
     fn options_and_quoting_survive() {
         let sql = "CREATE TABLE [a(b] (\"x,y\" TEXT COLLATE NOCASE, 'z' INT) WITHOUT ROWID, STRICT";
         let definition = Definition::parse(sql, &names(&["x,y", "z"])).unwrap();
-        assert_eq!(definition.options, "WITHOUT ROWID , STRICT");
+        assert_eq!(definition.options, "WITHOUT ROWID, STRICT");
         assert_eq!(
             definition.create_sql("n"),
-            "CREATE TABLE \"n\" (\"x,y\" TEXT COLLATE NOCASE, 'z' INT) WITHOUT ROWID , STRICT"
+            "CREATE TABLE \"n\" (\"x,y\" TEXT COLLATE NOCASE, 'z' INT) WITHOUT ROWID, STRICT"
         );
     }
 

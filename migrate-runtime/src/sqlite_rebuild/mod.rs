@@ -80,6 +80,13 @@ pub(crate) fn rebuild<C: Database>(conn: &mut C, table: &str, op: &Op) -> Result
     Ok(())
 }
 
+/// The names of the `CONSTRAINT … CHECK` table constraints of a table's definition.
+pub(crate) fn check_names(create_sql: &str, columns: &[String]) -> Vec<String> {
+    Definition::parse(create_sql, columns)
+        .map(|definition| definition.check_names())
+        .unwrap_or_default()
+}
+
 /// Edits the definition as `op` says, or says why it cannot.
 fn apply(definition: &mut Definition, table: &str, op: &Op) -> Result<(), String> {
     match op {
