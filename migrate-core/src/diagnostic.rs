@@ -196,6 +196,15 @@ impl CheckId {
         self.family() == "safety" || self == CheckId::NamingConvention
     }
 
+    /// Whether `migrate_core::fold` also reports the rule, from what earlier migrations made:
+    /// a waiver of it may silence only the chain's report.
+    pub fn is_also_checked_by_the_chain(self) -> bool {
+        matches!(
+            self,
+            CheckId::ForeignKeyWithoutIndex | CheckId::ForeignKeyTypeMismatch
+        )
+    }
+
     pub fn from_name(name: &str) -> Option<CheckId> {
         CheckId::ALL.iter().copied().find(|id| id.as_str() == name)
     }

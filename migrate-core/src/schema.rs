@@ -228,6 +228,28 @@ impl Simulation {
             .collect()
     }
 
+    /// Whether an index, unique constraint or primary key of `table` starts with `columns`, or
+    /// the table is opaque (raw SQL may have indexed it).
+    pub fn has_index_leading_with(&self, table: &str, columns: &[&str]) -> bool {
+        if self.is_opaque_table(table) {
+            return true;
+        }
+        let leads = |indexed: &[crate::model::Text]| {
+            indexed.len() >= columns.len()
+                && indexed.iter().zip(columns).all(|(a, b)| a.as_ref() == *b)
+        };
+        self.current.values().any(|state| match state {
+            State::Present(Facts::Index(index)) => index.table == table && leads(&index.columns),
+            State::Present(Facts::Unique(unique)) => {
+                unique.table == table && leads(&unique.columns)
+            }
+            State::Present(Facts::PrimaryKey { table: owner, key }) => {
+                owner == table && leads(&key.columns)
+            }
+            _ => false,
+        })
+    }
+
     /// Whether enum `name` has `value`; `None` when the enum itself is not known to exist.
     pub fn enum_has(&self, name: &str, value: &str) -> Option<bool> {
         match self.current.get(&Key::Enum(name.to_owned())) {

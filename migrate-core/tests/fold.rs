@@ -299,13 +299,16 @@ fn an_enum_default_must_be_one_of_its_values_as_the_chain_has_them() {
 fn a_foreign_key_across_types_is_reported() {
     let problems = chain(vec![
         vec![users()],
-        vec![create_table(
-            "posts",
-            vec![
-                column("id", Scalar::BigInt),
-                column("user_id", Scalar::Integer),
-            ],
-        )],
+        vec![
+            create_table(
+                "posts",
+                vec![
+                    column("id", Scalar::BigInt),
+                    column("user_id", Scalar::Integer),
+                ],
+            ),
+            Op::CreateIndex(index("ix_posts_user_id", "posts", "user_id")),
+        ],
         vec![Op::AddForeignKey(ForeignKey {
             name: "fk_posts_user_id".into(),
             table: "posts".into(),
@@ -392,4 +395,39 @@ fn graph_errors_come_first() {
     let orphan = migration("0002_orphan", &["0001_missing"], vec![]);
     let errors = fold(&[&orphan]).expect_err("an unknown parent");
     assert!(matches!(&errors[0], GraphError::UnknownParent { .. }));
+}
+
+#[test]
+fn a_foreign_key_needs_an_index_somewhere_in_the_chain() {
+    let fk = Op::AddForeignKey(ForeignKey {
+        name: "fk_posts_user_id".into(),
+        table: "posts".into(),
+        columns: vec!["user_id".into()].into(),
+        referenced_table: "users".into(),
+        referenced_columns: vec!["id".into()].into(),
+        on_delete: ReferentialAction::Cascade,
+    });
+    let posts = create_table(
+        "posts",
+        vec![
+            column("id", Scalar::BigInt),
+            column("user_id", Scalar::BigInt),
+        ],
+    );
+    let problems = chain(vec![vec![users(), posts.clone()], vec![fk.clone()]]);
+    assert_eq!(
+        checks(&problems),
+        [("0002_step".to_owned(), CheckId::ForeignKeyWithoutIndex)]
+    );
+
+    // An index made by an earlier migration, or later in the same one, serves it.
+    let index = Op::CreateIndex(index("ix_posts_user_id", "posts", "user_id"));
+    assert_eq!(
+        chain(vec![
+            vec![users(), posts.clone(), index.clone()],
+            vec![fk.clone()]
+        ]),
+        vec![]
+    );
+    assert_eq!(chain(vec![vec![users(), posts], vec![fk, index]]), vec![]);
 }

@@ -73,10 +73,12 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
             let mut cx = Ctxt::default();
             match crate::parse::migration(&mut cx, tokens) {
                 Some(def) if !cx.has_errors() => {
+                    let waivers = def.waivers.clone();
                     let (migration, local) = check(def, &config);
                     entries.push(Entry {
                         migration,
                         local,
+                        waivers,
                         cx,
                         source,
                     });
@@ -220,6 +222,8 @@ struct Entry<'a> {
     migration: Migration,
     /// What the migration's own `migration!` reports; the chain does not repeat it.
     local: Vec<Diagnostic>,
+    /// Its `#[allow(…)]`s, which silence the chain's reports of the same rules on the same op.
+    waivers: Vec<migrate_core::check::Waiver>,
     cx: Ctxt,
     source: &'a Source,
 }
@@ -282,14 +286,32 @@ fn report_chain(entries: &mut [Entry<'_>]) {
         else {
             continue;
         };
-        let reported_locally = entry
-            .local
-            .iter()
-            .any(|local| local.at == problem.diagnostic.at);
-        if !reported_locally {
+        let reported_locally = entry.local.iter().any(|local| {
+            local.at.section == problem.diagnostic.at.section
+                && same_rule(local.check, problem.diagnostic.check)
+        });
+        let waived = problem.diagnostic.check.is_waivable()
+            && entry.waivers.iter().any(|waiver| {
+                waiver.section == problem.diagnostic.at.section
+                    && waiver.checks.contains(&problem.diagnostic.check)
+            });
+        if !reported_locally && !waived {
             entry.report(&problem.diagnostic);
         }
     }
+}
+
+/// Whether a migration's own report and the chain's are the same finding: the chain's rules for
+/// unknown objects, names taken and recorded definitions are the migration's, across migrations.
+fn same_rule(local: migrate_core::CheckId, chain: migrate_core::CheckId) -> bool {
+    use migrate_core::CheckId::*;
+    local == chain
+        || matches!(
+            (local, chain),
+            (UnknownReference, UnknownInChain)
+                | (DuplicateName, DuplicateInChain)
+                | (DowngradeNotInverse, DefinitionMismatch)
+        )
 }
 
 /// A graph error as a diagnostic of the migration it is about.

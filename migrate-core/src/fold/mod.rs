@@ -115,6 +115,34 @@ fn fold_one(schema: &mut Simulation, migration: &Migration) -> Vec<ChainProblem>
         schema.apply_at(op, section);
         found.extend(schema.take_problems().into_iter().map(in_chain));
     }
+    // Once the migration is applied: an index it creates after its foreign key counts.
+    for (index, op) in migration.upgrade.iter().enumerate() {
+        if let Op::AddForeignKey(fk) = op {
+            let columns: Vec<&str> = fk.columns.iter().map(AsRef::as_ref).collect();
+            if !schema.has_index_leading_with(&fk.table, &columns) {
+                found.push(
+                    Diagnostic::new(
+                        CheckId::ForeignKeyWithoutIndex,
+                        Location::new(Section::Upgrade(index), Part::Whole),
+                        format!(
+                            "no index of the chain starts with `{}({})`: every delete or key update in `{}` scans `{}` while holding its locks",
+                            fk.table,
+                            fk.columns.join(", "),
+                            fk.referenced_table,
+                            fk.table
+                        ),
+                    )
+                    .help(format!(
+                        "create one first, in its own migration on a live table: `create_index(ix_{}_{}, {}({}), concurrently)`",
+                        fk.table,
+                        fk.columns.join("_"),
+                        fk.table,
+                        fk.columns.join(", ")
+                    )),
+                );
+            }
+        }
+    }
     found
         .into_iter()
         .map(|diagnostic| ChainProblem {
