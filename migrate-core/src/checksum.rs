@@ -21,3 +21,31 @@ pub fn of(migration: &Migration) -> String {
     let digest = Sha256::digest(canonical::migration(migration).as_bytes());
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
+
+/// Hex SHA-256 of `id:checksum` lines of `migrations`, sorted by id in byte order: what a version
+/// table holding exactly these migrations hashes to, so one row from the database can say that
+/// nothing is pending and nothing drifted.
+///
+/// ```
+/// let lines = [("0002_b", "bb"), ("0001_a", "aa")];
+/// assert_eq!(
+///     migrate_core::checksum::of_applied_set(lines),
+///     migrate_core::checksum::of_applied_set([("0001_a", "aa"), ("0002_b", "bb")])
+/// );
+/// ```
+pub fn of_applied_set<'a>(migrations: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut lines: Vec<(&str, &str)> = migrations.into_iter().collect();
+    lines.sort_unstable();
+    let mut hasher = Sha256::new();
+    for (id, checksum) in lines {
+        hasher.update(id.as_bytes());
+        hasher.update(b":");
+        hasher.update(checksum.as_bytes());
+        hasher.update(b"\n");
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}

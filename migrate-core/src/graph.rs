@@ -29,6 +29,9 @@ impl Display for GraphError {
     }
 }
 
+/// The errors of a graph that cannot be ordered.
+pub type GraphErrors = Vec<GraphError>;
+
 /// Orders `migrations` so that every parent comes before its children.
 pub fn order<'a>(migrations: &[&'a Migration]) -> Result<Vec<&'a Migration>, Vec<GraphError>> {
     let mut errors = Vec::new();

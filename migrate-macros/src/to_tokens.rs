@@ -14,7 +14,7 @@ fn model() -> TokenStream {
 }
 
 fn text(value: &str) -> TokenStream {
-    quote!(::std::borrow::Cow::Borrowed(#value))
+    quote!(::migrate_runtime::__private::t(#value))
 }
 
 fn opt<T>(value: &Option<T>, f: impl Fn(&T) -> TokenStream) -> TokenStream {

@@ -157,6 +157,13 @@ pub mod __private {
     pub use inventory;
     pub use migrate_core::model;
 
+    /// A text of the model. The generated values call these instead of naming `Cow::Borrowed`:
+    /// a call of a function with a fixed signature costs the compiler far less to check than a
+    /// generic constructor whose type it must infer, and a migrations crate holds thousands.
+    pub const fn t(text: &'static str) -> model::Text {
+        std::borrow::Cow::Borrowed(text)
+    }
+
     /// The item emitted when a `migration!` has errors, so the rest of the crate still compiles.
     pub const PLACEHOLDER: model::Migration = model::Migration {
         id: std::borrow::Cow::Borrowed(""),

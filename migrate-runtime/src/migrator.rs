@@ -39,24 +39,27 @@ pub struct Migrator {
     registrations: Vec<&'static Registration>,
     /// The token's module path, recorded with each version row.
     owner: &'static str,
+    /// See [`migrate_core::checksum::of_applied_set`].
+    all_applied_digest: String,
     settings: Settings,
 }
 
 impl Migrator {
     /// Collects the migrations registered below the token's module, validates the graph (unique
     /// ids, known parents, no cycle) and orders it, parents first, ties broken by id.
+    ///
+    /// The graph is computed once per process and token; later calls only copy it.
     pub fn new(migrations: &Migrations) -> Result<Migrator, Error> {
-        let registrations = migrations.registrations();
-        if registrations.is_empty() {
+        let prepared = migrations.prepared().map_err(Error::Graph)?;
+        if prepared.registrations.is_empty() {
             return Err(Error::NothingRegistered {
                 module: migrations.module(),
             });
         }
-        let all: Vec<&'static Migration> = registrations.iter().map(|r| r.migration()).collect();
-        let ordered = migrate_core::graph::order(&all).map_err(Error::Graph)?;
         Ok(Migrator {
-            migrations: ordered,
-            registrations,
+            migrations: prepared.ordered.clone(),
+            registrations: prepared.registrations.clone(),
+            all_applied_digest: prepared.all_applied_digest.clone(),
             owner: migrations.module(),
             settings: Settings {
                 lock_timeout: Some(Duration::from_secs(5)),
@@ -212,6 +215,12 @@ impl Migrator {
         conn: &mut C,
         plan: impl Fn(&Graph<'_>, &BTreeSet<&str>) -> Result<Vec<&'static Migration>, Error>,
     ) -> bool {
+        // PostgreSQL hashes the version table itself: one row says whether it holds exactly this
+        // build's migrations, unchanged and ours, with no run interrupted.
+        if conn.dialect() == migrate_core::render::Dialect::Postgres {
+            return version_table::digest(conn, self.owner)
+                .is_ok_and(|digest| digest.as_deref() == Some(self.all_applied_digest.as_str()));
+        }
         let Ok(rows) = version_table::snapshot(conn) else {
             return false;
         };

@@ -89,12 +89,47 @@ impl std::fmt::Debug for DataConnection<'_> {
 #[derive(Debug)]
 pub struct Migrations {
     module: &'static str,
+    /// The graph ordered and validated, once per process: the registrations cannot change.
+    prepared: std::sync::OnceLock<Result<Prepared, migrate_core::graph::GraphErrors>>,
+}
+
+/// A token's migrations, parents first, with their registrations and the digest of the version
+/// table that holds all of them.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub(crate) ordered: Vec<&'static Migration>,
+    pub(crate) registrations: Vec<&'static Registration>,
+    pub(crate) all_applied_digest: String,
 }
 
 impl Migrations {
     #[doc(hidden)]
     pub const fn __new(module: &'static str) -> Migrations {
-        Migrations { module }
+        Migrations {
+            module,
+            prepared: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The ordered graph, computed on first use.
+    pub(crate) fn prepared(&self) -> Result<&Prepared, migrate_core::graph::GraphErrors> {
+        self.prepared
+            .get_or_init(|| {
+                let registrations = self.registrations();
+                let all: Vec<&'static Migration> =
+                    registrations.iter().map(|r| r.migration()).collect();
+                let ordered = migrate_core::graph::order(&all)?;
+                let all_applied_digest = migrate_core::checksum::of_applied_set(
+                    ordered.iter().map(|m| (m.id.as_ref(), m.checksum.as_ref())),
+                );
+                Ok(Prepared {
+                    ordered,
+                    registrations,
+                    all_applied_digest,
+                })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The module the token was declared in.

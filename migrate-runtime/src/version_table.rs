@@ -152,6 +152,20 @@ pub(crate) fn snapshot(conn: &mut impl Database) -> diesel::QueryResult<Vec<[Opt
     ))
 }
 
+/// PostgreSQL: the digest of the version table (see `migrate_core::checksum::of_applied_set`)
+/// when every row is `owner`'s and no run is interrupted, else `None`; in one query that creates
+/// nothing. An error (no tables yet) means "look closer".
+pub(crate) fn digest(conn: &mut impl Database, owner: &str) -> diesel::QueryResult<Option<String>> {
+    let rows = conn.query_texts(&format!(
+        "SELECT CASE WHEN bool_and(owner = {owner}) AND NOT EXISTS (SELECT 1 FROM {PROGRESS})
+                THEN encode(sha256(convert_to(string_agg(id || ':' || checksum || E'\\n', '' ORDER BY id COLLATE \"C\"), 'UTF8')), 'hex') END AS a,
+                NULL AS b, NULL AS c, NULL AS d
+         FROM {VERSIONS}",
+        owner = Dialect::Postgres.quote_literal(owner)
+    ))?;
+    Ok(rows.into_iter().next().and_then(|[digest, ..]| digest))
+}
+
 /// The owner of each applied migration; `None` for rows recorded before owners were. Read only
 /// when a row needs explaining, so the common path stays one query.
 pub(crate) fn owners(conn: &mut impl Database) -> Result<Vec<(String, Option<String>)>, Error> {
