@@ -1,0 +1,446 @@
+//! `cargo run --release --manifest-path bench/Cargo.toml -- [N] [RUNS]`
+//!
+//! Generates two apps in `target/bench/` with the same N migrations (create table, add column,
+//! create index, add check, in turn), one written with `migrate`, one with `diesel_migrations`
+//! (`embed_migrations!` over `up.sql`/`down.sql`), and measures, in one interleaved run:
+//!
+//! - the debug and release rebuild after editing one migration (median, min–max of RUNS);
+//! - applying all N to a fresh PostgreSQL database, against `psql -1 -f` of the same statements;
+//! - start-up with nothing pending, in-process (the migrations check alone, on an open
+//!   connection) and as a whole process (connect, check, exit);
+//! - the size of the release binary.
+//!
+//! Prints a Markdown table of the figures and the ratios `migrate / diesel_migrations`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const POSTGRES: &str = "postgres://postgres@127.0.0.1:5432";
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let n: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
+    let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(3);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = root.join("target/bench");
+    std::fs::create_dir_all(&out).unwrap();
+    let apps = [App::migrate(&out, &root, n), App::diesel(&out, &root, n)];
+    let mut table = Table::default();
+    for app in &apps {
+        eprintln!("building {} (debug and release, first time)", app.name);
+        app.build(false);
+        app.build(true);
+    }
+    // Interleaved: each run edits and rebuilds every app in turn.
+    let mut debug = vec![Vec::new(); apps.len()];
+    let mut release = vec![Vec::new(); apps.len()];
+    for run in 0..runs {
+        for (index, app) in apps.iter().enumerate() {
+            app.edit(run);
+            debug[index].push(app.build(false));
+            release[index].push(app.build(true));
+        }
+    }
+    table.row("debug rebuild after editing one migration", &debug, "s");
+    table.row("release rebuild after editing one migration", &release, "s");
+
+    // Apply all to a fresh database, against psql -1 -f of the same SQL.
+    let script = out.join("all.sql");
+    std::fs::write(&script, psql_script(n)).unwrap();
+    let mut apply = vec![Vec::new(); apps.len() + 1];
+    let mut startup = vec![Vec::new(); apps.len()];
+    let mut process = vec![Vec::new(); apps.len()];
+    for run in 0..runs {
+        for (index, app) in apps.iter().enumerate() {
+            let db = Database::new(&format!("bench_{}_{run}", app.name));
+            apply[index].push(app.run(&["apply", &db.url]).parse_seconds());
+            startup[index].push(app.run(&["startup", &db.url, "200"]).parse_seconds());
+            for _ in 0..5 {
+                let started = Instant::now();
+                app.run(&["once", &db.url]);
+                process[index].push(started.elapsed());
+            }
+        }
+        let db = Database::new(&format!("bench_psql_{run}"));
+        let started = Instant::now();
+        let status = Command::new("psql")
+            .args(["-q", "-1", "-f"])
+            .arg(&script)
+            .arg(&db.url)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        apply[apps.len()].push(started.elapsed());
+    }
+    table.row("apply all to a fresh database", &apply[..apps.len()], "s");
+    table.line(&format!(
+        "| `psql -1 -f` of the same statements | {} | | |",
+        summary(&apply[apps.len()], "s")
+    ));
+    let to_psql =
+        |tool: &[Duration]| median(tool).as_secs_f64() / median(&apply[apps.len()]).as_secs_f64();
+    table.line(&format!(
+        "| apply all, × `psql -1 -f` | {:.2} | {:.2} | |",
+        to_psql(&apply[0]),
+        to_psql(&apply[1])
+    ));
+    table.row(
+        "start-up with nothing pending, in-process (median of 200)",
+        &startup,
+        "ms",
+    );
+    table.row(
+        "start-up with nothing pending, whole process (connect, check, exit)",
+        &process,
+        "ms",
+    );
+    let sizes: Vec<u64> = apps.iter().map(|app| app.binary_size()).collect();
+    table.line(&format!(
+        "| release binary | {:.1} MiB | {:.1} MiB | {:.2} |",
+        sizes[0] as f64 / 1048576.0,
+        sizes[1] as f64 / 1048576.0,
+        sizes[0] as f64 / sizes[1] as f64
+    ));
+    println!(
+        "N = {n} migrations, {runs} runs, PostgreSQL {}\n\n| figure | migrate | diesel_migrations | migrate / diesel |\n|---|---|---|---|\n{}",
+        server_version(),
+        table.0
+    );
+}
+
+#[derive(Default)]
+struct Table(String);
+
+impl Table {
+    fn row(&mut self, what: &str, samples: &[Vec<Duration>], unit: &str) {
+        let ratio = median(&samples[0]).as_secs_f64() / median(&samples[1]).as_secs_f64();
+        let _ = writeln!(
+            self.0,
+            "| {what} | {} | {} | {ratio:.2} |",
+            summary(&samples[0], unit),
+            summary(&samples[1], unit)
+        );
+    }
+
+    fn line(&mut self, line: &str) {
+        let _ = writeln!(self.0, "{line}");
+    }
+}
+
+fn median(samples: &[Duration]) -> Duration {
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    sorted[sorted.len() / 2]
+}
+
+fn summary(samples: &[Duration], unit: &str) -> String {
+    let scale = |d: Duration| match unit {
+        "ms" => d.as_secs_f64() * 1000.0,
+        _ => d.as_secs_f64(),
+    };
+    let min = samples.iter().copied().min().unwrap_or_default();
+    let max = samples.iter().copied().max().unwrap_or_default();
+    let digits = if unit == "ms" { 3 } else { 2 };
+    format!(
+        "{:.digits$} {unit} ({:.digits$}–{:.digits$})",
+        scale(median(samples)),
+        scale(min),
+        scale(max)
+    )
+}
+
+trait ParseSeconds {
+    fn parse_seconds(&self) -> Duration;
+}
+
+impl ParseSeconds for String {
+    fn parse_seconds(&self) -> Duration {
+        Duration::from_secs_f64(
+            self.trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("not seconds: {self:?}")),
+        )
+    }
+}
+
+fn server_version() -> String {
+    let output = Command::new("psql")
+        .args([
+            "-tA",
+            "-c",
+            "SHOW server_version",
+            &format!("{POSTGRES}/postgres"),
+        ])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// A database created for one measurement and dropped after it.
+struct Database {
+    name: String,
+    url: String,
+}
+
+impl Database {
+    fn new(name: &str) -> Database {
+        let admin = format!("{POSTGRES}/postgres");
+        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        Command::new("psql")
+            .args(["-q", "-c", &sql, &admin])
+            .status()
+            .unwrap();
+        let sql = format!("CREATE DATABASE {name}");
+        assert!(Command::new("psql")
+            .args(["-q", "-c", &sql, &admin])
+            .status()
+            .unwrap()
+            .success());
+        Database {
+            name: name.to_owned(),
+            url: format!("{POSTGRES}/{name}"),
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        let _ = Command::new("psql")
+            .args(["-q", "-c", &sql, &format!("{POSTGRES}/postgres")])
+            .status();
+    }
+}
+
+/// The SQL of migration `i`, as a user of the SQL-file tools writes it: (up, down).
+fn sql(i: usize) -> (String, String) {
+    let table = format!("t{}", i - i % 4);
+    match i % 4 {
+        0 => (
+            format!("CREATE TABLE {table} (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, name text NOT NULL)"),
+            format!("DROP TABLE {table}"),
+        ),
+        1 => (
+            format!("ALTER TABLE {table} ADD COLUMN note text"),
+            format!("ALTER TABLE {table} DROP COLUMN note"),
+        ),
+        2 => (
+            format!("CREATE INDEX ix_{table}_name ON {table} (name)"),
+            format!("DROP INDEX ix_{table}_name"),
+        ),
+        _ => (
+            format!("ALTER TABLE {table} ADD CONSTRAINT ck_{table}_name_not_blank CHECK (name <> '')"),
+            format!("ALTER TABLE {table} DROP CONSTRAINT ck_{table}_name_not_blank"),
+        ),
+    }
+}
+
+fn psql_script(n: usize) -> String {
+    (0..n).map(|i| format!("{};\n", sql(i).0)).collect()
+}
+
+/// The same migration in `migrate`'s DSL. The table is new in its first migration only, so the
+/// index and the check take their online forms, as the safety rules ask on a live table.
+fn migrate_source(i: usize, edit: usize) -> String {
+    let table = format!("t{}", i - i % 4);
+    let parent = match i {
+        0 => "none".to_owned(),
+        _ => format!("\"{:04}_m\"", i - 1),
+    };
+    let op = match i % 4 {
+        0 => format!("create_table({table}, {{ id: bigint identity, name: text }}, primary_key: pk_{table}(id));"),
+        1 => format!("add_column({table}, note: text nullable);"),
+        2 => format!("create_index(ix_{table}_name, {table}(name), concurrently);"),
+        _ => format!("add_check(ck_{table}_name_not_blank, {table}, \"name <> ''\");"),
+    };
+    format!(
+        "migrate_runtime::migration! {{\n    /// Migration {i}, edit {edit}.\n    id: \"{i:04}_m\",\n    parent: {parent},\n    change {{\n        {op}\n    }}\n}}\n"
+    )
+}
+
+struct App {
+    name: &'static str,
+    dir: PathBuf,
+    /// The file one run edits, and how to write it for run `r`.
+    edited: (PathBuf, Box<dyn Fn(usize) -> String>),
+    target: PathBuf,
+}
+
+impl App {
+    fn migrate(out: &Path, root: &Path, n: usize) -> App {
+        let dir = out.join("migrate_app");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src/migrations")).unwrap();
+        let runtime = root.join("migrate-runtime").canonicalize().unwrap();
+        write(
+            &dir.join("Cargo.toml"),
+            &format!("[package]\nname = \"migrate_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nmigrate-runtime = {{ path = {:?} }}\n\n[workspace]\n", runtime.display().to_string()),
+        );
+        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+        write(
+            &dir.join("build.rs"),
+            "fn main() {\n    println!(\"cargo:rerun-if-changed=src/migrations\");\n}\n",
+        );
+        write(&dir.join("src/lib.rs"), "migrate_runtime::migrations!();\n");
+        write(&dir.join("src/main.rs"), MIGRATE_MAIN);
+        for i in 0..n {
+            write(
+                &dir.join(format!("src/migrations/m{i:04}.rs")),
+                &migrate_source(i, 0),
+            );
+        }
+        let edited_index = n / 2;
+        App {
+            name: "migrate",
+            edited: (
+                dir.join(format!("src/migrations/m{edited_index:04}.rs")),
+                Box::new(move |run| migrate_source(edited_index, run + 1)),
+            ),
+            target: out.join("target"),
+            dir,
+        }
+    }
+
+    fn diesel(out: &Path, _root: &Path, n: usize) -> App {
+        let dir = out.join("diesel_app");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        write(
+            &dir.join("Cargo.toml"),
+            "[package]\nname = \"diesel_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\ndiesel = { version = \"2.2\", default-features = false, features = [\"postgres\"] }\ndiesel_migrations = { version = \"2.2\", features = [\"postgres\"] }\n\n[workspace]\n",
+        );
+        write(&dir.join("src/main.rs"), DIESEL_MAIN);
+        for i in 0..n {
+            let migration = dir.join(format!("migrations/2024-01-01-{i:06}_m"));
+            std::fs::create_dir_all(&migration).unwrap();
+            let (up, down) = sql(i);
+            write(&migration.join("up.sql"), &format!("{up};\n"));
+            write(&migration.join("down.sql"), &format!("{down};\n"));
+        }
+        let edited_index = n / 2;
+        App {
+            name: "diesel",
+            edited: (
+                dir.join(format!("migrations/2024-01-01-{edited_index:06}_m/up.sql")),
+                Box::new(move |run| format!("-- edit {}\n{};\n", run + 1, sql(edited_index).0)),
+            ),
+            target: out.join("target"),
+            dir,
+        }
+    }
+
+    fn edit(&self, run: usize) {
+        write(&self.edited.0, &(self.edited.1)(run));
+    }
+
+    /// Builds the app; returns how long cargo took.
+    fn build(&self, release: bool) -> Duration {
+        let mut command = Command::new("cargo");
+        command.args(["build", "--quiet"]);
+        if release {
+            command.arg("--release");
+        }
+        let started = Instant::now();
+        let status = command
+            .current_dir(&self.dir)
+            .env("CARGO_TARGET_DIR", &self.target)
+            .status()
+            .unwrap();
+        assert!(status.success(), "building {}", self.name);
+        started.elapsed()
+    }
+
+    fn binary(&self) -> PathBuf {
+        self.target
+            .join("release")
+            .join(format!("{}_app", self.name))
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let output = Command::new(self.binary()).args(args).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{} {args:?}: {}",
+            self.name,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    fn binary_size(&self) -> u64 {
+        std::fs::metadata(self.binary())
+            .map(|m| m.len())
+            .unwrap_or(0)
+    }
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+}
+
+const MIGRATE_MAIN: &str = r#"use std::time::Instant;
+use migrate_runtime::{AnyConnection, Migrator, Target};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let mut conn = AnyConnection::establish(&args[2]).unwrap();
+    match args[1].as_str() {
+        "apply" => {
+            let started = Instant::now();
+            let migrator = Migrator::new(&migrate_app::MIGRATIONS).unwrap();
+            migrator.upgrade(&mut conn, Target::Head).unwrap();
+            println!("{}", started.elapsed().as_secs_f64());
+        }
+        "startup" => {
+            let mut times = Vec::new();
+            for _ in 0..args[3].parse::<usize>().unwrap() {
+                let started = Instant::now();
+                let migrator = Migrator::new(&migrate_app::MIGRATIONS).unwrap();
+                assert!(migrator.upgrade(&mut conn, Target::Head).unwrap().is_empty());
+                times.push(started.elapsed());
+            }
+            times.sort();
+            println!("{}", times[times.len() / 2].as_secs_f64());
+        }
+        _ => {
+            let migrator = Migrator::new(&migrate_app::MIGRATIONS).unwrap();
+            assert!(migrator.upgrade(&mut conn, Target::Head).unwrap().is_empty());
+        }
+    }
+}
+"#;
+
+const DIESEL_MAIN: &str = r#"use std::time::Instant;
+use diesel::{Connection, PgConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let mut conn = PgConnection::establish(&args[2]).unwrap();
+    match args[1].as_str() {
+        "apply" => {
+            let started = Instant::now();
+            conn.run_pending_migrations(MIGRATIONS).unwrap();
+            println!("{}", started.elapsed().as_secs_f64());
+        }
+        "startup" => {
+            let mut times = Vec::new();
+            for _ in 0..args[3].parse::<usize>().unwrap() {
+                let started = Instant::now();
+                assert!(conn.run_pending_migrations(MIGRATIONS).unwrap().is_empty());
+                times.push(started.elapsed());
+            }
+            times.sort();
+            println!("{}", times[times.len() / 2].as_secs_f64());
+        }
+        _ => {
+            assert!(conn.run_pending_migrations(MIGRATIONS).unwrap().is_empty());
+        }
+    }
+}
+"#;
