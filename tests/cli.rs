@@ -170,7 +170,7 @@ fn upgrade_status_current_and_history_report_what_is_applied() {
         );
         assert_eq!(
             ok("chain", db, &["status", "--json"]),
-            "{\"current\":[\"0004_create_tags\"],\"pending\":[],\"interrupted\":[],\"drifted\":[]}\n"
+            "{\"current\":[\"0004_create_tags\"],\"pending\":[],\"interrupted\":[],\"drifted\":[],\"schema_drift\":[]}\n"
         );
 
         let history = ok("chain", db, &["history"]);
@@ -202,7 +202,7 @@ fn upgrade_status_current_and_history_report_what_is_applied() {
         assert_eq!(ok("chain", db, &["--quiet", "downgrade", "base"]), "");
         assert_eq!(
             ok("chain", db, &["status", "--json"]),
-            "{\"current\":[],\"pending\":[\"0001_create_users\",\"0002_create_posts\",\"0003_add_user_name\",\"0004_create_tags\"],\"interrupted\":[],\"drifted\":[]}\n"
+            "{\"current\":[],\"pending\":[\"0001_create_users\",\"0002_create_posts\",\"0003_add_user_name\",\"0004_create_tags\"],\"interrupted\":[],\"drifted\":[],\"schema_drift\":[]}\n"
         );
         let run = probe("chain", db, &["history"]);
         assert!(
@@ -327,6 +327,9 @@ fn check_fails_on_pending_migrations_and_on_drift() {
             fails("chain", db, &["check"]),
             "error: the database's schema is not the one the migrations build:\n  index ix_by_hand (on users (name)) is in the database but no migration builds it\n  hint: write a migration for a change that should stay (`migrate schema` prints what the migrations build), or undo it by hand\n"
         );
+        assert!(ok("chain", db, &["status"]).ends_with(
+            "schema: not the one the migrations build (`check` fails until a migration or a fix makes them agree):\n  index ix_by_hand (on users (name)) is in the database but no migration builds it\n"
+        ));
         migrate_runtime::AnyConnection::establish(url)
             .unwrap()
             .batch_execute("DROP INDEX ix_by_hand")
@@ -375,7 +378,7 @@ fn status_flags_an_applied_migration_edited_since() {
         assert_eq!(
             ok("chain_edited", db, &["status", "--json"]),
             format!(
-                "{{\"current\":[\"0004_create_tags\"],\"pending\":[],\"interrupted\":[],\"drifted\":[{{\"id\":\"0002_create_posts\",\"recorded\":\"{recorded}\",\"current\":\"{current}\"}}]}}\n"
+                "{{\"current\":[\"0004_create_tags\"],\"pending\":[],\"interrupted\":[],\"drifted\":[{{\"id\":\"0002_create_posts\",\"recorded\":\"{recorded}\",\"current\":\"{current}\"}}],\"schema_drift\":[]}}\n"
             )
         );
         // The build that applied them sees no drift.

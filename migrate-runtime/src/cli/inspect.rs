@@ -49,6 +49,15 @@ pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, Cli
         .collect();
     let interrupted = migrator.interrupted(&mut conn)?;
     let drifted = drifted(&migrator, &mut conn)?;
+    // The live schema against what the applied migrations build; not when the version table
+    // itself is refused (drifted, or holding rows this build does not know): that comes first.
+    let schema_drift: Vec<String> = match drifted.is_empty() {
+        true => migrator
+            .schema_drift(&mut conn)
+            .map(|differences| differences.iter().map(ToString::to_string).collect())
+            .unwrap_or_default(),
+        false => Vec::new(),
+    };
     if as_json {
         let drifted = drifted.iter().map(|(id, recorded, current)| {
             json::object(&[
@@ -75,6 +84,7 @@ pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, Cli
                 ("pending", json::strings(&pending)),
                 ("interrupted", json::array(interrupted)),
                 ("drifted", json::array(drifted)),
+                ("schema_drift", json::strings(&schema_drift)),
             ])
         ));
     }
@@ -111,6 +121,15 @@ pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, Cli
             out,
             "  {id}  checksum {recorded} in the database, {current} in this build"
         );
+    }
+    if !schema_drift.is_empty() {
+        let _ = writeln!(
+            out,
+            "schema: not the one the migrations build (`check` fails until a migration or a fix makes them agree):"
+        );
+        for difference in &schema_drift {
+            let _ = writeln!(out, "  {difference}");
+        }
     }
     Ok(out)
 }
