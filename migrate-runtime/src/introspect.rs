@@ -137,6 +137,18 @@ fn postgres<C: Database>(conn: &mut C) -> Result<Objects, Error> {
             }
         }
     }
+    for [kind, name, ..] in conn
+        .query_texts(
+            "SELECT 'view' AS a, c.relname AS b, NULL AS c, NULL AS d FROM pg_class c
+             WHERE c.relnamespace = to_regnamespace(current_schema())::oid AND c.relkind IN ('v', 'm')
+             UNION ALL
+             SELECT 'trigger', t.tgname, NULL, NULL FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+             WHERE c.relnamespace = to_regnamespace(current_schema())::oid AND NOT t.tgisinternal",
+        )
+        .map_err(&read)?
+    {
+        objects.raw_object(kind.as_deref().unwrap_or_default(), &name.unwrap_or_default());
+    }
     for [name, values, ..] in conn
         .query_texts(
             "SELECT t.typname AS a, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) AS b, NULL AS c, NULL AS d
@@ -155,6 +167,14 @@ fn postgres<C: Database>(conn: &mut C) -> Result<Objects, Error> {
 fn sqlite<C: Database>(conn: &mut C) -> Result<Objects, Error> {
     let mut objects = Objects::default();
     let read = db_error("reading the live schema");
+    for [kind, name, ..] in conn
+        .query_texts(
+            "SELECT type AS a, name AS b, NULL AS c, NULL AS d FROM sqlite_master WHERE type IN ('view', 'trigger')",
+        )
+        .map_err(&read)?
+    {
+        objects.raw_object(kind.as_deref().unwrap_or_default(), &name.unwrap_or_default());
+    }
     let tables = conn
         .query_texts(
             "SELECT name AS a, sql AS b, NULL AS c, NULL AS d FROM sqlite_master

@@ -35,6 +35,8 @@ mod planner;
 mod registry;
 mod script;
 mod sqlite_rebuild;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod version_table;
 
 pub use database::{AnyConnection, Database, CONNECT_TIMEOUT};

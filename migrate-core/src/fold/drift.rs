@@ -176,6 +176,12 @@ impl Objects {
         );
     }
 
+    /// A view or trigger: raw SQL makes them, so only the live side has them; the stairway
+    /// compares them between two live states.
+    pub fn raw_object(&mut self, kind: &str, name: &str) {
+        self.insert(format!("{kind} {name}"), String::new(), Default::None);
+    }
+
     pub fn enum_type(&mut self, name: &str, values: &[&str]) {
         self.insert(
             format!("enum {name}"),
