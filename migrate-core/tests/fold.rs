@@ -63,6 +63,18 @@ fn index(name: &'static str, table: &'static str, column: &'static str) -> Index
     }
 }
 
+/// `add_foreign_key(fk_posts_user_id, posts(user_id), references: users(id), on_delete: cascade)`.
+fn posts_user_fk() -> Op {
+    Op::AddForeignKey(ForeignKey {
+        name: "fk_posts_user_id".into(),
+        table: "posts".into(),
+        columns: vec!["user_id".into()].into(),
+        referenced_table: "users".into(),
+        referenced_columns: vec!["id".into()].into(),
+        on_delete: ReferentialAction::Cascade,
+    })
+}
+
 /// The problems of a linear chain of `steps`, each a migration of its own.
 fn chain(steps: Vec<Vec<Op>>) -> Vec<ChainProblem> {
     let mut migrations = Vec::new();
@@ -97,14 +109,7 @@ fn a_consistent_chain_has_no_problem() {
             ),
             Op::CreateIndex(index("ix_posts_user_id", "posts", "user_id")),
         ],
-        vec![Op::AddForeignKey(ForeignKey {
-            name: "fk_posts_user_id".into(),
-            table: "posts".into(),
-            columns: vec!["user_id".into()].into(),
-            referenced_table: "users".into(),
-            referenced_columns: vec!["id".into()].into(),
-            on_delete: ReferentialAction::Cascade,
-        })],
+        vec![posts_user_fk()],
         vec![
             Op::RenameColumn {
                 table: "users".into(),
@@ -309,14 +314,7 @@ fn a_foreign_key_across_types_is_reported() {
             ),
             Op::CreateIndex(index("ix_posts_user_id", "posts", "user_id")),
         ],
-        vec![Op::AddForeignKey(ForeignKey {
-            name: "fk_posts_user_id".into(),
-            table: "posts".into(),
-            columns: vec!["user_id".into()].into(),
-            referenced_table: "users".into(),
-            referenced_columns: vec!["id".into()].into(),
-            on_delete: ReferentialAction::Cascade,
-        })],
+        vec![posts_user_fk()],
     ]);
     assert_eq!(
         checks(&problems),
@@ -399,14 +397,7 @@ fn graph_errors_come_first() {
 
 #[test]
 fn a_foreign_key_needs_an_index_somewhere_in_the_chain() {
-    let fk = Op::AddForeignKey(ForeignKey {
-        name: "fk_posts_user_id".into(),
-        table: "posts".into(),
-        columns: vec!["user_id".into()].into(),
-        referenced_table: "users".into(),
-        referenced_columns: vec!["id".into()].into(),
-        on_delete: ReferentialAction::Cascade,
-    });
+    let fk = posts_user_fk();
     let posts = create_table(
         "posts",
         vec![

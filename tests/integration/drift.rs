@@ -7,6 +7,16 @@ use migrate_runtime::{AnyConnection, Database, Migrations, Migrator, Target};
 use crate::fixtures;
 use crate::support::TestDb;
 
+/// The drift of the database, one line per difference.
+fn drift(migrator: &Migrator, conn: &mut AnyConnection) -> Vec<String> {
+    migrator
+        .schema_drift(conn)
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
 fn assert_no_drift(migrator: &Migrator, conn: &mut AnyConnection, context: &str) {
     let drift = migrator.schema_drift(conn).unwrap();
     let lines: Vec<String> = drift.iter().map(ToString::to_string).collect();
@@ -70,14 +80,8 @@ fn changes_made_outside_the_migrations_are_reported() {
              DROP INDEX ix_posts_user_id;",
         )
         .unwrap();
-        let drift: Vec<String> = migrator
-            .schema_drift(conn)
-            .unwrap()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
         assert_eq!(
-            drift,
+            drift(&migrator, conn),
             [
                 "index ix_posts_user_id (on posts (user_id)) is built by the migrations but missing from the database",
                 "column scratch.id (integer) is in the database but no migration builds it",
@@ -102,14 +106,8 @@ fn a_column_altered_outside_the_migrations_is_reported_with_both_definitions() {
          ALTER TABLE users ALTER COLUMN role DROP NOT NULL;",
     )
     .unwrap();
-    let drift: Vec<String> = migrator
-        .schema_drift(conn)
-        .unwrap()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
     assert_eq!(
-        drift,
+        drift(&migrator, conn),
         [
             "column posts.body is `text default 'draft'` in the database but `text` in the migrations",
             "column users.name is `character varying(10)` in the database but `text` in the migrations",
