@@ -12,6 +12,7 @@ mod ctxt;
 mod expand;
 mod ops;
 mod parse;
+mod test_attr;
 mod to_tokens;
 mod waiver;
 
@@ -20,6 +21,15 @@ mod waiver;
 #[proc_macro]
 pub fn migrations(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     chain::migrations(input.into()).into()
+}
+
+/// A test on a fresh database migrated by a set of migrations. See `migrate_runtime::test`.
+#[proc_macro_attribute]
+pub fn test(
+    args: proc_macro::TokenStream,
+    item: proc_macro::TokenStream,
+) -> proc_macro::TokenStream {
+    test_attr::test(args.into(), item.into()).into()
 }
 
 /// Declares one migration. See `migrate_runtime::migration!` for the grammar and examples.

@@ -49,6 +49,21 @@ pub use registry::{BoxError, DataConnection, Migrations, Registration, RustStep,
 pub use script::SqlRange;
 pub use version_table::AppliedRow;
 
+/// A test that receives a fresh database migrated by a set of migrations, run once per backend
+/// (SQLite, then PostgreSQL; `backend = "…"` for one), or migrated to `revision = "…"` only, for
+/// data tests. Needs the `testing` feature.
+///
+/// ```text
+/// #[migrate_runtime::test(migrations = todo_migrations::MIGRATIONS, revision = "0003")]
+/// fn priorities_survive_0004(conn: &mut migrate_runtime::AnyConnection) {
+///     conn.batch_execute("INSERT INTO todos …").unwrap();
+///     migrate_runtime::testing::upgrade(conn, &todo_migrations::MIGRATIONS, Some("0004"));
+///     // assert on the rows
+/// }
+/// ```
+#[cfg(feature = "testing")]
+pub use migrate_macros::test;
+
 /// Declares one migration: its id, its parent(s), and its ops in both directions.
 ///
 /// ```text

@@ -83,6 +83,17 @@ impl TestDatabase {
         })
     }
 
+    /// A new database of `backend` (`"sqlite"` or `"postgres"`); panics with what to check when
+    /// it cannot be made. For `#[migrate_runtime::test]`.
+    pub fn for_backend(backend: &str) -> TestDatabase {
+        match backend {
+            "postgres" => TestDatabase::postgres().unwrap_or_else(|error| {
+                panic!("{error}\n(the PostgreSQL tests create their databases on the server of MIGRATE_TEST_POSTGRES_URL, default {DEFAULT_POSTGRES_URL})")
+            }),
+            _ => TestDatabase::sqlite(),
+        }
+    }
+
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -130,6 +141,54 @@ fn failure(migration: Option<&str>, message: impl fmt::Display) -> TestFailure {
     TestFailure {
         migration: migration.map(str::to_owned),
         message: message.to_string(),
+    }
+}
+
+/// A connection to `db`, migrated to `revision` (an id or unique prefix) or to head; panics with
+/// the reason, a misspelt revision's likely meaning included. For `#[migrate_runtime::test]`
+/// and for data tests that upgrade step by step.
+///
+/// ```
+/// # mod migrations {
+/// #     migrate_runtime::migration! {
+/// #         id: "0001_create_users", parent: none,
+/// #         change { create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id)); }
+/// #     }
+/// #     migrate_runtime::migrations!();
+/// # }
+/// use migrate_runtime::testing::{migrated, TestDatabase};
+///
+/// let db = TestDatabase::sqlite();
+/// let conn = migrated(&db, &migrations::MIGRATIONS, Some("0001"));
+/// ```
+pub fn migrated(
+    db: &TestDatabase,
+    migrations: &Migrations,
+    revision: Option<&str>,
+) -> AnyConnection {
+    let mut conn = db.connect().unwrap_or_else(|error| panic!("{error}"));
+    upgrade(&mut conn, migrations, revision);
+    conn
+}
+
+/// Upgrades `conn` to `revision` (or head), panicking with the reason: the step of a data test
+/// ("insert rows at 0003, upgrade to 0004, assert on the rows").
+pub fn upgrade<C: Database>(conn: &mut C, migrations: &Migrations, revision: Option<&str>) {
+    let target = revision.map_or(Target::Head, |revision| {
+        Target::Revision(revision.to_owned())
+    });
+    let result = Migrator::new(migrations).and_then(|migrator| migrator.upgrade(conn, target));
+    if let Err(error) = result {
+        let hint = match &error {
+            Error::UnknownRevision { .. } => {
+                " (`revision` names a migration of the set: an id or a unique prefix of one)"
+            }
+            _ => "",
+        };
+        panic!(
+            "migrating the test database to {}: {error}{hint}",
+            revision.unwrap_or("head")
+        );
     }
 }
 

@@ -2,4 +2,31 @@
 //! has one head, and the stairway (each migration applied, undone, applied again, the live schema
 //! compared at each step) on SQLite and on PostgreSQL.
 
+// A failed `unwrap` in a test is the test failing, with the error in the message.
+#![allow(clippy::unwrap_used)]
+
 migrate_runtime::test_migrations!(todo_migrations::MIGRATIONS);
+
+use migrate_runtime::{AnyConnection, Database};
+
+/// The data test every guide recommends: rows written at 0003, then 0004, which requires a
+/// priority, fills it for them.
+#[migrate_runtime::test(migrations = todo_migrations::MIGRATIONS, revision = "0003")]
+fn existing_todos_get_the_normal_priority(conn: &mut AnyConnection) {
+    conn.batch_execute(
+        "INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada');
+         INSERT INTO todos (user_id, title) SELECT id, 'write the tests' FROM users;
+         INSERT INTO todos (user_id, title) SELECT id, 'ship' FROM users;",
+    )
+    .unwrap();
+    migrate_runtime::testing::upgrade(conn, &todo_migrations::MIGRATIONS, Some("0004"));
+    let normal = conn
+        .query_i64("SELECT count(*) AS value FROM todos WHERE priority = 0")
+        .unwrap();
+    assert_eq!(normal, Some(2));
+}
+
+/// A revision the set does not have fails the test before its body runs, saying so.
+#[migrate_runtime::test(migrations = todo_migrations::MIGRATIONS, revision = "0042", backend = "sqlite")]
+#[should_panic(expected = "migrating the test database to 0042: unknown revision")]
+fn an_unknown_revision_says_so(_conn: &mut AnyConnection) {}
