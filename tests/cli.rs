@@ -1064,6 +1064,21 @@ fn a_lock_held_by_another_instance_times_out_with_lock_wait() {
                 ),
                 "{run:?}"
             );
+            // PostgreSQL says who holds the lock, in the log line and in the error.
+            if holder.dialect() == Dialect::Postgres {
+                let pid = holder
+                    .query_i64("SELECT CAST(pg_backend_pid() AS bigint) AS value")
+                    .unwrap()
+                    .unwrap();
+                let who = format!("PostgreSQL backend pid {pid}, no application_name, from ");
+                assert!(
+                    run.stderr.contains(&format!("holder={who}"))
+                        && run
+                            .stderr
+                            .contains(&format!("another instance is migrating ({who}")),
+                    "{run:?}"
+                );
+            }
         }
         match holder.dialect() {
             Dialect::Postgres => {

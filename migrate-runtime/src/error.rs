@@ -95,9 +95,14 @@ pub enum Error {
     #[error("migration {id} cannot be downgraded: {reason}")]
     Irreversible { id: String, reason: String },
     #[error(
-        "gave up waiting for the migration lock after {waited:?}: another instance is migrating"
+        "gave up waiting for the migration lock after {waited:?}: another instance is migrating{}",
+        holder.as_ref().map(|holder| format!(" ({holder})")).unwrap_or_default()
     )]
-    LockTimeout { waited: Duration },
+    LockTimeout {
+        waited: Duration,
+        /// Who holds the lock, where the database says (PostgreSQL).
+        holder: Option<String>,
+    },
 }
 
 /// A migration's step failed: where, with what SQL, the server's message, and what it left.

@@ -450,7 +450,8 @@ impl<C: Database> Runner<'_, C> {
         // Each batch must shrink what `where:` matches; one batch more than needed is the limit.
         let limit = total / batch_size + 2;
         let mut updated = 0i64;
-        for _ in 0..limit {
+        let started = std::time::Instant::now();
+        for batch_number in 1..=limit {
             let mut rows = 0usize;
             let result = if own_transactions {
                 self.in_transaction(|conn| {
@@ -465,7 +466,15 @@ impl<C: Database> Runner<'_, C> {
                 return Ok(());
             }
             updated += rows as i64;
-            tracing::info!(updated, total, "backfill progress");
+            let rows_per_second =
+                (updated as f64 / started.elapsed().as_secs_f64().max(1e-3)) as u64;
+            tracing::info!(
+                batch = batch_number,
+                updated,
+                total,
+                rows_per_second,
+                "backfill progress"
+            );
         }
         Err(format!(
             "the backfill updated {updated} rows for {total} matching at the start and its `where:` still matches rows: it must select only rows not yet done"

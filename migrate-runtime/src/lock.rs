@@ -34,13 +34,23 @@ pub(crate) fn with_lock<C: Database, T>(
 ) -> Result<T, Error> {
     match conn.dialect() {
         Dialect::Postgres => {
+            let mut described = false;
             poll(wait_limit, || {
-                conn.query_bool(&format!(
-                    "SELECT pg_try_advisory_lock({ADVISORY_KEY}) AS value"
-                ))
-                .map_err(|source| Error::Database {
-                    context: "taking the migration lock".into(),
-                    source,
+                let taken = conn
+                    .query_bool(&format!(
+                        "SELECT pg_try_advisory_lock({ADVISORY_KEY}) AS value"
+                    ))
+                    .map_err(|source| Error::Database {
+                        context: "taking the migration lock".into(),
+                        source,
+                    })?;
+                Ok(match (taken, described) {
+                    (true, _) => Attempt::Taken,
+                    (false, true) => Attempt::Held(None),
+                    (false, false) => {
+                        described = true;
+                        Attempt::Held(postgres_holder(conn))
+                    }
                 })
             })?;
             let result = body(conn);
@@ -132,11 +142,12 @@ fn sqlite_run<C: Database, T>(
     };
     busy(conn, POLL)?;
     poll(wait_limit, || match conn.begin(Some("BEGIN IMMEDIATE")) {
-        Ok(()) => Ok(true),
+        Ok(()) => Ok(Attempt::Taken),
+        // SQLite does not say which connection holds its write lock.
         Err(diesel::result::Error::DatabaseError(_, info))
             if info.message().contains("locked") || info.message().contains("busy") =>
         {
-            Ok(false)
+            Ok(Attempt::Held(None))
         }
         Err(source) => Err(Error::Database {
             context: "taking the migration lock".into(),
@@ -158,30 +169,78 @@ fn sqlite_run<C: Database, T>(
     }
 }
 
-/// Calls `try_lock` until it succeeds, logging once that another instance holds the lock.
+/// One try at the migration lock.
+enum Attempt {
+    Taken,
+    /// Another instance holds it; who, when the database can say (told once).
+    Held(Option<String>),
+}
+
+/// PostgreSQL: the session holding the advisory lock, as `pg_stat_activity` knows it.
+fn postgres_holder<C: Database>(conn: &mut C) -> Option<String> {
+    // An advisory lock on a bigint key shows as classid = high 32 bits, objid = low 32 bits.
+    let (high, low) = (
+        (ADVISORY_KEY as u64) >> 32,
+        (ADVISORY_KEY as u64) & 0xffff_ffff,
+    );
+    let rows = conn
+        .query_texts(&format!(
+            "SELECT CAST(a.pid AS text) AS a, a.application_name AS b, host(a.client_addr) AS c, CAST(now() - a.backend_start AS text) AS d
+             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {high} AND l.objid = {low} AND l.objsubid = 1"
+        ))
+        .ok()?;
+    let [pid, application, address, _] = rows.into_iter().next()?;
+    let application = match application.as_deref() {
+        None | Some("") => "no application_name".to_owned(),
+        Some(name) => format!("application_name `{name}`"),
+    };
+    let address = address.map_or_else(|| "a local socket".to_owned(), |address| address);
+    Some(format!(
+        "PostgreSQL backend pid {}, {application}, from {address}",
+        pid.unwrap_or_default()
+    ))
+}
+
+/// Calls `try_lock` until it succeeds, logging once that another instance holds the lock and,
+/// where the database says, which.
 fn poll(
     wait_limit: Option<Duration>,
-    mut try_lock: impl FnMut() -> Result<bool, Error>,
+    mut try_lock: impl FnMut() -> Result<Attempt, Error>,
 ) -> Result<(), Error> {
     let started = Instant::now();
     let mut logged = false;
+    let mut holder = None;
     loop {
-        if try_lock()? {
-            if logged {
-                tracing::info!(
-                    waited_ms = started.elapsed().as_millis() as u64,
-                    "took the migration lock"
-                );
+        match try_lock()? {
+            Attempt::Taken => {
+                if logged {
+                    tracing::info!(
+                        waited_ms = started.elapsed().as_millis() as u64,
+                        "took the migration lock"
+                    );
+                }
+                return Ok(());
             }
-            return Ok(());
+            Attempt::Held(who) => {
+                if who.is_some() {
+                    holder = who;
+                }
+            }
         }
         if !logged {
-            tracing::warn!("another instance holds the migration lock; waiting for it");
+            match &holder {
+                Some(holder) => {
+                    tracing::warn!(%holder, "another instance holds the migration lock; waiting for it")
+                }
+                None => tracing::warn!("another instance holds the migration lock; waiting for it"),
+            }
             logged = true;
         }
         if wait_limit.is_some_and(|limit| started.elapsed() >= limit) {
             return Err(Error::LockTimeout {
                 waited: started.elapsed(),
+                holder,
             });
         }
         std::thread::sleep(POLL);
