@@ -195,7 +195,7 @@ fn postgres_holder<C: Database>(conn: &mut C) -> Option<String> {
         None | Some("") => "no application_name".to_owned(),
         Some(name) => format!("application_name `{name}`"),
     };
-    let address = address.map_or_else(|| "a local socket".to_owned(), |address| address);
+    let address = address.unwrap_or_else(|| "a local socket".to_owned());
     Some(format!(
         "PostgreSQL backend pid {}, {application}, from {address}",
         pid.unwrap_or_default()
