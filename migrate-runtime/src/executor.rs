@@ -475,6 +475,12 @@ impl<C: Database> Runner<'_, C> {
                 rows_per_second,
                 "backfill progress"
             );
+            self.migrator.report(&crate::migrator::Progress {
+                migration: self.migration.id.to_string(),
+                rows_done: updated,
+                rows_total: total,
+                rows_per_second,
+            });
         }
         Err(format!(
             "the backfill updated {updated} rows for {total} matching at the start and its `where:` still matches rows: it must select only rows not yet done"

@@ -43,7 +43,7 @@ pub use database::{AnyConnection, Database, CONNECT_TIMEOUT};
 pub use error::{Error, StepError};
 pub use executor::{Applied, Direction};
 pub use migrate_core as core;
-pub use migrator::{Interrupted, Migrator, Stamp};
+pub use migrator::{Interrupted, Migrator, Progress, Stamp};
 pub use planner::Target;
 pub use registry::{BoxError, DataConnection, Migrations, Registration, RustStep, RustStepFn};
 pub use script::SqlRange;

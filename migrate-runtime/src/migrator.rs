@@ -42,6 +42,33 @@ pub struct Migrator {
     /// See [`migrate_core::checksum::of_applied_set`].
     all_applied_digest: String,
     settings: Settings,
+    progress: ProgressHook,
+}
+
+/// How far a long step has got: reported for each batch of a backfill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// The migration the step belongs to.
+    pub migration: String,
+    /// Rows done so far, and the rows that matched when the step started.
+    pub rows_done: i64,
+    pub rows_total: i64,
+    pub rows_per_second: u64,
+}
+
+/// The callback of [`Migrator::on_progress`].
+#[derive(Default, Clone)]
+struct ProgressHook(Option<std::sync::Arc<dyn Fn(&Progress) + Send + Sync>>);
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Some(…)"
+        } else {
+            "None"
+        })
+    }
 }
 
 impl Migrator {
@@ -60,6 +87,7 @@ impl Migrator {
             migrations: prepared.ordered.clone(),
             registrations: prepared.registrations.clone(),
             all_applied_digest: prepared.all_applied_digest.clone(),
+            progress: ProgressHook::default(),
             owner: migrations.module(),
             settings: Settings {
                 lock_timeout: Some(Duration::from_secs(5)),
@@ -88,6 +116,32 @@ impl Migrator {
     pub fn lock_wait(mut self, wait: Option<Duration>) -> Migrator {
         self.settings.lock_wait = wait;
         self
+    }
+
+    /// Calls `report` as long steps progress (each batch of a backfill), besides the `tracing`
+    /// events: for a progress line, or a health endpoint that says what start-up is doing.
+    ///
+    /// ```
+    /// # mod migrations {
+    /// #     migrate_runtime::migration! {
+    /// #         id: "0001_create_users", parent: none,
+    /// #         change { create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id)); }
+    /// #     }
+    /// #     migrate_runtime::migrations!();
+    /// # }
+    /// let migrator = migrate_runtime::Migrator::new(&migrations::MIGRATIONS)?
+    ///     .on_progress(|progress| eprintln!("{}: {} of {} rows", progress.migration, progress.rows_done, progress.rows_total));
+    /// # Ok::<(), migrate_runtime::Error>(())
+    /// ```
+    pub fn on_progress(mut self, report: impl Fn(&Progress) + Send + Sync + 'static) -> Migrator {
+        self.progress = ProgressHook(Some(std::sync::Arc::new(report)));
+        self
+    }
+
+    pub(crate) fn report(&self, progress: &Progress) {
+        if let Some(report) = &self.progress.0 {
+            report(progress);
+        }
     }
 
     /// The module path of the migrations' token, recorded as the owner of their version rows.

@@ -546,3 +546,34 @@ fn the_stairway_names_the_migration_whose_downgrade_leaves_something_behind() {
         );
     });
 }
+
+/// `on_progress` hears every batch of a backfill, with the rows done and the rows to do.
+#[test]
+fn a_backfill_reports_its_progress_batch_by_batch() {
+    on_both(|conn| {
+        let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = std::sync::Arc::clone(&heard);
+        let migrator = migrator(&fixtures::chain::MIGRATIONS).on_progress(move |progress| {
+            sink.lock().unwrap().push((
+                progress.migration.clone(),
+                progress.rows_done,
+                progress.rows_total,
+            ));
+        });
+        migrator
+            .upgrade(conn, Target::Revision("0002".into()))
+            .unwrap();
+        conn.batch_execute(
+            "INSERT INTO users (email) VALUES ('a@x'), ('b@x'), ('c@x'), ('d@x'), ('e@x')",
+        )
+        .unwrap();
+        migrator
+            .upgrade(conn, Target::Revision("0003".into()))
+            .unwrap();
+        let id = "0003_add_user_role".to_owned();
+        assert_eq!(
+            *heard.lock().unwrap(),
+            [(id.clone(), 2, 5), (id.clone(), 4, 5), (id, 5, 5)]
+        );
+    });
+}
