@@ -57,9 +57,12 @@ pub struct Progress {
     pub rows_per_second: u64,
 }
 
+/// A progress callback, shared by clones of the migrator's settings.
+type ReportProgress = std::sync::Arc<dyn Fn(&Progress) + Send + Sync>;
+
 /// The callback of [`Migrator::on_progress`].
 #[derive(Default, Clone)]
-struct ProgressHook(Option<std::sync::Arc<dyn Fn(&Progress) + Send + Sync>>);
+struct ProgressHook(Option<ReportProgress>);
 
 impl std::fmt::Debug for ProgressHook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
