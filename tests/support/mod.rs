@@ -6,58 +6,30 @@
 
 #![allow(dead_code)]
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use diesel::{Connection, PgConnection, SqliteConnection};
+use migrate_runtime::testing::TestDatabase;
 use migrate_runtime::Database;
 
-pub const POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-fn unique_name(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!(
-        "{prefix}_{}_{}_{nanos}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-/// A database created for one test and dropped at its end.
+/// A database created for one test and dropped at its end: `migrate_runtime::testing`'s, the
+/// one users get, with the typed connections these tests also need.
 pub struct TestDb {
     pub url: String,
-    kind: Kind,
-}
-
-enum Kind {
-    Postgres { name: String },
-    Sqlite { path: std::path::PathBuf },
+    _database: TestDatabase,
 }
 
 impl TestDb {
     pub fn postgres() -> TestDb {
-        let mut admin = PgConnection::establish(POSTGRES_ADMIN_URL).unwrap_or_else(|error| {
-            panic!("PostgreSQL is not reachable at {POSTGRES_ADMIN_URL} ({error}); the test suite needs it running (see README)")
-        });
-        let name = unique_name("migrate_test");
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("create the test database");
-        TestDb {
-            url: format!("postgres://postgres@127.0.0.1:5432/{name}"),
-            kind: Kind::Postgres { name },
-        }
+        TestDb::from(TestDatabase::for_backend("postgres"))
     }
 
     pub fn sqlite() -> TestDb {
-        let path = std::env::temp_dir().join(format!("{}.sqlite3", unique_name("migrate_test")));
+        TestDb::from(TestDatabase::sqlite())
+    }
+
+    fn from(database: TestDatabase) -> TestDb {
         TestDb {
-            url: path.display().to_string(),
-            kind: Kind::Sqlite { path },
+            url: database.url().to_owned(),
+            _database: database,
         }
     }
 
@@ -71,22 +43,6 @@ impl TestDb {
 
     pub fn any(&self) -> migrate_runtime::AnyConnection {
         migrate_runtime::AnyConnection::establish(&self.url).expect("connect to the test database")
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        match &self.kind {
-            Kind::Postgres { name } => {
-                if let Ok(mut admin) = PgConnection::establish(POSTGRES_ADMIN_URL) {
-                    let _ = admin
-                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-                }
-            }
-            Kind::Sqlite { path } => {
-                let _ = std::fs::remove_file(path);
-            }
-        }
     }
 }
 
