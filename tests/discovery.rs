@@ -159,6 +159,18 @@ fn files_added_to_the_folder_are_found_and_checked_as_a_chain() {
     );
     project.remove("src/migrations/m0003_index_user_names.rs");
 
+    // A file that does not parse is rustc's to report; the chain says nothing of it.
+    project.write(
+        "src/migrations/m0003_broken.rs",
+        "migrate_runtime::migration! {\n    id: \"0003_broken\",\n",
+    );
+    let error = project.run().unwrap_err();
+    assert!(
+        error.contains("unclosed delimiter") && !error.contains("holds 0"),
+        "{error}"
+    );
+    project.remove("src/migrations/m0003_broken.rs");
+
     // Only migrations live in the folder.
     project.write("src/migrations/helpers.rs", "pub fn helper() {}\n");
     let error = project.run().unwrap_err();

@@ -55,8 +55,8 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
     for source in &sources {
         let (found, whole) = source.migration_macros();
         complete &= whole;
-        if let Source::File { path, .. } = source {
-            if found.len() != 1 {
+        if let Source::File { path, items, .. } = source {
+            if items.is_some() && found.len() != 1 {
                 errors.push(syn::Error::new(
                     Span::call_site(),
                     format!(
@@ -179,7 +179,8 @@ enum Source {
     File {
         path: PathBuf,
         text: String,
-        items: Vec<syn::Item>,
+        /// `None` when the file does not parse.
+        items: Option<Vec<syn::Item>>,
     },
     Inline(Vec<syn::Item>),
 }
@@ -211,7 +212,11 @@ impl Source {
         }
         let mut found = Vec::new();
         let whole = match self {
-            Source::File { items, .. } | Source::Inline(items) => walk(items, &mut found),
+            Source::File {
+                items: Some(items), ..
+            }
+            | Source::Inline(items) => walk(items, &mut found),
+            Source::File { items: None, .. } => return (found, false),
         };
         (found, whole)
     }
@@ -397,10 +402,9 @@ fn discover() -> Result<(TokenStream, Vec<Source>), syn::Error> {
     for path in paths {
         let text = std::fs::read_to_string(&path)
             .map_err(|cause| error(format!("cannot read {}: {cause}", display(&path))))?;
-        // A file that does not parse is reported by rustc when it loads the module.
-        let items = syn::parse_file(&text)
-            .map(|file| file.items)
-            .unwrap_or_default();
+        // A file that does not parse is reported by rustc when it loads the module; the chain is
+        // not whole without it.
+        let items = syn::parse_file(&text).map(|file| file.items).ok();
         let name = module_name(&path);
         let literal = path.display().to_string();
         modules.extend(quote! {
