@@ -147,6 +147,8 @@ pub struct Simulation {
     /// When each present object was created: the order of a table's columns. A renamed object
     /// keeps its place, as PostgreSQL keeps a renamed column's.
     created: BTreeMap<Key, u64>,
+    /// Each enum's labels in their order, which `add_enum_value(…, before:/after:)` decides.
+    enum_labels: BTreeMap<String, Vec<String>>,
 }
 
 /// A closed schema starts empty: an object no op created does not exist, except one that raw SQL
@@ -248,6 +250,11 @@ impl Simulation {
             }
             _ => false,
         })
+    }
+
+    /// The labels of enum `name` in their order, when the chain made the enum.
+    pub fn enum_labels(&self, name: &str) -> Option<&[String]> {
+        self.enum_labels.get(name).map(Vec::as_slice)
     }
 
     /// Whether enum `name` has `value`; `None` when the enum itself is not known to exist.
@@ -679,6 +686,10 @@ impl Simulation {
                 Part::Name,
             ),
             Op::CreateEnum(ty) => {
+                self.enum_labels.insert(
+                    ty.name.to_string(),
+                    ty.values.iter().map(ToString::to_string).collect(),
+                );
                 self.create(Key::Enum(ty.name.to_string()), Facts::Unknown, Part::Name);
                 for value in ty.values.iter() {
                     self.create(
@@ -689,6 +700,7 @@ impl Simulation {
                 }
             }
             Op::DropEnum(ty) => {
+                self.enum_labels.remove(ty.name.as_ref());
                 for value in ty.values.iter() {
                     self.drop_known(
                         Key::EnumValue(ty.name.to_string(), value.to_string()),
@@ -699,8 +711,23 @@ impl Simulation {
                 self.drop_known(Key::Enum(ty.name.to_string()), Facts::Unknown, Part::Name);
             }
             Op::AddEnumValue {
-                enum_name, value, ..
+                enum_name,
+                value,
+                position,
             } => {
+                if let Some(labels) = self.enum_labels.get_mut(enum_name.as_ref()) {
+                    let at = match position {
+                        Some(crate::model::EnumPosition::Before(other)) => {
+                            labels.iter().position(|label| label == other.as_ref())
+                        }
+                        Some(crate::model::EnumPosition::After(other)) => labels
+                            .iter()
+                            .position(|label| label == other.as_ref())
+                            .map(|at| at + 1),
+                        None => None,
+                    };
+                    labels.insert(at.unwrap_or(labels.len()), value.to_string());
+                }
                 self.require(
                     &Key::Enum(enum_name.to_string()),
                     Facts::Unknown,

@@ -422,3 +422,40 @@ fn a_foreign_key_needs_an_index_somewhere_in_the_chain() {
     );
     assert_eq!(chain(vec![vec![users(), posts], vec![fk, index]]), vec![]);
 }
+
+#[test]
+fn enum_labels_keep_the_order_before_and_after_give_them() {
+    use migrate_core::model::EnumPosition;
+    let first = migration(
+        "0001_step",
+        &[],
+        vec![Op::CreateEnum(EnumType {
+            name: "status".into(),
+            values: vec!["open".into(), "done".into()].into(),
+        })],
+    );
+    let second = migration(
+        "0002_step",
+        &["0001_step"],
+        vec![
+            Op::AddEnumValue {
+                enum_name: "status".into(),
+                value: "doing".into(),
+                position: Some(EnumPosition::Before("done".into())),
+            },
+            Op::AddEnumValue {
+                enum_name: "status".into(),
+                value: "new".into(),
+                position: Some(EnumPosition::Before("open".into())),
+            },
+            Op::AddEnumValue {
+                enum_name: "status".into(),
+                value: "archived".into(),
+                position: None,
+            },
+        ],
+    );
+    let schema = migrate_core::fold::schema(&[&first, &second], None).expect("a valid graph");
+    let labels: Vec<&str> = schema.enums[0].values.iter().map(AsRef::as_ref).collect();
+    assert_eq!(labels, ["new", "open", "doing", "done", "archived"]);
+}

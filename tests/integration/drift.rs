@@ -115,3 +115,36 @@ fn a_column_altered_outside_the_migrations_is_reported_with_both_definitions() {
         ]
     );
 }
+
+/// Enum labels placed with `before:` and `after:` are where PostgreSQL puts them.
+mod placed_labels {
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_status",
+                parent: none,
+                change { create_enum(ticket_status, ["open", "done"]); }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_add_doing",
+                parent: "0001_create_status",
+                upgrade {
+                    add_enum_value(ticket_status, "doing", before: "done");
+                    add_enum_value(ticket_status, "new", before: "open");
+                }
+                downgrade { irreversible("PostgreSQL cannot remove a value from an enum type"); }
+            }
+        }
+    }
+}
+
+#[test]
+fn enum_labels_placed_before_and_after_match_the_live_order() {
+    let db = TestDb::postgres();
+    let migrator = Migrator::new(&placed_labels::MIGRATIONS).unwrap();
+    let conn = &mut db.any();
+    migrator.upgrade(conn, Target::Head).unwrap();
+    assert_no_drift(&migrator, conn, "placed labels");
+}

@@ -156,11 +156,14 @@ fn of(simulation: &Simulation) -> Schema {
         });
     }
     for name in enums {
+        // The order `before:`/`after:` gave, where the chain made the enum; else creation order.
+        let values: Vec<String> = match simulation.enum_labels(name) {
+            Some(labels) => labels.to_vec(),
+            None => enum_values.remove(name).unwrap_or_default(),
+        };
         schema.enums.push(EnumType {
             name: name.to_owned().into(),
-            values: enum_values
-                .remove(name)
-                .unwrap_or_default()
+            values: values
                 .into_iter()
                 .map(Into::into)
                 .collect::<Vec<_>>()
