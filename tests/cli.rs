@@ -463,6 +463,24 @@ fn schema_prints_what_the_chain_builds_without_a_database() {
         "{\"tables\":[{\"name\":\"users\",\"columns\":[{\"name\":\"id\",\"type\":\"bigint\",\"nullable\":false,\"default\":null,\"identity\":true},{\"name\":\"email\",\"type\":\"text\",\"nullable\":false,\"default\":null,\"identity\":false}],\"primary_key\":[\"id\"]}],\"enums\":[],\"indexes\":[\"create_index(ix_users_email, users(email), unique)\"],\"constraints\":[],\"opaque\":[]}\n"
     );
     assert!(fails("chain", None, &["schema", "0009"]).starts_with("error: unknown revision"));
+
+    // SQLite has no `ADD CONSTRAINT`: foreign keys and checks are declared in `CREATE TABLE`, and
+    // the script builds the schema on an empty database.
+    for dialect in ["sqlite", "postgres"] {
+        let ddl = ok("todo", None, &["schema", "--dialect", dialect]);
+        assert!(!ddl.contains("-- rebuild"), "{ddl}");
+        let db = match dialect {
+            "sqlite" => TestDb::sqlite(),
+            _ => TestDb::postgres(),
+        };
+        db.any().batch_execute(&ddl).unwrap();
+        assert_eq!(tables(&mut db.any()), ["tasks", "users"], "{dialect}");
+    }
+    let sqlite = ok("todo", None, &["schema", "--dialect", "sqlite"]);
+    assert!(
+        sqlite.contains(r#"CONSTRAINT "fk_todos_user_id" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);"#),
+        "{sqlite}"
+    );
 }
 
 #[test]

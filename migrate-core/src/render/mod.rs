@@ -213,6 +213,35 @@ pub fn postgres_default(default: &crate::model::DefaultValue) -> String {
     postgres::default_sql(default)
 }
 
+/// The table constraint SQLite declares for `op` (an added foreign key or check) inside its
+/// `CREATE TABLE`: SQLite has no `ADD CONSTRAINT`, so a rebuild or a fresh definition writes it.
+///
+/// ```
+/// use migrate_core::model::{CheckConstraint, Op};
+/// use migrate_core::render::sqlite_table_constraint;
+///
+/// let check = Op::AddCheck(CheckConstraint { name: "ck_users_age".into(), table: "users".into(), expr: "age >= 0".into() });
+/// assert_eq!(sqlite_table_constraint(&check).unwrap(), r#"CONSTRAINT "ck_users_age" CHECK (age >= 0)"#);
+/// ```
+pub fn sqlite_table_constraint(op: &Op) -> Option<String> {
+    match op {
+        Op::AddForeignKey(fk) => Some(format!(
+            "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}",
+            quote_ident(&fk.name),
+            ident_list(&fk.columns),
+            quote_ident(&fk.referenced_table),
+            ident_list(&fk.referenced_columns),
+            fk.on_delete.sql()
+        )),
+        Op::AddCheck(check) => Some(format!(
+            "CONSTRAINT {} CHECK ({})",
+            quote_ident(&check.name),
+            check.expr
+        )),
+        _ => None,
+    }
+}
+
 /// The SQLite spelling of a default, for the runtime's table rebuild.
 pub fn sqlite_default(default: &crate::model::DefaultValue) -> String {
     sqlite::default_sql(default)

@@ -52,7 +52,11 @@ pub(super) fn schema(
         return Ok(format!("{}\n", schema_json(&schema)));
     }
     let mut out = String::new();
-    for steps in migrate_core::render::render_ops(&schema.ops(), dialect) {
+    let mut ops = schema.ops();
+    if dialect == Dialect::Sqlite {
+        ops = with_constraints_inline(ops);
+    }
+    for steps in migrate_core::render::render_ops(&ops, dialect) {
         for step in steps {
             out.push_str(&step.display_sql());
             out.push('\n');
@@ -65,6 +69,41 @@ pub(super) fn schema(
         ));
     }
     Ok(out)
+}
+
+/// SQLite has no `ADD CONSTRAINT`: a schema printed for it declares each foreign key and check
+/// in its table's `CREATE TABLE`, where a database built from scratch would have them.
+fn with_constraints_inline(ops: Vec<migrate_core::model::Op>) -> Vec<migrate_core::model::Op> {
+    use migrate_core::model::Op;
+    let (constraints, mut rest): (Vec<Op>, Vec<Op>) = ops
+        .into_iter()
+        .partition(|op| matches!(op, Op::AddForeignKey(_) | Op::AddCheck(_)));
+    let mut inline: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for op in &constraints {
+        if let (Some(table), Some(sql)) = (
+            op.table(),
+            migrate_core::render::sqlite_table_constraint(op),
+        ) {
+            inline.entry(table.to_owned()).or_default().push(sql);
+        }
+    }
+    for op in &mut rest {
+        if let Op::CreateTable(table) = op {
+            if let Some(sql) = inline.remove(table.name.as_ref()) {
+                // Carried as an `execute` so the renderer prints it as written.
+                let create =
+                    migrate_core::render::render(&Op::CreateTable(table.clone()), Dialect::Sqlite);
+                if let [migrate_core::render::Step::Sql(create)] = create.as_slice() {
+                    let body = create.trim_end_matches(')');
+                    *op = Op::Execute {
+                        up: format!("{body}, {})", sql.join(", ")).into(),
+                        down: None,
+                    };
+                }
+            }
+        }
+    }
+    rest
 }
 
 fn schema_json(schema: &migrate_core::fold::Schema) -> String {

@@ -15,7 +15,7 @@
 mod definition;
 
 use migrate_core::model::{ColumnChange, Op};
-use migrate_core::render::{ident_list, quote_ident as q, quote_literal};
+use migrate_core::render::{quote_ident as q, quote_literal};
 
 use crate::database::Database;
 use definition::{ColumnDef, Definition};
@@ -97,19 +97,9 @@ fn apply(definition: &mut Definition, table: &str, op: &Op) -> Result<(), String
                     column,
                 ))?)
         }
-        Op::AddForeignKey(fk) => definition.constraints.push(format!(
-            "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}",
-            q(&fk.name),
-            ident_list(&fk.columns),
-            q(&fk.referenced_table),
-            ident_list(&fk.referenced_columns),
-            fk.on_delete.sql()
-        )),
-        Op::AddCheck(check) => definition.constraints.push(format!(
-            "CONSTRAINT {} CHECK ({})",
-            q(&check.name),
-            check.expr
-        )),
+        Op::AddForeignKey(_) | Op::AddCheck(_) => definition
+            .constraints
+            .extend(migrate_core::render::sqlite_table_constraint(op)),
         Op::DropForeignKey(fk) => remove_constraint(definition, table, &fk.name)?,
         Op::DropCheck(check) => remove_constraint(definition, table, &check.name)?,
         Op::AlterColumn { column, change, .. } => {
