@@ -159,6 +159,21 @@ impl Args {
         Ok(self.items.remove(0))
     }
 
+    /// Takes the next positional argument, which must not be labelled: a label left once the op
+    /// has taken the ones it knows is one it does not know, and must not pass for the value.
+    pub(crate) fn unlabelled(&mut self, what: &str, signature: &str) -> syn::Result<Arg> {
+        if let Some(key) = self.items.first().and_then(|arg| arg.key.clone()) {
+            return Err(syn::Error::new_spanned(
+                &key,
+                format!(
+                    "`{}` has no argument `{key}:`; it takes {what} first: write `{signature}`",
+                    self.op
+                ),
+            ));
+        }
+        self.positional(what, signature)
+    }
+
     /// Fails on any argument left over, listing what the op accepts.
     pub(crate) fn finish(&self, signature: &str, known: &[&str]) -> syn::Result<()> {
         let Some(extra) = self.items.first() else {

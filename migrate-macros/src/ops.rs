@@ -71,7 +71,7 @@ impl OpParser<'_> {
     }
 
     fn ident(&mut self, part: Part, what: &str, signature: &str) -> syn::Result<Ident> {
-        let arg = self.args.positional(what, signature)?;
+        let arg = self.args.unlabelled(what, signature)?;
         let ident = arg.as_ident().ok_or_else(|| {
             syn::Error::new_spanned(&arg, format!("expected {what} here; write `{signature}`"))
         })?;
@@ -385,7 +385,7 @@ impl OpParser<'_> {
                     text(&name)
                 };
                 let table = self.ident(Part::Table, "the table name", &signature)?;
-                let condition = self.args.positional("the condition", &signature)?;
+                let condition = self.args.unlabelled("the condition", &signature)?;
                 let expr = self.value(0, &condition)?;
                 self.args.finish(&signature, &[])?;
                 let check = CheckConstraint {
@@ -447,7 +447,7 @@ impl OpParser<'_> {
                 let before = self.args.named("before");
                 let after = self.args.named("after");
                 let name = self.ident(Part::Name, "the enum name", signature)?;
-                let value = self.args.positional("the new value", signature)?;
+                let value = self.args.unlabelled("the new value", signature)?;
                 let value = self.value(0, &value)?;
                 let position = match (before, after) {
                     (Some(before), None) => Some(EnumPosition::Before(self.value(1, &before)?)),
@@ -470,7 +470,7 @@ impl OpParser<'_> {
             OpKind::Execute => {
                 let signature = "execute(\"SQL\", down: \"SQL that undoes it\")";
                 let down = self.args.named("down");
-                let up = self.args.positional("the SQL", signature)?;
+                let up = self.args.unlabelled("the SQL", signature)?;
                 let up = self.value(0, &up)?;
                 let down = match down {
                     Some(arg) => Some(self.value(1, &arg)?),
