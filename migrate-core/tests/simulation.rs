@@ -1579,3 +1579,37 @@ fn plain_ddl_is_transactional() {
     assert_eq!(migration.mode, Mode::Transactional);
     assert_eq!(Mode::of(&[]), Mode::Transactional);
 }
+
+#[test]
+fn a_written_downgrade_must_run_the_down_of_each_raw_sql_and_rust_step() {
+    let execute = |up: &'static str, down: Option<&'static str>| Op::Execute {
+        up: up.into(),
+        down: down.map(Into::into),
+    };
+    // Undone: the downgrade runs the step's `down:`.
+    assert_eq!(
+        diagnostics(
+            vec![execute("UPDATE t SET a = 1", Some("UPDATE t SET a = 0"))],
+            vec![execute("UPDATE t SET a = 0", None)]
+        ),
+        vec![]
+    );
+    // Left out, or with no `down:` to run at all.
+    let found: Vec<CheckId> = diagnostics(
+        vec![
+            execute("UPDATE t SET a = 1", Some("UPDATE t SET a = 0")),
+            execute("UPDATE t SET b = 1", None),
+        ],
+        vec![],
+    )
+    .into_iter()
+    .map(|diagnostic| diagnostic.check)
+    .collect();
+    assert_eq!(
+        found,
+        [
+            CheckId::DowngradeNotInverse,
+            CheckId::IrreversibleWithoutReason
+        ]
+    );
+}

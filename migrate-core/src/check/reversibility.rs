@@ -52,6 +52,7 @@ pub(super) fn check_reversibility(def: &MigrationDef, out: &mut Vec<Diagnostic>)
         }
         DowngradeDef::Ops(ops) => {
             simulate(&def.upgrade, Some(ops), out);
+            opaque_steps_undone(&def.upgrade, ops, out);
             Downgrade::Ops(ops.clone().into())
         }
         DowngradeDef::Irreversible(reason) => {
@@ -85,6 +86,52 @@ fn irreversible_op(op: &Op, index: usize, why: &str) -> Diagnostic {
     .help(format!(
         "{way_back}say so explicitly and why:\n\ndowngrade {{\n    irreversible(\"why this cannot be rolled back\");\n}}"
     ))
+}
+
+/// Raw SQL and Rust steps are opaque to the simulation, so a written downgrade that leaves them
+/// out would pass it: each must be undone by running its own `down:` in the downgrade, and one
+/// without a `down:` cannot be undone at all.
+fn opaque_steps_undone(upgrade: &[Op], downgrade: &[Op], out: &mut Vec<Diagnostic>) {
+    for (index, op) in upgrade.iter().enumerate() {
+        let undone = match op {
+            Op::Execute {
+                down: Some(down), ..
+            } => downgrade
+                .iter()
+                .any(|op| matches!(op, Op::Execute { up, .. } if up == down)),
+            Op::RunRust {
+                down: Some(down), ..
+            } => downgrade
+                .iter()
+                .any(|op| matches!(op, Op::RunRust { up, .. } if up == down)),
+            Op::Execute { down: None, .. } | Op::RunRust { down: None, .. } => {
+                out.push(irreversible_op(
+                    op,
+                    index,
+                    "it has no `down:`, so no downgrade can undo it",
+                ));
+                continue;
+            }
+            _ => continue,
+        };
+        if !undone {
+            let fix = match op.inverse() {
+                Inverse::Op(inverse) => format!("the downgrade should contain `{inverse};`"),
+                _ => String::new(),
+            };
+            out.push(
+                Diagnostic::new(
+                    CheckId::DowngradeNotInverse,
+                    Location::op(Section::Upgrade(index)),
+                    format!(
+                        "the downgrade does not undo this `{}`: it never runs its `down:`",
+                        op.kind().name()
+                    ),
+                )
+                .help(fix),
+            );
+        }
+    }
 }
 
 /// Simulates `upgrade` (then `downgrade`) and reports what the pair does not restore.
