@@ -109,16 +109,23 @@ impl Display for Op {
                 }
                 f.write_str(")")
             }
-            Op::AddForeignKey(fk) | Op::DropForeignKey(fk) => write!(
-                f,
-                "{name}({}, {}({}), references: {}({}), on_delete: {})",
-                fk.name,
-                fk.table,
-                idents(&fk.columns),
-                fk.referenced_table,
-                idents(&fk.referenced_columns),
-                fk.on_delete.name()
-            ),
+            Op::AddForeignKey(fk) | Op::DropForeignKey(fk) => {
+                write!(
+                    f,
+                    "{name}({}, {}({}), references: {}({}), on_delete: {}",
+                    fk.name,
+                    fk.table,
+                    idents(&fk.columns),
+                    fk.referenced_table,
+                    idents(&fk.referenced_columns),
+                    fk.on_delete.name()
+                )?;
+                // Written only when set, so the checksums of foreign keys without it stay.
+                if fk.on_update != crate::model::ReferentialAction::NoAction {
+                    write!(f, ", on_update: {}", fk.on_update.name())?;
+                }
+                f.write_str(")")
+            }
             Op::AddCheck(check) | Op::DropCheck(check) => {
                 write!(
                     f,

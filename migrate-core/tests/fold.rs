@@ -72,6 +72,7 @@ fn posts_user_fk() -> Op {
         referenced_table: "users".into(),
         referenced_columns: vec!["id".into()].into(),
         on_delete: ReferentialAction::Cascade,
+        on_update: ReferentialAction::NoAction,
     })
 }
 

@@ -64,6 +64,7 @@ fn orders_user_fk() -> ForeignKey {
         referenced_table: "users".into(),
         referenced_columns: vec!["id".into()].into(),
         on_delete: ReferentialAction::Cascade,
+        on_update: ReferentialAction::NoAction,
     }
 }
 

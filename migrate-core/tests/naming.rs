@@ -164,6 +164,7 @@ fn fk(name: &str) -> ForeignKey {
         referenced_table: "users".into(),
         referenced_columns: vec!["id".into()].into(),
         on_delete: ReferentialAction::NoAction,
+        on_update: ReferentialAction::NoAction,
     }
 }
 

@@ -126,6 +126,7 @@ fn fk(on_delete: ReferentialAction) -> ForeignKey {
         referenced_table: "users".into(),
         referenced_columns: vec!["id".into()].into(),
         on_delete,
+        on_update: ReferentialAction::NoAction,
     }
 }
 

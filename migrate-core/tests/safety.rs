@@ -260,6 +260,7 @@ fn foreign_key(
             .collect::<Vec<_>>()
             .into(),
         on_delete: ReferentialAction::Cascade,
+        on_update: ReferentialAction::NoAction,
     }
 }
 

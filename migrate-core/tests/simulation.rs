@@ -146,6 +146,7 @@ fn orders_user_fk() -> ForeignKey {
         referenced_table: "users".into(),
         referenced_columns: vec!["id".into()].into(),
         on_delete: ReferentialAction::Cascade,
+        on_update: ReferentialAction::NoAction,
     }
 }
 
@@ -982,6 +983,7 @@ fn foreign_key_not_dropped() {
 fn foreign_key_restored_with_another_action() {
     let restrict = ForeignKey {
         on_delete: ReferentialAction::Restrict,
+        on_update: ReferentialAction::NoAction,
         ..orders_user_fk()
     };
     assert_eq!(

@@ -299,11 +299,12 @@ impl OpParser<'_> {
             }
             OpKind::AddForeignKey | OpKind::DropForeignKey => {
                 let signature = format!(
-                    "{}(fk_table_column, table(column), references: other(id), on_delete: cascade | restrict | set_null | set_default | no_action)",
+                    "{}(fk_table_column, table(column), references: other(id), on_delete: cascade | restrict | set_null | set_default | no_action [, on_update: …])",
                     kind.name()
                 );
                 let references = self.args.named("references");
                 let on_delete = self.args.named("on_delete");
+                let on_update = self.args.named("on_update");
                 let name = self.object_name(kind, &signature, |arg| {
                     let (table, columns) = arg.parse(table_columns).ok()?;
                     let columns: Vec<String> = columns.iter().map(ToString::to_string).collect();
@@ -329,19 +330,25 @@ impl OpParser<'_> {
                         format!("`{}` needs an explicit `on_delete:` (cascade, restrict, set_null, set_default or no_action): what happens to these rows when the referenced row goes is a decision, not a default", kind.name()),
                     ));
                 };
-                let action = on_delete.parse(any_ident)?;
-                let on_delete =
+                let referential_action = |arg: &Arg, key: &str| -> syn::Result<ReferentialAction> {
+                    let action = arg.parse(any_ident)?;
                     ReferentialAction::from_name(&action.to_string()).ok_or_else(|| {
                         let names: Vec<&str> =
                             ReferentialAction::ALL.iter().map(|a| a.name()).collect();
                         syn::Error::new_spanned(
                             &action,
                             format!(
-                                "unknown `on_delete` action `{action}`; expected one of: {}",
+                                "unknown `{key}` action `{action}`; expected one of: {}",
                                 names.join(", ")
                             ),
                         )
-                    })?;
+                    })
+                };
+                let on_delete = referential_action(&on_delete, "on_delete")?;
+                let on_update = match &on_update {
+                    Some(arg) => referential_action(arg, "on_update")?,
+                    None => ReferentialAction::NoAction,
+                };
                 if columns.len() != referenced_columns.len() {
                     return Err(syn::Error::new_spanned(
                         references,
@@ -352,7 +359,8 @@ impl OpParser<'_> {
                         ),
                     ));
                 }
-                self.args.finish(&signature, &["references", "on_delete"])?;
+                self.args
+                    .finish(&signature, &["references", "on_delete", "on_update"])?;
                 let fk = ForeignKey {
                     name,
                     table,
@@ -360,6 +368,7 @@ impl OpParser<'_> {
                     referenced_table: text(&referenced_table),
                     referenced_columns: referenced_columns.iter().map(text).collect(),
                     on_delete,
+                    on_update,
                 };
                 if kind == OpKind::AddForeignKey {
                     Op::AddForeignKey(fk)

@@ -324,13 +324,14 @@ fn foreign_key(fk: &ForeignKey) -> TokenStream {
     let (name, table, columns) = (text(&fk.name), text(&fk.table), texts(&fk.columns));
     let (referenced_table, referenced_columns) =
         (text(&fk.referenced_table), texts(&fk.referenced_columns));
-    let on_delete = match fk.on_delete {
+    let action = |action: ReferentialAction| match action {
         ReferentialAction::NoAction => quote!(NoAction),
         ReferentialAction::Restrict => quote!(Restrict),
         ReferentialAction::Cascade => quote!(Cascade),
         ReferentialAction::SetNull => quote!(SetNull),
         ReferentialAction::SetDefault => quote!(SetDefault),
     };
+    let (on_delete, on_update) = (action(fk.on_delete), action(fk.on_update));
     quote!(#m::ForeignKey {
         name: #name,
         table: #table,
@@ -338,6 +339,7 @@ fn foreign_key(fk: &ForeignKey) -> TokenStream {
         referenced_table: #referenced_table,
         referenced_columns: #referenced_columns,
         on_delete: #m::ReferentialAction::#on_delete,
+        on_update: #m::ReferentialAction::#on_update,
     })
 }
 

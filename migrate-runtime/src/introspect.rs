@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use migrate_core::fold::Objects;
+use migrate_core::fold::{ForeignKeyFacts, Objects};
 use migrate_core::render::{quote_literal, Dialect};
 
 use crate::database::Database;
@@ -82,7 +82,7 @@ fn postgres<C: Database>(conn: &mut C) -> Result<Objects, Error> {
             "SELECT i.relname AS a, c.relname AS b, {} AS c,
                     CASE WHEN ix.indisunique THEN 'u' ELSE '' END || CASE WHEN ix.indpred IS NOT NULL THEN 'p' ELSE '' END AS d
              FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class c ON c.oid = ix.indrelid
-             WHERE {PG_TABLES} AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid)",
+             WHERE {PG_TABLES} AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x'))",
             pg_columns("ix.indkey::int2[]", "ix.indrelid")
         ))
         .map_err(&read)?
@@ -101,7 +101,7 @@ fn postgres<C: Database>(conn: &mut C) -> Result<Objects, Error> {
     for [name, kind, table, detail] in conn
         .query_texts(&format!(
             "SELECT con.conname AS a, con.contype::text AS b, c.relname AS c,
-                    {} || '|' || coalesce(f.relname, '') || '|' || coalesce({}, '') || '|' || con.confdeltype::text AS d
+                    {} || '|' || coalesce(f.relname, '') || '|' || coalesce({}, '') || '|' || con.confdeltype::text || '|' || con.confupdtype::text AS d
              FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid LEFT JOIN pg_class f ON f.oid = con.confrelid
              WHERE {PG_TABLES} AND con.contype IN ('p', 'u', 'f', 'c')",
             pg_columns("con.conkey", "con.conrelid"),
@@ -119,21 +119,24 @@ fn postgres<C: Database>(conn: &mut C) -> Result<Objects, Error> {
             Some("c") => objects.check(&name, &table),
             _ => {
                 let referenced: Vec<&str> = parts.get(2).map_or(Vec::new(), |c| c.split(',').collect());
-                let on_delete = match parts.get(3).copied() {
+                let action = |code: Option<&str>| match code {
                     Some("r") => "RESTRICT",
                     Some("c") => "CASCADE",
                     Some("n") => "SET NULL",
                     Some("d") => "SET DEFAULT",
                     _ => "NO ACTION",
                 };
-                objects.foreign_key(
-                    Some(&name),
-                    &table,
-                    &columns,
-                    parts.get(1).copied().unwrap_or_default(),
-                    &referenced,
+                let (on_delete, on_update) =
+                    (action(parts.get(3).copied()), action(parts.get(4).copied()));
+                objects.foreign_key(&ForeignKeyFacts {
+                    name: Some(&name),
+                    table: &table,
+                    columns: &columns,
+                    referenced_table: parts.get(1).copied().unwrap_or_default(),
+                    referenced_columns: &referenced,
                     on_delete,
-                );
+                    on_update,
+                });
             }
         }
     }
@@ -255,7 +258,7 @@ fn sqlite<C: Database>(conn: &mut C) -> Result<Objects, Error> {
             BTreeMap::new();
         for [id, parent, pair, on_delete] in conn
             .query_texts(&format!(
-                "SELECT CAST(id AS text) AS a, \"table\" AS b, \"from\" || ',' || \"to\" AS c, on_delete AS d FROM pragma_foreign_key_list({}) ORDER BY id, seq",
+                "SELECT CAST(id AS text) AS a, \"table\" AS b, \"from\" || ',' || \"to\" AS c, on_delete || ',' || on_update AS d FROM pragma_foreign_key_list({}) ORDER BY id, seq",
                 quote_literal(&table)
             ))
             .map_err(&read)?
@@ -271,7 +274,16 @@ fn sqlite<C: Database>(conn: &mut C) -> Result<Objects, Error> {
         for (parent, from, to, on_delete) in foreign.values() {
             let from: Vec<&str> = from.iter().map(String::as_str).collect();
             let to: Vec<&str> = to.iter().map(String::as_str).collect();
-            objects.foreign_key(None, &table, &from, parent, &to, on_delete);
+            let (on_delete, on_update) = on_delete.split_once(',').unwrap_or((on_delete, ""));
+            objects.foreign_key(&ForeignKeyFacts {
+                name: None,
+                table: &table,
+                columns: &from,
+                referenced_table: parent,
+                referenced_columns: &to,
+                on_delete,
+                on_update,
+            });
         }
         let names: Vec<String> = columns
             .iter()

@@ -148,3 +148,51 @@ fn enum_labels_placed_before_and_after_match_the_live_order() {
     migrator.upgrade(conn, Target::Head).unwrap();
     assert_no_drift(&migrator, conn, "placed labels");
 }
+
+/// `on_update:` reaches both databases, and an SQLite rebuild of the table keeps it.
+mod updates_cascade {
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_users_and_posts",
+                parent: none,
+                change {
+                    create_table(users, { id: bigint identity, code: text }, primary_key: pk_users(id));
+                    create_index(ix_users_code, users(code), unique);
+                    create_table(posts, { id: bigint identity, user_code: text, title: text nullable }, primary_key: pk_posts(id));
+                    create_index(ix_posts_user_code, posts(user_code));
+                    add_foreign_key(fk_posts_user_code, posts(user_code), references: users(code), on_delete: restrict, on_update: cascade);
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_title_default",
+                parent: "0001_create_users_and_posts",
+                change { alter_column(posts, title, set_default("untitled", from: none)); }
+            }
+        }
+    }
+}
+
+#[test]
+fn on_update_is_built_and_kept_as_the_migrations_say() {
+    walk("updates_cascade", &updates_cascade::MIGRATIONS);
+    for db in [TestDb::postgres(), TestDb::sqlite()] {
+        let conn = &mut db.any();
+        Migrator::new(&updates_cascade::MIGRATIONS)
+            .unwrap()
+            .upgrade(conn, Target::Head)
+            .unwrap();
+        conn.batch_execute(
+            "INSERT INTO users (id, code) VALUES (1, 'ada');
+             INSERT INTO posts (id, user_code) VALUES (1, 'ada');
+             UPDATE users SET code = 'ada_l' WHERE id = 1;",
+        )
+        .unwrap();
+        let code = conn
+            .query_texts("SELECT user_code AS a, NULL AS b, NULL AS c, NULL AS d FROM posts")
+            .unwrap();
+        assert_eq!(code[0][0].as_deref(), Some("ada_l"), "{}", db.url);
+    }
+}

@@ -36,6 +36,19 @@ enum Default {
     Any,
 }
 
+/// A foreign key as a catalog describes it. `name` is `None` where the catalog keeps no name
+/// (SQLite): the columns name it then. Actions are SQL (`NO ACTION`, `CASCADE`, …).
+#[derive(Debug, Clone, Copy)]
+pub struct ForeignKeyFacts<'a> {
+    pub name: Option<&'a str>,
+    pub table: &'a str,
+    pub columns: &'a [&'a str],
+    pub referenced_table: &'a str,
+    pub referenced_columns: &'a [&'a str],
+    pub on_delete: &'a str,
+    pub on_update: &'a str,
+}
+
 /// One difference between the migrations and the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Difference {
@@ -138,22 +151,26 @@ impl Objects {
         );
     }
 
-    /// `name` is `None` where the catalog keeps no name (SQLite): the columns name it then.
-    pub fn foreign_key(
-        &mut self,
-        name: Option<&str>,
-        table: &str,
-        columns: &[&str],
-        referenced_table: &str,
-        referenced_columns: &[&str],
-        on_delete: &str,
-    ) {
+    pub fn foreign_key(&mut self, fk: &ForeignKeyFacts<'_>) {
+        let ForeignKeyFacts {
+            name,
+            table,
+            columns,
+            referenced_table,
+            referenced_columns,
+            on_delete,
+            on_update,
+        } = fk;
         let columns = columns.join(", ");
-        let target = format!(
+        let action = |action: &str| action.to_lowercase().replace('_', " ");
+        let mut target = format!(
             "references {referenced_table} ({}) on delete {}",
             referenced_columns.join(", "),
-            on_delete.to_lowercase().replace('_', " ")
+            action(on_delete)
         );
+        if action(on_update) != "no action" {
+            target.push_str(&format!(" on update {}", action(on_update)));
+        }
         match name {
             Some(name) => self.insert(
                 format!("foreign key {name}"),
@@ -285,15 +302,15 @@ pub fn expected(schema: &Schema, dialect: Dialect) -> Objects {
         let referenced = names(&fk.referenced_columns);
         let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
         let referenced: Vec<&str> = referenced.iter().map(String::as_str).collect();
-        let name = (dialect == Dialect::Postgres).then_some(fk.name.as_ref());
-        objects.foreign_key(
-            name,
-            &fk.table,
-            &columns,
-            &fk.referenced_table,
-            &referenced,
-            fk.on_delete.sql(),
-        );
+        objects.foreign_key(&ForeignKeyFacts {
+            name: (dialect == Dialect::Postgres).then_some(fk.name.as_ref()),
+            table: &fk.table,
+            columns: &columns,
+            referenced_table: &fk.referenced_table,
+            referenced_columns: &referenced,
+            on_delete: fk.on_delete.sql(),
+            on_update: fk.on_update.sql(),
+        });
     }
     for check in &schema.checks {
         objects.check(&check.name, &check.table);

@@ -13,7 +13,9 @@
 mod drift;
 mod schema;
 
-pub use drift::{compare, expected, normalize_default, type_name, Difference, Objects};
+pub use drift::{
+    compare, expected, normalize_default, type_name, Difference, ForeignKeyFacts, Objects,
+};
 pub use schema::{schema, Schema};
 
 use std::collections::{BTreeMap, BTreeSet};

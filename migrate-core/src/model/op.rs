@@ -286,6 +286,8 @@ pub struct ForeignKey {
     pub referenced_table: Text,
     pub referenced_columns: List<Text>,
     pub on_delete: ReferentialAction,
+    /// What a key update in the referenced table does; `no_action` unless written.
+    pub on_update: ReferentialAction,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -306,7 +308,7 @@ impl ReferentialAction {
         ReferentialAction::SetDefault,
     ];
 
-    /// The spelling in `on_delete: cascade`.
+    /// The spelling in `on_delete: cascade` and `on_update: cascade`.
     pub fn name(self) -> &'static str {
         match self {
             ReferentialAction::NoAction => "no_action",

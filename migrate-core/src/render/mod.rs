@@ -226,12 +226,13 @@ pub fn postgres_default(default: &crate::model::DefaultValue) -> String {
 pub fn sqlite_table_constraint(op: &Op) -> Option<String> {
     match op {
         Op::AddForeignKey(fk) => Some(format!(
-            "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}",
+            "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}{}",
             quote_ident(&fk.name),
             ident_list(&fk.columns),
             quote_ident(&fk.referenced_table),
             ident_list(&fk.referenced_columns),
-            fk.on_delete.sql()
+            fk.on_delete.sql(),
+            on_update_sql(fk)
         )),
         Op::AddCheck(check) => Some(format!(
             "CONSTRAINT {} CHECK ({})",
@@ -239,6 +240,14 @@ pub fn sqlite_table_constraint(op: &Op) -> Option<String> {
             check.expr
         )),
         _ => None,
+    }
+}
+
+/// ` ON UPDATE …` when the foreign key sets one; nothing for the default, `NO ACTION`.
+fn on_update_sql(fk: &crate::model::ForeignKey) -> String {
+    match fk.on_update {
+        crate::model::ReferentialAction::NoAction => String::new(),
+        action => format!(" ON UPDATE {}", action.sql()),
     }
 }
 

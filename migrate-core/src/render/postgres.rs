@@ -72,13 +72,14 @@ pub(super) fn render(op: &Op, new_table: bool) -> Vec<Step> {
         Op::DropIndex(index) => format!("DROP INDEX {}", q(&index.name)),
         Op::AddForeignKey(fk) => {
             let add = format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}",
+                "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}{}",
                 q(&fk.table),
                 q(&fk.name),
                 ident_list(&fk.columns),
                 q(&fk.referenced_table),
                 ident_list(&fk.referenced_columns),
-                fk.on_delete.sql()
+                fk.on_delete.sql(),
+                super::on_update_sql(fk)
             );
             return validated_later(&fk.table, &fk.name, add, new_table);
         }
