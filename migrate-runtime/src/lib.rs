@@ -92,6 +92,7 @@ pub use migrate_macros::test;
 /// create_index(ix_users_email, users(email), unique, concurrently, where: "deleted_at IS NULL")
 /// drop_index(ix_users_email, users(email), unique, concurrently)
 /// add_foreign_key(fk_posts_user_id, posts(user_id), references: users(id), on_delete: cascade)
+///     // optionally `, on_update: cascade` (default `no_action`)
 /// drop_foreign_key(…same…)
 /// add_check(ck_users_age, users, "age >= 0")          drop_check(…same…)
 /// add_unique(uq_users_email, users(email))            drop_unique(…same…)
