@@ -273,12 +273,9 @@ fn report_chain(entries: &mut [Entry<'_>]) {
         Ok(problems) => problems,
         Err(graph_errors) => {
             for error in graph_errors {
-                let (id, section, diagnostic) = graph_diagnostic(&error, &ids);
+                let (id, diagnostic) = graph_diagnostic(&error, &ids);
                 for entry in entries.iter_mut().filter(|entry| entry.migration.id == id) {
-                    entry.report(&Diagnostic {
-                        at: Location::new(section, Part::Whole),
-                        ..diagnostic.clone()
-                    });
+                    entry.report(&diagnostic);
                 }
             }
             return;
@@ -320,14 +317,13 @@ fn same_rule(local: migrate_core::CheckId, chain: migrate_core::CheckId) -> bool
 }
 
 /// A graph error as a diagnostic of the migration it is about.
-fn graph_diagnostic(error: &GraphError, ids: &[String]) -> (String, Section, Diagnostic) {
+fn graph_diagnostic(error: &GraphError, ids: &[String]) -> (String, Diagnostic) {
     use migrate_core::CheckId;
-    let at = Location::new(Section::Id, Part::Whole);
+    let at = |section| Location::new(section, Part::Whole);
     match error {
         GraphError::DuplicateId(id) => (
             id.clone(),
-            Section::Id,
-            Diagnostic::new(CheckId::DuplicateId, at, format!("two migrations have the id {id:?}"))
+            Diagnostic::new(CheckId::DuplicateId, at(Section::Id), format!("two migrations have the id {id:?}"))
                 .help("give one of them a new id, and make its children name it"),
         ),
         GraphError::UnknownParent { id, parent } => {
@@ -338,10 +334,9 @@ fn graph_diagnostic(error: &GraphError, ids: &[String]) -> (String, Section, Dia
             };
             (
                 id.clone(),
-                Section::Parents,
                 Diagnostic::new(
                     CheckId::UnknownParent,
-                    at,
+                    at(Section::Parents),
                     format!("parent {parent:?} is not a migration of this set"),
                 )
                 .help(help),
@@ -349,10 +344,9 @@ fn graph_diagnostic(error: &GraphError, ids: &[String]) -> (String, Section, Dia
         }
         GraphError::Cycle(cycle) => (
             cycle.first().cloned().unwrap_or_default(),
-            Section::Parents,
             Diagnostic::new(
                 CheckId::ParentCycle,
-                at,
+                at(Section::Parents),
                 format!("these migrations are each other's ancestors: {}", cycle.join(" -> ")),
             )
             .help("a migration's parents must all be older than it: fix the `parent:` that points forward"),

@@ -104,6 +104,20 @@ impl Objects {
         identity: bool,
         default: Option<&str>,
     ) {
+        let default = default.map_or(Default::None, |text| Default::Text(normalize_default(text)));
+        self.column_entry(table, name, ty, not_null, identity, default);
+    }
+
+    /// One column in the words both sides share.
+    fn column_entry(
+        &mut self,
+        table: &str,
+        name: &str,
+        ty: &str,
+        not_null: bool,
+        identity: bool,
+        default: Default,
+    ) {
         // `VARCHAR (50)` and `VARCHAR(50)` declare the same type.
         let mut definition = ty.to_lowercase().replace(" (", "(").replace(", ", ",");
         if not_null {
@@ -112,7 +126,6 @@ impl Objects {
         if identity {
             definition.push_str(" identity");
         }
-        let default = default.map_or(Default::None, |text| Default::Text(normalize_default(text)));
         self.insert(format!("column {table}.{name}"), definition, default);
     }
 
@@ -255,18 +268,7 @@ pub fn expected(schema: &Schema, dialect: Dialect) -> Objects {
                 Some(DefaultValue::Sql(_)) => Default::Any,
                 Some(default) => Default::Text(normalize_default(&default_sql(default, dialect))),
             };
-            let mut definition = ty.to_lowercase().replace(" (", "(").replace(", ", ",");
-            if not_null {
-                definition.push_str(" not null");
-            }
-            if identity {
-                definition.push_str(" identity");
-            }
-            objects.insert(
-                format!("column {}.{}", table.name, column.name),
-                definition,
-                default,
-            );
+            objects.column_entry(&table.name, &column.name, &ty, not_null, identity, default);
         }
         if let Some(key) = &table.primary_key {
             let columns: Vec<&str> = key.columns.iter().map(AsRef::as_ref).collect();
