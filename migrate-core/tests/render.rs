@@ -1245,7 +1245,10 @@ fn display_sql_of_every_step() {
 
 #[test]
 fn dialect_names() {
-    assert_eq!(Dialect::ALL, &[Dialect::Postgres, Dialect::Sqlite]);
+    assert_eq!(
+        Dialect::ALL,
+        &[Dialect::Postgres, Dialect::Sqlite, Dialect::Mysql]
+    );
     for dialect in Dialect::ALL {
         assert_eq!(Dialect::from_name(dialect.name()), Some(*dialect));
     }
@@ -1253,7 +1256,8 @@ fn dialect_names() {
     assert_eq!(Dialect::Sqlite.name(), "sqlite");
     assert_eq!(Dialect::from_name("postgresql"), Some(Dialect::Postgres));
     assert_eq!(Dialect::from_name("pg"), Some(Dialect::Postgres));
-    assert_eq!(Dialect::from_name("mysql"), None);
+    assert_eq!(Dialect::from_name("mariadb"), Some(Dialect::Mysql));
+    assert_eq!(Dialect::from_name("mssql"), None);
     assert_eq!(Dialect::from_name("Postgres"), None);
 }
 

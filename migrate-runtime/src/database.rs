@@ -13,7 +13,8 @@ use crate::registry::DataConnection;
 
 /// A database connection the runtime can migrate.
 ///
-/// Implemented for `diesel::PgConnection`, `diesel::SqliteConnection` and [`AnyConnection`].
+/// Implemented for `diesel::PgConnection`, `diesel::SqliteConnection`, `diesel::MysqlConnection`
+/// and [`AnyConnection`], each behind the cargo feature of its backend.
 pub trait Database {
     fn dialect(&self) -> Dialect;
     /// Runs one statement, returning the number of rows it affected.
@@ -117,6 +118,8 @@ macro_rules! impl_database {
 impl_database!(diesel::PgConnection, Dialect::Postgres, Postgres);
 #[cfg(feature = "sqlite")]
 impl_database!(diesel::SqliteConnection, Dialect::Sqlite, Sqlite);
+#[cfg(feature = "mysql")]
+impl_database!(diesel::MysqlConnection, Dialect::Mysql, Mysql);
 
 /// A connection to whichever database a URL names.
 ///
@@ -127,12 +130,19 @@ impl_database!(diesel::SqliteConnection, Dialect::Sqlite, Sqlite);
 /// - `sqlite://path`, `sqlite:path`, `file:path` (an SQLite URI), `:memory:`, or a plain file path:
 ///   SQLite. The file is created if missing; its directory must exist. Statements wait up to 60 s
 ///   for another connection's lock instead of failing at once with `database is locked`.
+/// - `mysql://user:password@host:3306/dbname` or `mariadb://…`: MySQL or MariaDB, as diesel's
+///   `MysqlConnection` reads it.
+///
+/// Each backend is a cargo feature of this crate (`postgres`, `sqlite`, `mysql`); a URL of a
+/// backend that is not compiled in is an error naming the feature to enable.
 #[non_exhaustive]
 pub enum AnyConnection {
     #[cfg(feature = "postgres")]
     Postgres(diesel::PgConnection),
     #[cfg(feature = "sqlite")]
     Sqlite(diesel::SqliteConnection),
+    #[cfg(feature = "mysql")]
+    Mysql(diesel::MysqlConnection),
 }
 
 /// How long connecting to PostgreSQL may take when the URL does not say (`connect_timeout=N`).
@@ -149,6 +159,8 @@ impl std::fmt::Debug for AnyConnection {
 enum Target<'a> {
     Postgres,
     Sqlite(&'a str),
+    /// The URL in the `mysql://` form diesel reads.
+    Mysql(String),
 }
 
 impl AnyConnection {
@@ -167,6 +179,23 @@ impl AnyConnection {
             source,
         };
         match target(url)? {
+            Target::Mysql(url) => {
+                #[cfg(feature = "mysql")]
+                {
+                    use diesel::Connection;
+                    diesel::MysqlConnection::establish(&url)
+                        .map(AnyConnection::Mysql)
+                        .map_err(connect_error)
+                }
+                #[cfg(not(feature = "mysql"))]
+                {
+                    let _ = url;
+                    Err(crate::Error::UnsupportedUrl {
+                        url: redact(&url),
+                        feature: "mysql",
+                    })
+                }
+            }
             Target::Postgres => {
                 #[cfg(feature = "postgres")]
                 {
@@ -219,13 +248,18 @@ fn target(url: &str) -> Result<Target<'_>, crate::Error> {
         url: redact(url),
         expected,
     };
-    const FORMS: &str =
-        "postgres://user@host:5432/dbname, sqlite://path/to/file.db, or a file path";
+    const FORMS: &str = "postgres://user@host:5432/dbname, mysql://user@host:3306/dbname, sqlite://path/to/file.db, or a file path";
     if url.trim().is_empty() {
         return Err(invalid(format!("the URL is empty; expected {FORMS}")));
     }
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         return Ok(Target::Postgres);
+    }
+    if url.starts_with("mysql://") {
+        return Ok(Target::Mysql(url.to_owned()));
+    }
+    if let Some(rest) = url.strip_prefix("mariadb://") {
+        return Ok(Target::Mysql(format!("mysql://{rest}")));
     }
     if url == ":memory:" || url.starts_with("file:") {
         return Ok(Target::Sqlite(url));
@@ -247,12 +281,12 @@ fn target(url: &str) -> Result<Target<'_>, crate::Error> {
                     )))
                 }
                 "mysql" | "mariadb" => {
-                    return Err(invalid(
-                        "MySQL and MariaDB are not supported by this version; the backends are PostgreSQL (postgres://…) and SQLite".to_owned(),
-                    ))
+                    return Err(invalid(format!(
+                        "a MySQL or MariaDB URL starts with `{scheme}://`: mysql://user@host:3306/dbname"
+                    )))
                 }
                 _ => {
-                    let known = ["postgres", "postgresql", "sqlite", "file"];
+                    let known = ["postgres", "postgresql", "mysql", "mariadb", "sqlite", "file"];
                     let hint = migrate_core::diagnostic::did_you_mean(scheme, &known)
                         .map(|known| format!("did you mean `{known}:`? "))
                         .unwrap_or_default();
@@ -345,6 +379,8 @@ macro_rules! delegate {
             AnyConnection::Postgres($conn) => $body,
             #[cfg(feature = "sqlite")]
             AnyConnection::Sqlite($conn) => $body,
+            #[cfg(feature = "mysql")]
+            AnyConnection::Mysql($conn) => $body,
         }
     };
 }
@@ -419,12 +455,20 @@ mod tests {
         assert_eq!(target("sqlite:app.db").ok(), Some(Target::Sqlite("app.db")));
         assert_eq!(target("app.db").ok(), Some(Target::Sqlite("app.db")));
         assert_eq!(target(":memory:").ok(), Some(Target::Sqlite(":memory:")));
+        assert_eq!(
+            target("mysql://root@db:3306/app").ok(),
+            Some(Target::Mysql("mysql://root@db:3306/app".into()))
+        );
+        assert_eq!(
+            target("mariadb://root@db/app").ok(),
+            Some(Target::Mysql("mysql://root@db/app".into()))
+        );
         for refused in [
             "",
             "  ",
             "postgresql:mydb",
             "postgress://db/app",
-            "mysql://root@db/app",
+            "mysql:root@db/app",
             "sqlite://",
             "/no/such/directory/app.db",
         ] {

@@ -20,6 +20,8 @@ pub enum Error {
         "{url} needs the `{feature}` feature of migrate-runtime, which this build does not enable"
     )]
     UnsupportedUrl { url: String, feature: &'static str },
+    #[error("not supported: {0}")]
+    Unsupported(String),
     #[error("{url:?} is not a database URL: {expected}")]
     InvalidUrl { url: String, expected: String },
     #[error("database error while {context}: {source}")]

@@ -12,8 +12,8 @@
 
 use std::time::{Duration, Instant};
 
-use migrate_core::model::{Migration, Mode, Op};
-use migrate_core::render::{quote_ident, render_ops, rewind_after_failure, Dialect, Step};
+use migrate_core::model::{Migration, Op};
+use migrate_core::render::{quote_ident, rewind_after_failure, Dialect, Step};
 
 use crate::database::Database;
 use crate::error::StepError;
@@ -61,11 +61,14 @@ pub(crate) struct Resume {
     pub fresh_version_table: bool,
 }
 
-/// Every step of `ops` for `dialect`, in order, with the op it belongs to and its index among
-/// that op's steps: the numbering progress records count.
-pub(crate) fn steps(ops: &[Op], dialect: Dialect) -> Vec<(usize, &Op, usize, Step)> {
+/// One step to run: the index of its op, the op, its index among that op's steps, the step.
+pub(crate) type Numbered<'o> = (usize, &'o Op, usize, Step);
+
+/// Every step of `ops` as rendered (one list per op), in order, with the op it belongs to and its
+/// index among that op's steps: the numbering progress records count.
+pub(crate) fn steps(ops: &[Op], rendered: Vec<Vec<Step>>) -> Vec<Numbered<'_>> {
     ops.iter()
-        .zip(render_ops(ops, dialect))
+        .zip(rendered)
         .enumerate()
         .flat_map(|(index, (op, steps))| {
             steps
@@ -84,14 +87,40 @@ pub(crate) fn run<C: Database>(
     settings: Settings,
     resume: &Resume,
 ) -> Result<Vec<Applied>, Error> {
-    let mut applied: Vec<Applied> = Vec::with_capacity(plan.len());
+    let dialect = conn.dialect();
+    // The same selection and rendering as the offline `sql` script, for the whole plan first: an
+    // op this dialect cannot run refuses the run before its first statement.
+    let mut renderer = crate::script::Renderer::new(migrator.migrations(), dialect);
+    let mut rendered = Vec::with_capacity(plan.len());
     for migration in plan {
+        let ops = crate::script::ops(migration, direction)?;
+        let steps = steps(ops, renderer.render(migration, direction)?);
+        if let Some((index, op, _, step)) = steps
+            .iter()
+            .find(|(.., step)| matches!(step, Step::Unsupported(_)))
+        {
+            let Step::Unsupported(reason) = step else {
+                unreachable!("found by its variant")
+            };
+            return Err(Error::Step(Box::new(StepError {
+                migration: migration.id.to_string(),
+                op_number: index + 1,
+                op: op.to_string(),
+                sql: format!("-- not written for {}", dialect.name()),
+                message: reason.clone(),
+                outcome: "the run was refused before its first statement: nothing was applied"
+                    .to_owned(),
+                completed: Vec::new(),
+            })));
+        }
+        rendered.push((ops, steps));
+    }
+    let mut applied: Vec<Applied> = Vec::with_capacity(plan.len());
+    for (migration, (ops, steps)) in plan.iter().zip(rendered) {
         let started = Instant::now();
         let span =
             tracing::info_span!("migration", id = %migration.id, direction = direction.name());
         let _entered = span.enter();
-        // The same selection, and below the same rendering, as the offline `sql` script.
-        let ops = crate::script::ops(migration, direction)?;
         let mut runner = Runner {
             migrator,
             conn: &mut *conn,
@@ -99,13 +128,11 @@ pub(crate) fn run<C: Database>(
             direction,
             fresh_version_table: resume.fresh_version_table && applied.is_empty(),
         };
-        let transactional =
-            Mode::of(ops) == Mode::Transactional || runner.conn.dialect() != Dialect::Postgres;
-        let result = if transactional {
-            runner.transactional(ops, settings, started)
+        let result = if crate::script::transactional(ops, dialect) {
+            runner.transactional(steps, settings, started)
         } else {
             let done = resume.steps_done.get(migration.id.as_ref()).copied();
-            runner.step_by_step(ops, done.unwrap_or(0), settings, started)
+            runner.step_by_step(steps, done, settings, started)
         };
         if let Err(error) = result {
             return Err(with_completed(error, &applied));
@@ -166,10 +193,11 @@ impl<C: Database> Runner<'_, C> {
         }
     }
 
+    /// The timeouts the migration or the migrator sets; none when neither sets one, so the
+    /// server's own settings (of the database or the role) stay in force.
+    ///
+    /// MySQL has a lock wait timeout in whole seconds, and no statement timeout for DDL.
     fn timeouts_sql(&self, settings: Settings, scope: &str) -> Option<String> {
-        if self.conn.dialect() != Dialect::Postgres {
-            return None;
-        }
         let lock = self
             .migration
             .lock_timeout_ms
@@ -178,11 +206,30 @@ impl<C: Database> Runner<'_, C> {
             .migration
             .statement_timeout_ms
             .or(settings.statement_timeout.map(|d| d.as_millis() as u64));
-        Some(format!(
-            "SET {scope} lock_timeout = {}; SET {scope} statement_timeout = {}",
-            lock.unwrap_or(0),
-            statement.unwrap_or(0)
-        ))
+        let mut sql = Vec::new();
+        match self.conn.dialect() {
+            Dialect::Postgres => {
+                sql.extend(lock.map(|ms| format!("SET {scope} lock_timeout = {ms}")));
+                sql.extend(statement.map(|ms| format!("SET {scope} statement_timeout = {ms}")));
+            }
+            Dialect::Mysql => sql.extend(lock.map(|ms| {
+                format!(
+                    "SET SESSION lock_wait_timeout = {}",
+                    ms.div_ceil(1000).max(1)
+                )
+            })),
+            Dialect::Sqlite => {}
+        }
+        (!sql.is_empty()).then(|| sql.join("; "))
+    }
+
+    /// Undoes [`Runner::timeouts_sql`] at session scope.
+    fn reset_timeouts_sql(&self) -> Option<&'static str> {
+        match self.conn.dialect() {
+            Dialect::Postgres => Some("RESET lock_timeout; RESET statement_timeout"),
+            Dialect::Mysql => Some("SET SESSION lock_wait_timeout = DEFAULT"),
+            Dialect::Sqlite => None,
+        }
     }
 
     /// A failed step, with what its failure left.
@@ -214,7 +261,7 @@ impl<C: Database> Runner<'_, C> {
     /// All ops in one transaction (a savepoint inside SQLite's run-wide transaction).
     fn transactional(
         &mut self,
-        ops: &[Op],
+        steps: Vec<Numbered<'_>>,
         settings: Settings,
         started: Instant,
     ) -> Result<(), Error> {
@@ -227,8 +274,7 @@ impl<C: Database> Runner<'_, C> {
                     .batch_execute(&sql)
                     .map_err(self.db_error("setting timeouts"))?;
             }
-            let dialect = self.conn.dialect();
-            for (index, op, _, step) in steps(ops, dialect) {
+            for (index, op, _, step) in steps {
                 self.step(op, &step, false).map_err(|message| {
                     self.failure(
                         index,
@@ -258,14 +304,16 @@ impl<C: Database> Runner<'_, C> {
         }
     }
 
-    /// Each step on its own, from step `done` on (the steps an earlier run completed are skipped).
+    /// Each step on its own, from step `done` on (the steps an earlier run completed are skipped;
+    /// `None` when no run of it was interrupted).
     fn step_by_step(
         &mut self,
-        ops: &[Op],
-        done: usize,
+        steps: Vec<Numbered<'_>>,
+        resumed_at: Option<usize>,
         settings: Settings,
         started: Instant,
     ) -> Result<(), Error> {
+        let mut done = resumed_at.unwrap_or(0);
         if done > 0 {
             tracing::info!(steps_done = done, "resuming an interrupted migration");
         }
@@ -274,9 +322,10 @@ impl<C: Database> Runner<'_, C> {
                 .batch_execute(&sql)
                 .map_err(self.db_error("setting timeouts"))?;
         }
-        let dialect = self.conn.dialect();
-        let steps = steps(ops, dialect);
         let total = steps.len();
+        if self.conn.dialect() == Dialect::Mysql {
+            done = self.mysql_start(&steps, resumed_at)?;
+        }
         let result = (|| {
             for (done, (index, op, within, step)) in steps.iter().enumerate().skip(done) {
                 if let Err(message) = self.recorded_step(done, op, step) {
@@ -288,11 +337,65 @@ impl<C: Database> Runner<'_, C> {
             self.in_transaction(|conn| conn.batch_execute(&finish))
                 .map_err(self.db_error("recording the migration"))
         })();
-        let reset = self
-            .conn
-            .batch_execute("RESET lock_timeout; RESET statement_timeout");
+        let reset = match self.reset_timeouts_sql() {
+            Some(sql) => self.conn.batch_execute(sql),
+            None => Ok(()),
+        };
         result?;
         reset.map_err(self.db_error("resetting timeouts"))
+    }
+
+    /// MySQL commits each DDL statement on its own, and a statement whose client was killed may
+    /// still complete on the server: a step can be done without its progress recorded. So the
+    /// run records that it started before its first step, and a run that finds such a record
+    /// first asks the live schema whether the next step's op already took effect, and counts it
+    /// done if so. Returns the number of steps done.
+    fn mysql_start(
+        &mut self,
+        steps: &[Numbered<'_>],
+        resumed_at: Option<usize>,
+    ) -> Result<usize, Error> {
+        let Some(done) = resumed_at else {
+            let progress = version_table::progress_sql(
+                &self.migration.id,
+                self.direction.name(),
+                &self.migration.checksum,
+                0,
+            );
+            self.in_transaction(|conn| conn.batch_execute(&progress))
+                .map_err(self.db_error("recording that the migration started"))?;
+            return Ok(0);
+        };
+        let Some((_, op, 0, _)) = steps.get(done) else {
+            return Ok(done);
+        };
+        let single_step = steps
+            .get(done + 1)
+            .is_none_or(|(_, _, within, _)| *within == 0);
+        let Some(probe) = crate::introspect::mysql_took_effect(op).filter(|_| single_step) else {
+            return Ok(done);
+        };
+        let took_effect = self
+            .conn
+            .query_bool(&probe)
+            .map_err(self.db_error("asking whether the interrupted step took effect"))?;
+        if !took_effect {
+            return Ok(done);
+        }
+        tracing::info!(
+            step = done + 1,
+            op = %op,
+            "the interrupted step completed on the server after its run stopped; counting it done"
+        );
+        let progress = version_table::progress_sql(
+            &self.migration.id,
+            self.direction.name(),
+            &self.migration.checksum,
+            done + 1,
+        );
+        self.in_transaction(|conn| conn.batch_execute(&progress))
+            .map_err(self.db_error("recording progress"))?;
+        Ok(done + 1)
     }
 
     /// Runs step number `done` (0-based) and records that `done + 1` steps are complete:
@@ -376,7 +479,13 @@ impl<C: Database> Runner<'_, C> {
             };
         }
         match failed {
-            0 => format!("it runs step by step: none of its {total} steps completed, and it is not recorded"),
+            0 => {
+                // A statement the server refused took no effect (DDL is atomic on MySQL 8 and
+                // MariaDB 10.6), so the record that the migration started goes too.
+                let started = version_table::clear_progress_sql(&self.migration.id);
+                let _ = self.in_transaction(|conn| conn.batch_execute(&started));
+                format!("it runs step by step: none of its {total} steps completed, and it is not recorded")
+            }
             1 => format!(
                 "it runs step by step: step 1 of {total} completed and is recorded, and the next run resumes at step 2"
             ),
@@ -427,6 +536,7 @@ impl<C: Database> Runner<'_, C> {
             Step::RebuildTable { table, op } => {
                 return crate::sqlite_rebuild::rebuild(self.conn, table, op)
             }
+            Step::Unsupported(reason) => return Err(reason.clone()),
         };
         result.map_err(|error| server_message(&error))
     }

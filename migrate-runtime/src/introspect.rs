@@ -24,8 +24,66 @@ fn db_error(context: &'static str) -> impl Fn(diesel::result::Error) -> Error {
 pub(crate) fn live<C: Database>(conn: &mut C) -> Result<Objects, Error> {
     match conn.dialect() {
         Dialect::Postgres => postgres(conn),
-        _ => sqlite(conn),
+        Dialect::Sqlite => sqlite(conn),
+        Dialect::Mysql => Err(Error::Unsupported(
+            "reading the live schema of a MySQL database (drift) is not supported yet".into(),
+        )),
     }
+}
+
+/// MySQL: a query answering whether `op` has taken effect in the live schema (its table, column,
+/// index or constraint exists, or no longer does), for the ops whose single statement fails when
+/// run twice; `None` for the ops that can simply run again.
+pub(crate) fn mysql_took_effect(op: &migrate_core::model::Op) -> Option<String> {
+    use migrate_core::model::Op;
+    let lit = |text: &str| Dialect::Mysql.quote_literal(text);
+    let table = |name: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = {})",
+            lit(name)
+        )
+    };
+    let column = |table: &str, name: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = {} AND column_name = {})",
+            lit(table),
+            lit(name)
+        )
+    };
+    let index = |table: &str, name: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = {} AND index_name = {})",
+            lit(table),
+            lit(name)
+        )
+    };
+    let constraint = |table: &str, name: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM information_schema.table_constraints WHERE constraint_schema = DATABASE() AND table_name = {} AND constraint_name = {})",
+            lit(table),
+            lit(name)
+        )
+    };
+    let condition = match op {
+        Op::CreateTable(t) => table(&t.name),
+        Op::DropTable(t) => format!("NOT {}", table(&t.name)),
+        Op::RenameTable { from, to } => format!("{} AND NOT {}", table(to), table(from)),
+        Op::AddColumn { table, column: c } => column(table, &c.name),
+        Op::DropColumn { table, column: c } => format!("NOT {}", column(table, &c.name)),
+        Op::RenameColumn { table, from, to } => {
+            format!("{} AND NOT {}", column(table, to), column(table, from))
+        }
+        Op::CreateIndex(i) => index(&i.table, &i.name),
+        Op::DropIndex(i) => format!("NOT {}", index(&i.table, &i.name)),
+        Op::AddUnique(u) => index(&u.table, &u.name),
+        Op::DropUnique(u) => format!("NOT {}", index(&u.table, &u.name)),
+        Op::AddForeignKey(fk) => constraint(&fk.table, &fk.name),
+        Op::DropForeignKey(fk) => format!("NOT {}", constraint(&fk.table, &fk.name)),
+        Op::AddCheck(check) => constraint(&check.table, &check.name),
+        Op::DropCheck(check) => format!("NOT {}", constraint(&check.table, &check.name)),
+        _ => return None,
+    };
+    Some(format!("SELECT {condition} AS value"))
 }
 
 const PG_TABLES: &str = "c.relnamespace = to_regnamespace(current_schema())::oid AND c.relkind IN ('r', 'p') AND c.relname NOT LIKE 'migrate\\_%'";

@@ -5,6 +5,11 @@
 //! statement, and `CREATE INDEX CONCURRENTLY` in the instance that holds the lock waits for every
 //! running statement to finish: the two would deadlock. Polling leaves no statement waiting.
 //!
+//! MySQL and MariaDB: a named lock (`GET_LOCK`), which belongs to the session and survives the
+//! commits DDL makes, taken with a zero timeout in the same polling loop and named after the
+//! database, so migrations of two databases on one server do not wait for each other. The run
+//! also pins what the rendered SQL assumes of the session's `sql_mode`, and restores it after.
+//!
 //! SQLite: one `BEGIN IMMEDIATE` transaction around the whole run takes the database's write lock;
 //! each migration is a savepoint inside it. SQLite answers `database is locked` at once unless the
 //! connection has a busy timeout, and every statement can meet a lock (loading the schema needs a
@@ -66,7 +71,36 @@ pub(crate) fn with_lock<C: Database, T>(
                 }),
             }
         }
-        _ => {
+        Dialect::Mysql => {
+            let mut described = false;
+            poll(wait_limit, || {
+                let taken = conn
+                    .query_i64(&format!("SELECT GET_LOCK({MYSQL_LOCK}, 0) AS value"))
+                    .map_err(|source| Error::Database {
+                        context: "taking the migration lock".into(),
+                        source,
+                    })?;
+                Ok(match (taken == Some(1), described) {
+                    (true, _) => Attempt::Taken,
+                    (false, true) => Attempt::Held(None),
+                    (false, false) => {
+                        described = true;
+                        Attempt::Held(mysql_holder(conn))
+                    }
+                })
+            })?;
+            let result = mysql_session(conn, body);
+            let released = conn.query_i64(&format!("SELECT RELEASE_LOCK({MYSQL_LOCK}) AS value"));
+            match (result, released) {
+                (Ok(value), Ok(_)) => Ok(value),
+                (Err(error), _) => Err(error),
+                (Ok(_), Err(source)) => Err(Error::Database {
+                    context: "releasing the migration lock".into(),
+                    source,
+                }),
+            }
+        }
+        Dialect::Sqlite => {
             let setting_error = |context: &'static str| {
                 move |source| Error::Database {
                     context: context.into(),
@@ -167,6 +201,74 @@ fn sqlite_run<C: Database, T>(
             source,
         }),
     }
+}
+
+/// The name of the MySQL lock: one per database, within MySQL's 64 characters.
+const MYSQL_LOCK: &str = "CONCAT('migrate:', SHA1(COALESCE(DATABASE(), '')))";
+
+/// Runs `body` with the session's `sql_mode` strict (a `NOT NULL` or type change fails on a value
+/// it would otherwise coerce) and reading backslash escapes (as literals are rendered), then
+/// restores the mode the session had.
+fn mysql_session<C: Database, T>(
+    conn: &mut C,
+    body: impl FnOnce(&mut C) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let setting_error = |context: &'static str| {
+        move |source| Error::Database {
+            context: context.into(),
+            source,
+        }
+    };
+    let rows = conn
+        .query_texts("SELECT @@SESSION.sql_mode AS a, NULL AS b, NULL AS c, NULL AS d")
+        .map_err(setting_error("reading the session's sql_mode"))?;
+    let saved = rows
+        .into_iter()
+        .next()
+        .and_then(|[mode, ..]| mode)
+        .unwrap_or_default();
+    let mut modes: Vec<&str> = saved
+        .split(',')
+        .filter(|mode| !mode.is_empty() && *mode != "NO_BACKSLASH_ESCAPES")
+        .collect();
+    if !modes.contains(&"STRICT_ALL_TABLES") {
+        modes.push("STRICT_ALL_TABLES");
+    }
+    let set = |conn: &mut C, mode: &str| {
+        conn.batch_execute(&format!(
+            "SET SESSION sql_mode = {}",
+            Dialect::Mysql.quote_literal(mode)
+        ))
+    };
+    set(conn, &modes.join(",")).map_err(setting_error("setting the session's sql_mode"))?;
+    let result = body(conn);
+    let restored = set(conn, &saved);
+    match (result, restored) {
+        (Ok(value), Ok(())) => Ok(value),
+        (Err(error), _) => Err(error),
+        (Ok(_), Err(source)) => Err(Error::Database {
+            context: "restoring the session's sql_mode".into(),
+            source,
+        }),
+    }
+}
+
+/// MySQL: the session holding the named lock, as the process list knows it.
+fn mysql_holder<C: Database>(conn: &mut C) -> Option<String> {
+    let rows = conn
+        .query_texts(&format!(
+            "SELECT CAST(ID AS CHAR) AS a, USER AS b, HOST AS c, CAST(TIME AS CHAR) AS d
+             FROM information_schema.PROCESSLIST WHERE ID = IS_USED_LOCK({MYSQL_LOCK})"
+        ))
+        .ok()?;
+    let [id, user, host, seconds] = rows.into_iter().next()?;
+    Some(format!(
+        "MySQL connection {} of user `{}` from {}, in its current state for {} s",
+        id.unwrap_or_default(),
+        user.unwrap_or_default(),
+        host.unwrap_or_default(),
+        seconds.unwrap_or_default()
+    ))
 }
 
 /// One try at the migration lock.

@@ -445,6 +445,7 @@ impl Migrator {
         let applied = version_table::read(conn)?;
         let applied_ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
         let mut interrupted = Vec::new();
+        let mut renderer = script::Renderer::new(&self.migrations, conn.dialect());
         for row in version_table::progress(conn)? {
             let Some(migration) = self.migrations.iter().find(|m| m.id == row.id.as_str()) else {
                 continue;
@@ -454,8 +455,10 @@ impl Migrator {
                 "down" if applied_ids.contains(row.id.as_str()) => Direction::Down,
                 _ => continue,
             };
-            let steps: Vec<String> = match script::ops(migration, direction) {
-                Ok(ops) => executor::steps(ops, conn.dialect())
+            let rendered = script::ops(migration, direction)
+                .and_then(|ops| Ok((ops, renderer.render(migration, direction)?)));
+            let steps: Vec<String> = match rendered {
+                Ok((ops, rendered)) => executor::steps(ops, rendered)
                     .into_iter()
                     .map(|(_, _, _, step)| step.display_sql())
                     .collect(),
@@ -561,7 +564,7 @@ impl Migrator {
     pub fn sql(&self, range: &SqlRange, dialect: Dialect) -> Result<String, Error> {
         let graph = Graph::new(&self.migrations);
         let (plan, direction) = script::plan(&graph, range)?;
-        script::render(&plan, direction, dialect)
+        script::render(&self.migrations, &plan, direction, dialect)
     }
 
     /// Makes the version table say the database is at `target` without running any migration:

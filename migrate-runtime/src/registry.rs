@@ -72,6 +72,8 @@ pub enum DataConnection<'a> {
     Postgres(&'a mut diesel::PgConnection),
     #[cfg(feature = "sqlite")]
     Sqlite(&'a mut diesel::SqliteConnection),
+    #[cfg(feature = "mysql")]
+    Mysql(&'a mut diesel::MysqlConnection),
 }
 
 impl std::fmt::Debug for DataConnection<'_> {
@@ -81,6 +83,8 @@ impl std::fmt::Debug for DataConnection<'_> {
             DataConnection::Postgres(_) => f.write_str("DataConnection::Postgres"),
             #[cfg(feature = "sqlite")]
             DataConnection::Sqlite(_) => f.write_str("DataConnection::Sqlite"),
+            #[cfg(feature = "mysql")]
+            DataConnection::Mysql(_) => f.write_str("DataConnection::Mysql"),
         }
     }
 }

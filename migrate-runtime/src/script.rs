@@ -13,7 +13,8 @@ use std::fmt::{self, Display, Formatter};
 use std::str::FromStr;
 
 use migrate_core::model::{Downgrade, Migration, Mode, Op};
-use migrate_core::render::{render_ops, Dialect};
+use migrate_core::render::{render_ops, render_ops_on, Dialect, Step};
+use migrate_core::schema::Simulation;
 
 use crate::executor::Direction;
 use crate::planner::{Graph, Target};
@@ -111,32 +112,96 @@ pub(crate) fn ops(
     }
 }
 
+/// Whether the executor runs `ops` in one transaction on `dialect`, rather than step by step with
+/// each step's progress recorded: PostgreSQL unless an op cannot run in a transaction, SQLite
+/// always, MySQL never (each DDL statement commits).
+pub(crate) fn transactional(ops: &[Op], dialect: Dialect) -> bool {
+    match dialect {
+        Dialect::Postgres => Mode::of(ops) == Mode::Transactional,
+        _ => dialect.has_transactional_ddl(),
+    }
+}
+
+/// Renders the migrations of a plan, in the plan's order, for one dialect. MySQL's renderer needs
+/// the schema the chain built before each migration: it is folded once and carried from each
+/// migration to its child, so a plan of N migrations folds each op once.
+pub(crate) struct Renderer<'m> {
+    /// Every migration, in graph order.
+    all: &'m [&'static Migration],
+    dialect: Dialect,
+    /// The schema after the migration rendered last, going up.
+    after: Option<(&'static str, Simulation)>,
+}
+
+impl<'m> Renderer<'m> {
+    pub(crate) fn new(all: &'m [&'static Migration], dialect: Dialect) -> Renderer<'m> {
+        Renderer {
+            all,
+            dialect,
+            after: None,
+        }
+    }
+
+    /// The steps of each op `migration` runs in `direction`.
+    pub(crate) fn render(
+        &mut self,
+        migration: &'static Migration,
+        direction: Direction,
+    ) -> Result<Vec<Vec<Step>>, Error> {
+        let ops = ops(migration, direction)?;
+        if self.dialect != Dialect::Mysql {
+            return Ok(render_ops(ops, self.dialect));
+        }
+        let folded = |including| {
+            // The graph was validated when the migrator was made.
+            migrate_core::fold::simulation_at(self.all, &migration.id, including)
+                .unwrap_or_else(|_| Simulation::closed())
+        };
+        let before = match (direction, self.after.take(), migration.parents.as_ref()) {
+            (Direction::Up, Some((last, schema)), [parent]) if parent.as_ref() == last => schema,
+            (Direction::Up, ..) => folded(false),
+            (Direction::Down, ..) => folded(true),
+        };
+        let steps = render_ops_on(ops, self.dialect, &before);
+        if direction == Direction::Up {
+            let mut after = before;
+            migrate_core::fold::apply(&mut after, migration);
+            self.after = Some((migration.id.as_ref(), after));
+        }
+        Ok(steps)
+    }
+}
+
 /// The script: for each migration a header comment, then for each op a comment with the op as
 /// written and the SQL of its steps, each ending with `;`.
 pub(crate) fn render(
+    all: &[&'static Migration],
     plan: &[&'static Migration],
     direction: Direction,
     dialect: Dialect,
 ) -> Result<String, Error> {
-    // Check every migration before printing any, so a script is whole or not at all.
-    let ops: Vec<&'static [Op]> = plan
+    // Render every migration before printing any, so a script is whole or not at all.
+    let mut renderer = Renderer::new(all, dialect);
+    let rendered: Vec<Vec<Vec<Step>>> = plan
         .iter()
-        .map(|migration| ops(migration, direction))
+        .map(|migration| renderer.render(migration, direction))
         .collect::<Result<_, _>>()?;
     let mut script = String::new();
-    for (migration, ops) in plan.iter().zip(ops) {
+    for (migration, rendered) in plan.iter().zip(rendered) {
+        let ops = ops(migration, direction)?;
         let way = match direction {
             Direction::Up => "upgrade",
             Direction::Down => "downgrade",
         };
-        // The executor's rule: PostgreSQL runs a non-transactional op list step by step.
-        let mode = if Mode::of(ops) == Mode::Transactional || dialect != Dialect::Postgres {
-            "in one transaction"
-        } else {
-            "step by step, each step committed on its own"
+        let mode = match (transactional(ops, dialect), dialect) {
+            (true, _) => "in one transaction",
+            (false, Dialect::Mysql) => {
+                "step by step: MySQL commits each DDL statement, so each step's progress is recorded"
+            }
+            (false, _) => "step by step, each step committed on its own",
         };
         comment(&mut script, &format!("{} ({way}, {mode})", migration.id));
-        for (index, (op, steps)) in ops.iter().zip(render_ops(ops, dialect)).enumerate() {
+        for (index, (op, steps)) in ops.iter().zip(rendered).enumerate() {
             comment(&mut script, &format!("op {}: {op}", index + 1));
             for step in steps {
                 script.push_str(&step.display_sql());

@@ -16,7 +16,9 @@
 //!
 //! PostgreSQL databases are created next to the one `MIGRATE_TEST_POSTGRES_URL` names (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`), with unique names so tests run in parallel,
-//! and dropped when the test ends; SQLite ones are temporary files.
+//! and dropped when the test ends; MySQL and MariaDB ones likewise on the server of
+//! `MIGRATE_TEST_MYSQL_URL` (default `mysql://root@127.0.0.1:3306/mysql`, with the `mysql`
+//! feature); SQLite ones are temporary files.
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,6 +28,9 @@ use crate::{AnyConnection, Error, Migrations, Migrator, Target};
 
 /// Where PostgreSQL test databases are created, when `MIGRATE_TEST_POSTGRES_URL` is not set.
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// Where MySQL or MariaDB test databases are created, when `MIGRATE_TEST_MYSQL_URL` is not set.
+pub const DEFAULT_MYSQL_URL: &str = "mysql://root@127.0.0.1:3306/mysql";
 
 /// A database made for one test, dropped (or deleted) when it goes out of scope.
 #[derive(Debug)]
@@ -37,6 +42,7 @@ pub struct TestDatabase {
 #[derive(Debug)]
 enum Kind {
     Postgres { admin: String, name: String },
+    Mysql { admin: String, name: String },
     Sqlite { path: std::path::PathBuf },
 }
 
@@ -67,28 +73,33 @@ impl TestDatabase {
     pub fn postgres() -> Result<TestDatabase, Error> {
         let admin = std::env::var("MIGRATE_TEST_POSTGRES_URL")
             .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
-        let name = unique_name();
-        let mut conn = AnyConnection::establish(&admin)?;
-        conn.batch_execute(&format!("CREATE DATABASE {name}"))
-            .map_err(|source| Error::Database {
-                context: "creating a test database".into(),
-                source,
-            })?;
-        let base = admin
-            .rsplit_once('/')
-            .map_or(admin.as_str(), |(base, _)| base);
+        let (url, name) = create_next_to(&admin)?;
         Ok(TestDatabase {
-            url: format!("{base}/{name}"),
+            url,
             kind: Kind::Postgres { admin, name },
         })
     }
 
-    /// A new database of `backend` (`"sqlite"` or `"postgres"`); panics with what to check when
-    /// it cannot be made. For `#[migrate_runtime::test]`.
+    /// A new MySQL or MariaDB database on the server of `MIGRATE_TEST_MYSQL_URL`.
+    pub fn mysql() -> Result<TestDatabase, Error> {
+        let admin = std::env::var("MIGRATE_TEST_MYSQL_URL")
+            .unwrap_or_else(|_| DEFAULT_MYSQL_URL.to_owned());
+        let (url, name) = create_next_to(&admin)?;
+        Ok(TestDatabase {
+            url,
+            kind: Kind::Mysql { admin, name },
+        })
+    }
+
+    /// A new database of `backend` (`"sqlite"`, `"postgres"` or `"mysql"`); panics with what to
+    /// check when it cannot be made. For `#[migrate_runtime::test]`.
     pub fn for_backend(backend: &str) -> TestDatabase {
         match backend {
             "postgres" => TestDatabase::postgres().unwrap_or_else(|error| {
                 panic!("{error}\n(the PostgreSQL tests create their databases on the server of MIGRATE_TEST_POSTGRES_URL, default {DEFAULT_POSTGRES_URL})")
+            }),
+            "mysql" => TestDatabase::mysql().unwrap_or_else(|error| {
+                panic!("{error}\n(the MySQL tests create their databases on the server of MIGRATE_TEST_MYSQL_URL, default {DEFAULT_MYSQL_URL})")
             }),
             _ => TestDatabase::sqlite(),
         }
@@ -103,6 +114,23 @@ impl TestDatabase {
     }
 }
 
+/// Creates a uniquely named database on the server of `admin`; its URL and name.
+fn create_next_to(admin: &str) -> Result<(String, String), Error> {
+    let name = unique_name();
+    let mut conn = AnyConnection::establish(admin)?;
+    conn.batch_execute(&format!("CREATE DATABASE {name}"))
+        .map_err(|source| Error::Database {
+            context: "creating a test database".into(),
+            source,
+        })?;
+    let (base, query) = match admin.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (admin, String::new()),
+    };
+    let base = base.rsplit_once('/').map_or(base, |(base, _)| base);
+    Ok((format!("{base}/{name}{query}"), name))
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         match &self.kind {
@@ -110,6 +138,11 @@ impl Drop for TestDatabase {
                 if let Ok(mut conn) = AnyConnection::establish(admin) {
                     let _ =
                         conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                }
+            }
+            Kind::Mysql { admin, name } => {
+                if let Ok(mut conn) = AnyConnection::establish(admin) {
+                    let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"));
                 }
             }
             Kind::Sqlite { path } => {

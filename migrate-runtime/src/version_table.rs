@@ -44,6 +44,14 @@ pub(crate) struct ProgressRow {
     pub checksum: Option<String>,
 }
 
+/// `expr` cast to text: MySQL has no `text` type to cast to.
+pub(crate) fn as_text(expr: &str, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Mysql => format!("CAST({expr} AS CHAR)"),
+        _ => format!("CAST({expr} AS text)"),
+    }
+}
+
 fn db_error(context: &str) -> impl FnOnce(diesel::result::Error) -> Error + '_ {
     move |source| Error::Database {
         context: context.to_owned(),
@@ -61,7 +69,12 @@ pub(crate) fn ensure(conn: &mut impl Database) -> Result<bool, Error> {
                 "CREATE TABLE IF NOT EXISTS {VERSIONS} (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint NOT NULL, owner text);
                  CREATE TABLE IF NOT EXISTS {PROGRESS} (id text PRIMARY KEY, direction text NOT NULL, ops_done integer NOT NULL, checksum text)"
             ),
-            _ => format!(
+            // Ids are at most 255 bytes (the `migration_id` rule); InnoDB keys need a bounded type.
+            Dialect::Mysql => format!(
+                "CREATE TABLE IF NOT EXISTS {VERSIONS} (id VARCHAR(255) NOT NULL PRIMARY KEY, checksum VARCHAR(255) NOT NULL, applied_at DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), execution_ms BIGINT NOT NULL, owner TEXT);
+                 CREATE TABLE IF NOT EXISTS {PROGRESS} (id VARCHAR(255) NOT NULL PRIMARY KEY, direction VARCHAR(8) NOT NULL, ops_done INT NOT NULL, checksum TEXT)"
+            ),
+            Dialect::Sqlite => format!(
                 "CREATE TABLE IF NOT EXISTS {VERSIONS} (id TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ', 'now')), execution_ms INTEGER NOT NULL, owner TEXT);
                  CREATE TABLE IF NOT EXISTS {PROGRESS} (id TEXT PRIMARY KEY, direction TEXT NOT NULL, ops_done INTEGER NOT NULL, checksum TEXT)"
             ),
@@ -75,7 +88,10 @@ pub(crate) fn ensure(conn: &mut impl Database) -> Result<bool, Error> {
         Dialect::Postgres => format!(
             "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('{table}') AND attname = '{column}' AND NOT attisdropped"
         ),
-        _ => format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}'"),
+        Dialect::Mysql => format!(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '{table}' AND column_name = '{column}'"
+        ),
+        Dialect::Sqlite => format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}'"),
     }
     };
     let added = [(VERSIONS, "owner"), (PROGRESS, "checksum")];
@@ -108,7 +124,10 @@ pub(crate) fn ensure(conn: &mut impl Database) -> Result<bool, Error> {
 pub(crate) fn exists(conn: &mut impl Database) -> Result<bool, Error> {
     let sql = match conn.dialect() {
         Dialect::Postgres => format!("SELECT to_regclass('{VERSIONS}') IS NOT NULL AS value"),
-        _ => format!(
+        Dialect::Mysql => format!(
+            "SELECT count(*) > 0 AS value FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '{VERSIONS}'"
+        ),
+        Dialect::Sqlite => format!(
             "SELECT count(*) > 0 AS value FROM sqlite_master WHERE type = 'table' AND name = '{VERSIONS}'"
         ),
     };
@@ -121,15 +140,18 @@ pub(crate) fn read(conn: &mut impl Database) -> Result<Vec<AppliedRow>, Error> {
     if !exists(conn)? {
         return Ok(Vec::new());
     }
-    let applied_at = match conn.dialect() {
+    let dialect = conn.dialect();
+    let applied_at = match dialect {
         Dialect::Postgres => {
             "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS\"Z\"')"
         }
-        _ => "applied_at",
+        Dialect::Mysql => "DATE_FORMAT(applied_at, '%Y-%m-%d %H:%i:%s.%fZ')",
+        Dialect::Sqlite => "applied_at",
     };
     let rows = conn
         .query_texts(&format!(
-            "SELECT id AS a, checksum AS b, {applied_at} AS c, CAST(execution_ms AS text) AS d FROM {VERSIONS} ORDER BY applied_at, id"
+            "SELECT id AS a, checksum AS b, {applied_at} AS c, {} AS d FROM {VERSIONS} ORDER BY applied_at, id",
+            as_text("execution_ms", dialect)
         ))
         .map_err(db_error("reading the version table"))?;
     Ok(rows
@@ -205,7 +227,8 @@ pub(crate) fn delete_sql(id: &str) -> String {
 pub(crate) fn progress(conn: &mut impl Database) -> Result<Vec<ProgressRow>, Error> {
     let rows = conn
         .query_texts(&format!(
-            "SELECT id AS a, direction AS b, CAST(ops_done AS text) AS c, checksum AS d FROM {PROGRESS} ORDER BY id"
+            "SELECT id AS a, direction AS b, {} AS c, checksum AS d FROM {PROGRESS} ORDER BY id",
+            as_text("ops_done", conn.dialect())
         ))
         .map_err(db_error("reading migration progress"))?;
     Ok(rows

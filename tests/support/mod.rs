@@ -22,6 +22,10 @@ impl TestDb {
         TestDb::from(TestDatabase::for_backend("postgres"))
     }
 
+    pub fn mysql() -> TestDb {
+        TestDb::from(TestDatabase::for_backend("mysql"))
+    }
+
     pub fn sqlite() -> TestDb {
         TestDb::from(TestDatabase::sqlite())
     }

@@ -16,7 +16,7 @@ mod schema;
 pub use drift::{
     compare, expected, normalize_default, type_name, Difference, ForeignKeyFacts, Objects,
 };
-pub use schema::{schema, Schema};
+pub use schema::{apply, schema, simulation_at, Schema};
 
 use std::collections::{BTreeMap, BTreeSet};
 

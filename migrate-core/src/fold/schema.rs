@@ -67,35 +67,56 @@ impl Schema {
 /// assert_eq!(before.tables[0].columns.len(), 1);
 /// ```
 pub fn schema(migrations: &[&Migration], at: Option<&str>) -> Result<Schema, Vec<GraphError>> {
+    let simulation = match at {
+        Some(at) => simulation_at(migrations, at, true)?,
+        None => {
+            let mut simulation = Simulation::closed();
+            for migration in graph::order(migrations)? {
+                apply(&mut simulation, migration);
+            }
+            simulation
+        }
+    };
+    Ok(of(&simulation))
+}
+
+/// The closed simulation of the schema the ancestors of migration `at` build, with `at` itself
+/// when `including`: what a renderer that needs the schema (MySQL's) starts from.
+pub fn simulation_at(
+    migrations: &[&Migration],
+    at: &str,
+    including: bool,
+) -> Result<Simulation, Vec<GraphError>> {
     let ordered = graph::order(migrations)?;
-    let included: Option<BTreeSet<&str>> = at.map(|at| {
-        let by_id: BTreeMap<&str, &Migration> =
-            ordered.iter().map(|m| (m.id.as_ref(), *m)).collect();
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![at];
-        while let Some(id) = stack.pop() {
-            if let Some(migration) = by_id.get(id) {
-                if seen.insert(migration.id.as_ref()) {
-                    stack.extend(migration.parents.iter().map(AsRef::as_ref));
-                }
+    let by_id: BTreeMap<&str, &Migration> = ordered.iter().map(|m| (m.id.as_ref(), *m)).collect();
+    let mut included = BTreeSet::new();
+    let mut stack: Vec<&str> = match (including, by_id.get(at)) {
+        (true, _) => vec![at],
+        (false, Some(migration)) => migration.parents.iter().map(AsRef::as_ref).collect(),
+        (false, None) => Vec::new(),
+    };
+    while let Some(id) = stack.pop() {
+        if let Some(migration) = by_id.get(id) {
+            if included.insert(migration.id.as_ref()) {
+                stack.extend(migration.parents.iter().map(AsRef::as_ref));
             }
         }
-        seen
-    });
+    }
     let mut simulation = Simulation::closed();
     for migration in ordered {
-        if included
-            .as_ref()
-            .is_some_and(|included| !included.contains(migration.id.as_ref()))
-        {
-            continue;
+        if included.contains(migration.id.as_ref()) {
+            apply(&mut simulation, migration);
         }
-        for (index, op) in migration.upgrade.iter().enumerate() {
-            simulation.apply_at(op, crate::diagnostic::Section::Upgrade(index));
-        }
-        simulation.take_problems();
     }
-    Ok(of(&simulation))
+    Ok(simulation)
+}
+
+/// Applies `migration`'s upgrade to `simulation`, dropping the problems (the fold reports them).
+pub fn apply(simulation: &mut Simulation, migration: &Migration) {
+    for (index, op) in migration.upgrade.iter().enumerate() {
+        simulation.apply_at(op, crate::diagnostic::Section::Upgrade(index));
+    }
+    simulation.take_problems();
 }
 
 /// The definitions a simulation holds.

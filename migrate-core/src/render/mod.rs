@@ -9,28 +9,35 @@
 //! documented twelve-step table rebuild (Alembic's "batch mode"), which needs the live table.
 
 mod diesel;
+mod mysql;
 mod postgres;
 mod sqlite;
 
 pub use diesel::diesel_schema;
 
 use crate::model::{Migration, Op};
+use crate::schema::Simulation;
 
 /// A database family the renderer knows.
+///
+/// Exhaustive on purpose: every `match` on it, here and in the runtime, must decide for each
+/// backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Dialect {
     Postgres,
     Sqlite,
+    /// MySQL 8.0.29+ and MariaDB 10.6+: one dialect, tested on MariaDB.
+    Mysql,
 }
 
 impl Dialect {
-    pub const ALL: &'static [Dialect] = &[Dialect::Postgres, Dialect::Sqlite];
+    pub const ALL: &'static [Dialect] = &[Dialect::Postgres, Dialect::Sqlite, Dialect::Mysql];
 
     pub fn name(self) -> &'static str {
         match self {
             Dialect::Postgres => "postgres",
             Dialect::Sqlite => "sqlite",
+            Dialect::Mysql => "mysql",
         }
     }
 
@@ -38,7 +45,30 @@ impl Dialect {
         match name {
             "postgres" | "postgresql" | "pg" => Some(Dialect::Postgres),
             "sqlite" => Some(Dialect::Sqlite),
+            "mysql" | "mariadb" => Some(Dialect::Mysql),
             _ => None,
+        }
+    }
+
+    /// Whether DDL runs inside a transaction: MySQL commits before and after each DDL statement,
+    /// so its migrations run step by step with their progress recorded.
+    pub fn has_transactional_ddl(self) -> bool {
+        self != Dialect::Mysql
+    }
+
+    /// `name` as an identifier of this dialect: `"name"`, or `` `name` `` on MySQL (where double
+    /// quotes make a string unless the session sets `ANSI_QUOTES`).
+    ///
+    /// ```
+    /// use migrate_core::render::Dialect;
+    ///
+    /// assert_eq!(Dialect::Postgres.quote_ident("user"), r#""user""#);
+    /// assert_eq!(Dialect::Mysql.quote_ident("odd`name"), "`odd``name`");
+    /// ```
+    pub fn quote_ident(self, name: &str) -> String {
+        match self {
+            Dialect::Mysql => mysql::q(name),
+            Dialect::Postgres | Dialect::Sqlite => quote_ident(name),
         }
     }
 
@@ -49,7 +79,9 @@ impl Dialect {
     /// is off (a server, database, role or session setting no migration controls), so there text
     /// holding a backslash is written in escape-string syntax, `E'…'`, where backslashes mean the
     /// same under either setting. Text without one keeps the plain form, which both settings read
-    /// alike. SQLite has no escapes in literals.
+    /// alike. SQLite has no escapes in literals. MySQL reads backslash escapes unless the session's
+    /// `sql_mode` has `NO_BACKSLASH_ESCAPES`, which the runtime's sessions never set: a backslash
+    /// is doubled.
     ///
     /// ```
     /// use migrate_core::render::Dialect;
@@ -57,12 +89,14 @@ impl Dialect {
     /// assert_eq!(Dialect::Postgres.quote_literal("it's"), "'it''s'");
     /// assert_eq!(Dialect::Postgres.quote_literal(r"C:\dir\'x"), r"E'C:\\dir\\''x'");
     /// assert_eq!(Dialect::Sqlite.quote_literal(r"C:\dir\'x"), r"'C:\dir\''x'");
+    /// assert_eq!(Dialect::Mysql.quote_literal(r"C:\dir\'x"), r"'C:\\dir\\''x'");
     /// ```
     pub fn quote_literal(self, text: &str) -> String {
         match self {
             Dialect::Postgres if text.contains('\\') => {
                 format!("E'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
             }
+            Dialect::Mysql => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''")),
             Dialect::Postgres | Dialect::Sqlite => quote_literal(text),
         }
     }
@@ -87,6 +121,9 @@ pub enum Step {
     /// SQLite: rebuild `table` with `op` applied (create new, copy, drop old, rename, re-index);
     /// the runtime reads the live table to do it.
     RebuildTable { table: String, op: Op },
+    /// The op cannot be written in this dialect, for the reason given: the runtime refuses the
+    /// whole run before any statement, and the offline script says why.
+    Unsupported(String),
 }
 
 impl Step {
@@ -105,6 +142,7 @@ impl Step {
             Step::RebuildTable { table, op } => {
                 format!("-- rebuild of table {} for: {op}", quote_ident(table))
             }
+            Step::Unsupported(reason) => format!("-- cannot be run here: {reason}"),
         }
     }
 }
@@ -122,15 +160,56 @@ impl Step {
 /// );
 /// ```
 pub fn render(op: &Op, dialect: Dialect) -> Vec<Step> {
-    render_on(op, false, dialect)
+    render_on(op, false, dialect, &Simulation::closed())
 }
 
 /// The steps of each op of a list: ops on a table created earlier in the list get the plain form,
 /// since the table has no rows to scan and no readers to block yet.
+///
+/// MySQL needs the schema before the ops (see [`render_ops_on`]); here it is taken to be empty.
 pub fn render_ops(ops: &[Op], dialect: Dialect) -> Vec<Vec<Step>> {
+    render_ops_on(ops, dialect, &Simulation::closed())
+}
+
+/// [`render_ops`] on a database whose schema before the first op is `before`: the fold of the
+/// migrations that ran earlier. MySQL writes an enum's labels into each enum column and changes a
+/// column by restating its definition, both known only from the chain; the other dialects do not
+/// look at `before`.
+///
+/// ```
+/// use migrate_core::model::{Column, ColumnChange, ColumnType, Op, Scalar, Table};
+/// use migrate_core::render::{render_ops_on, Dialect, Step};
+/// use migrate_core::schema::Simulation;
+///
+/// let email = Column { name: "email".into(), ty: ColumnType::Scalar(Scalar::Varchar(200)), nullable: true, default: None, identity: false };
+/// let mut before = Simulation::closed();
+/// before.run(&[Op::CreateTable(Table { name: "users".into(), columns: vec![email].into(), primary_key: None })], migrate_core::diagnostic::Section::Upgrade);
+///
+/// let set_not_null = Op::AlterColumn { table: "users".into(), column: "email".into(), change: ColumnChange::SetNotNull };
+/// assert_eq!(
+///     render_ops_on(&[set_not_null], Dialect::Mysql, &before),
+///     vec![vec![Step::Sql("ALTER TABLE `users` MODIFY COLUMN `email` VARCHAR(200) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE".into())]]
+/// );
+/// ```
+pub fn render_ops_on(ops: &[Op], dialect: Dialect, before: &Simulation) -> Vec<Vec<Step>> {
+    let new_tables = crate::model::on_new_table(ops);
+    if dialect != Dialect::Mysql {
+        return ops
+            .iter()
+            .zip(new_tables)
+            .map(|(op, new_table)| render_on(op, new_table, dialect, before))
+            .collect();
+    }
+    let mut schema = before.clone();
     ops.iter()
-        .zip(crate::model::on_new_table(ops))
-        .map(|(op, new_table)| render_on(op, new_table, dialect))
+        .zip(new_tables)
+        .enumerate()
+        .map(|(index, (op, new_table))| {
+            let steps = mysql::render(op, new_table, &schema);
+            schema.apply_at(op, crate::diagnostic::Section::Upgrade(index));
+            schema.take_problems();
+            steps
+        })
         .collect()
 }
 
@@ -139,10 +218,11 @@ pub fn render_upgrade(migration: &Migration, dialect: Dialect) -> Vec<Vec<Step>>
     render_ops(&migration.upgrade, dialect)
 }
 
-fn render_on(op: &Op, new_table: bool, dialect: Dialect) -> Vec<Step> {
+fn render_on(op: &Op, new_table: bool, dialect: Dialect, before: &Simulation) -> Vec<Step> {
     match dialect {
         Dialect::Postgres => postgres::render(op, new_table),
         Dialect::Sqlite => sqlite::render(op),
+        Dialect::Mysql => mysql::render(op, new_table, before),
     }
 }
 
@@ -166,7 +246,7 @@ fn render_on(op: &Op, new_table: bool, dialect: Dialect) -> Vec<Step> {
 pub fn rewind_after_failure(op: &Op, dialect: Dialect, failed_step: usize) -> Option<Rewind> {
     match dialect {
         Dialect::Postgres => postgres::rewind_after_failure(op, failed_step),
-        Dialect::Sqlite => None,
+        Dialect::Sqlite | Dialect::Mysql => None,
     }
 }
 

@@ -164,6 +164,9 @@ pub struct Dir {
 pub enum DialectArg {
     Postgres,
     Sqlite,
+    /// MySQL and MariaDB
+    #[value(alias = "mariadb")]
+    Mysql,
 }
 
 impl From<DialectArg> for Dialect {
@@ -171,6 +174,7 @@ impl From<DialectArg> for Dialect {
         match dialect {
             DialectArg::Postgres => Dialect::Postgres,
             DialectArg::Sqlite => Dialect::Sqlite,
+            DialectArg::Mysql => Dialect::Mysql,
         }
     }
 }

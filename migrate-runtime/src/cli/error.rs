@@ -13,7 +13,7 @@ pub enum CliError {
     Runtime(#[from] Error),
     #[error("`{command}` needs a database: pass --database-url <url> or set DATABASE_URL")]
     NoDatabase { command: &'static str },
-    #[error("`sql` needs a dialect: pass --dialect postgres or --dialect sqlite")]
+    #[error("`sql` needs a dialect: pass --dialect postgres, --dialect mysql or --dialect sqlite")]
     NoDialect,
     #[error("the database is not up to date: {} pending ({})", ids.len(), ids.join(", "))]
     Pending { ids: Vec<String> },

@@ -15,10 +15,7 @@ pub(super) fn sql(
     // Without `--dialect`, the database URL says which, without connecting to it.
     let dialect = match (dialect, context.database_url.as_deref()) {
         (Some(dialect), _) => Dialect::from(dialect),
-        (None, Some(url)) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            Dialect::Postgres
-        }
-        (None, Some(_)) => Dialect::Sqlite,
+        (None, Some(url)) => of_url(url),
         (None, None) => return Err(CliError::NoDialect),
     };
     let script = context.migrator()?.sql(range, dialect)?;
@@ -26,6 +23,16 @@ pub(super) fn sql(
         return Ok(format!("-- nothing to run from {range}\n"));
     }
     Ok(script)
+}
+
+/// The dialect a database URL names, read from its scheme alone.
+fn of_url(url: &str) -> Dialect {
+    let scheme = url.split_once("://").map(|(scheme, _)| scheme);
+    match scheme {
+        Some("postgres" | "postgresql") => Dialect::Postgres,
+        Some("mysql" | "mariadb") => Dialect::Mysql,
+        _ => Dialect::Sqlite,
+    }
 }
 
 pub(super) fn schema(
@@ -37,12 +44,8 @@ pub(super) fn schema(
 ) -> Result<String, CliError> {
     let dialect = match (dialect, context.database_url.as_deref()) {
         (Some(dialect), _) => Dialect::from(dialect),
-        (None, Some(url))
-            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) =>
-        {
-            Dialect::Sqlite
-        }
-        (None, _) => Dialect::Postgres,
+        (None, Some(url)) => of_url(url),
+        (None, None) => Dialect::Postgres,
     };
     let schema = context.migrator()?.schema(revision)?;
     if diesel {
