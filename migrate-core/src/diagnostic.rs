@@ -55,6 +55,16 @@ pub enum CheckId {
     ForeignKeyWithoutIndex,
     ForeignKeyTypeMismatch,
     LockHeldAcrossSlowStep,
+    MysqlUnsupported,
+    MysqlUnboundedKey,
+    MysqlExpressionDefault,
+    MysqlForeignKey,
+    MysqlCheckConstraint,
+    MysqlTypeChange,
+    MysqlEnumReorder,
+    MysqlAlgorithmCopy,
+    MysqlLockOption,
+    MysqlInlineReferences,
     UnusedWaiver,
 }
 
@@ -105,6 +115,16 @@ impl CheckId {
         CheckId::ForeignKeyWithoutIndex,
         CheckId::ForeignKeyTypeMismatch,
         CheckId::LockHeldAcrossSlowStep,
+        CheckId::MysqlUnsupported,
+        CheckId::MysqlUnboundedKey,
+        CheckId::MysqlExpressionDefault,
+        CheckId::MysqlForeignKey,
+        CheckId::MysqlCheckConstraint,
+        CheckId::MysqlTypeChange,
+        CheckId::MysqlEnumReorder,
+        CheckId::MysqlAlgorithmCopy,
+        CheckId::MysqlLockOption,
+        CheckId::MysqlInlineReferences,
         CheckId::UnusedWaiver,
     ];
 
@@ -155,6 +175,16 @@ impl CheckId {
             CheckId::ForeignKeyWithoutIndex => "foreign_key_without_index",
             CheckId::ForeignKeyTypeMismatch => "foreign_key_type_mismatch",
             CheckId::LockHeldAcrossSlowStep => "lock_held_across_slow_step",
+            CheckId::MysqlUnsupported => "mysql_unsupported",
+            CheckId::MysqlUnboundedKey => "mysql_unbounded_key",
+            CheckId::MysqlExpressionDefault => "mysql_expression_default",
+            CheckId::MysqlForeignKey => "mysql_foreign_key",
+            CheckId::MysqlCheckConstraint => "mysql_check_constraint",
+            CheckId::MysqlTypeChange => "mysql_type_change",
+            CheckId::MysqlEnumReorder => "mysql_enum_reorder",
+            CheckId::MysqlAlgorithmCopy => "mysql_algorithm_copy",
+            CheckId::MysqlLockOption => "mysql_lock_option",
+            CheckId::MysqlInlineReferences => "mysql_inline_references",
             CheckId::UnusedWaiver => "unused_waiver",
         }
     }
@@ -185,24 +215,38 @@ impl CheckId {
             | CheckId::ParentCycle => "chain",
             CheckId::MixedTransactionModes | CheckId::EnumValueUsedInTransaction => "transactions",
             CheckId::UnusedWaiver => "waivers",
+            CheckId::MysqlUnsupported
+            | CheckId::MysqlUnboundedKey
+            | CheckId::MysqlExpressionDefault
+            | CheckId::MysqlForeignKey
+            | CheckId::MysqlCheckConstraint
+            | CheckId::MysqlTypeChange
+            | CheckId::MysqlEnumReorder
+            | CheckId::MysqlAlgorithmCopy
+            | CheckId::MysqlLockOption
+            | CheckId::MysqlInlineReferences => "mysql",
             _ => "safety",
         }
     }
 
-    /// Whether `#[allow(<rule>, reason = "…")]` may silence the rule on one op. Safety rules and
-    /// the naming convention may be waived with a reason; a migration that cannot be undone, or
-    /// whose names PostgreSQL would truncate, may not.
+    /// Whether `#[allow(<rule>, reason = "…")]` may silence the rule on one op. Safety rules,
+    /// MySQL's and the naming convention may be waived with a reason; a migration that cannot be
+    /// undone, whose names PostgreSQL would truncate, or that MySQL cannot run, may not.
     pub fn is_waivable(self) -> bool {
-        self.family() == "safety" || self == CheckId::NamingConvention
+        match self.family() {
+            "safety" => true,
+            "mysql" => self != CheckId::MysqlUnsupported,
+            _ => self == CheckId::NamingConvention,
+        }
     }
 
-    /// Whether `migrate_core::fold` also reports the rule, from what earlier migrations made:
-    /// a waiver of it may silence only the chain's report.
+    /// Whether `migrate_core::fold` also (or, for MySQL's rules, only) reports the rule, from
+    /// what earlier migrations made: a waiver of it may silence only the chain's report.
     pub fn is_also_checked_by_the_chain(self) -> bool {
         matches!(
             self,
             CheckId::ForeignKeyWithoutIndex | CheckId::ForeignKeyTypeMismatch
-        )
+        ) || self.family() == "mysql"
     }
 
     pub fn from_name(name: &str) -> Option<CheckId> {

@@ -21,13 +21,9 @@ use quote::{format_ident, quote};
 use crate::ctxt::Ctxt;
 
 pub(crate) fn migrations(input: TokenStream) -> TokenStream {
-    let token = quote! {
-        /// Every migration registered in this module and below; pass it to `Migrator::new`.
-        pub static MIGRATIONS: ::migrate_runtime::Migrations =
-            ::migrate_runtime::Migrations::__new(::core::module_path!());
-    };
     let mut errors: Vec<syn::Error> = Vec::new();
     let mut inline_backend = None;
+    let mut inline_targets = None;
     let (modules, sources) = if input.is_empty() {
         match discover() {
             Ok(found) => found,
@@ -39,8 +35,8 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
     } else {
         match syn::parse2::<syn::File>(input) {
             Ok(file) => {
-                match inline_schema(&file.attrs) {
-                    Ok(backend) => inline_backend = backend,
+                match inline_settings(&file.attrs) {
+                    Ok((backend, targets)) => (inline_backend, inline_targets) = (backend, targets),
                     Err(error) => errors.push(error),
                 }
                 let items = &file.items;
@@ -49,7 +45,17 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
             Err(error) => return error.to_compile_error(),
         }
     };
-    let config = crate::config::load().unwrap_or_default();
+    // `migration!` reports a malformed configuration; the chain goes on with the defaults.
+    let mut config = crate::config::load().unwrap_or_default();
+    if let Some(targets) = inline_targets {
+        config.targets = targets;
+    }
+    let names = config.targets.iter().map(|target| target.name());
+    let token = quote! {
+        /// Every migration registered in this module and below; pass it to `Migrator::new`.
+        pub static MIGRATIONS: ::migrate_runtime::Migrations =
+            ::migrate_runtime::Migrations::__new(::core::module_path!(), &[#(#names),*]);
+    };
     let mut entries = Vec::new();
     let mut complete = true;
     for source in &sources {
@@ -89,7 +95,7 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
         }
     }
     if complete {
-        report_chain(&mut entries);
+        report_chain(&mut entries, &config.targets);
     }
     let clean = complete && errors.is_empty() && entries.iter().all(|e| !e.cx.has_errors());
     let backend = match inline_backend {
@@ -108,34 +114,38 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
     quote!(#out #modules #token #schema)
 }
 
-/// `#![schema = "postgres"]` at the top of an inline set: the backend of its diesel module, as
-/// `package.metadata.migrate.schema` says it for a crate.
-fn inline_schema(attrs: &[syn::Attribute]) -> Result<Option<String>, syn::Error> {
-    let mut backend = None;
+/// The settings at the top of an inline set, as `package.metadata.migrate` gives them for a
+/// crate: `#![schema = "postgres"]`, the backend of its diesel module, and
+/// `#![targets = "postgres, mysql"]`, the backends its migrations must run on.
+type InlineSettings = (Option<String>, Option<Vec<migrate_core::render::Dialect>>);
+
+fn inline_settings(attrs: &[syn::Attribute]) -> Result<InlineSettings, syn::Error> {
+    const EXPECTED: &str = "expected `#![schema = \"postgres\"]` (the backend of the diesel `schema` module) or `#![targets = \"postgres, mysql\"]` (the backends the migrations must run on)";
+    let (mut backend, mut targets) = (None, None);
     for attr in attrs {
         let syn::Meta::NameValue(pair) = &attr.meta else {
-            return Err(syn::Error::new_spanned(
-                attr,
-                "expected `#![schema = \"postgres\"]` or `#![schema = \"sqlite\"]`",
-            ));
+            return Err(syn::Error::new_spanned(attr, EXPECTED));
         };
-        if !pair.path.is_ident("schema") {
-            return Err(syn::Error::new_spanned(&pair.path, "the only setting here is `#![schema = \"postgres\"]` (or \"sqlite\"): the backend of the diesel `schema` module"));
-        }
-        match &pair.value {
+        let value = match &pair.value {
             syn::Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(value),
                 ..
-            }) => backend = Some(value.value()),
-            other => {
-                return Err(syn::Error::new_spanned(
-                    other,
-                    "expected a string: \"postgres\" or \"sqlite\"",
-                ))
-            }
+            }) => value,
+            other => return Err(syn::Error::new_spanned(other, "expected a string")),
+        };
+        if pair.path.is_ident("schema") {
+            backend = Some(value.value());
+        } else if pair.path.is_ident("targets") {
+            let names = toml::Value::String(value.value());
+            targets = Some(
+                crate::config::targets(&names)
+                    .map_err(|message| syn::Error::new_spanned(value, message))?,
+            );
+        } else {
+            return Err(syn::Error::new_spanned(&pair.path, EXPECTED));
         }
     }
-    Ok(backend)
+    Ok((backend, targets))
 }
 
 /// `pub mod schema`: the diesel `table!`s of the schema the chain builds, as `diesel
@@ -266,10 +276,10 @@ impl Entry<'_> {
 }
 
 /// Reports the graph's errors, or the fold's problems that no migration reports on its own.
-fn report_chain(entries: &mut [Entry<'_>]) {
+fn report_chain(entries: &mut [Entry<'_>], targets: &[migrate_core::render::Dialect]) {
     let migrations: Vec<&Migration> = entries.iter().map(|entry| &entry.migration).collect();
     let ids: Vec<String> = migrations.iter().map(|m| m.id.to_string()).collect();
-    let problems = match migrate_core::fold::fold(&migrations) {
+    let problems = match migrate_core::fold::fold_for(&migrations, targets) {
         Ok(problems) => problems,
         Err(graph_errors) => {
             for error in graph_errors {

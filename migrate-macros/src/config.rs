@@ -1,6 +1,9 @@
 //! The checks' settings, read from the `Cargo.toml` of the crate that invokes the macro:
 //!
 //! ```toml
+//! [package.metadata.migrate]
+//! targets = ["postgres", "mysql"]   # the backends the migrations must run on: MySQL's rules apply
+//!
 //! [package.metadata.migrate.naming]
 //! index = "idx"          # prefixes of conventional names: `<prefix>_<table>_<what>`
 //! unique = "uq"
@@ -13,6 +16,7 @@
 //! migration.
 
 use migrate_core::check::{Config, NamingConvention};
+use migrate_core::render::Dialect;
 
 const KEYS: &[&str] = &["index", "unique", "foreign_key", "check", "primary_key"];
 
@@ -92,15 +96,46 @@ fn metadata_string(key: &str, example: &str) -> Result<Option<String>, String> {
     }
 }
 
+/// `targets = ["postgres", "mysql"]`, or the same names in one string separated by commas (the
+/// inline form's `#![targets = "postgres, mysql"]`).
+pub(crate) fn targets(value: &toml::Value) -> Result<Vec<Dialect>, String> {
+    let names: Vec<String> = match value {
+        toml::Value::String(names) => names
+            .split(',')
+            .map(|name| name.trim().to_owned())
+            .collect(),
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|item| item.as_str().map(str::to_owned))
+            .collect::<Option<_>>()
+            .ok_or(TARGETS_EXAMPLE)?,
+        _ => return Err(TARGETS_EXAMPLE.to_owned()),
+    };
+    names
+        .iter()
+        .map(|name| {
+            Dialect::from_name(name).ok_or_else(|| {
+                format!("unknown target {name:?}: expected \"postgres\", \"sqlite\" or \"mysql\"")
+            })
+        })
+        .collect()
+}
+
+const TARGETS_EXAMPLE: &str =
+    "`package.metadata.migrate.targets` must be a list of backends, e.g. [\"postgres\", \"mysql\"]";
+
 /// The settings in a `Cargo.toml` text.
 pub(crate) fn parse(manifest: &str) -> Result<Config, String> {
     let manifest: toml::Table = manifest.parse().map_err(|error| format!("{error}"))?;
-    let naming = manifest
+    let migrate = manifest
         .get("package")
         .and_then(|package| package.get("metadata"))
-        .and_then(|metadata| metadata.get("migrate"))
-        .and_then(|migrate| migrate.get("naming"));
+        .and_then(|metadata| metadata.get("migrate"));
+    let naming = migrate.and_then(|migrate| migrate.get("naming"));
     let mut config = Config::default();
+    if let Some(value) = migrate.and_then(|migrate| migrate.get("targets")) {
+        config.targets = targets(value)?;
+    }
     let Some(naming) = naming else {
         return Ok(config);
     };
@@ -162,6 +197,20 @@ mod tests {
         assert_eq!(config.naming.index, "idx");
         assert_eq!(config.naming.foreign_key, "fkey");
         assert_eq!(config.naming.unique, "uq");
+    }
+
+    #[test]
+    fn reads_the_targets() {
+        let config = parse("[package.metadata.migrate]\ntargets = [\"postgres\", \"mariadb\"]\n");
+        assert_eq!(
+            config.map(|config| config.targets),
+            Ok(vec![Dialect::Postgres, Dialect::Mysql])
+        );
+        let typo = parse("[package.metadata.migrate]\ntargets = [\"mysq\"]\n");
+        assert_eq!(
+            typo.err().as_deref(),
+            Some("unknown target \"mysq\": expected \"postgres\", \"sqlite\" or \"mysql\"")
+        );
     }
 
     #[test]

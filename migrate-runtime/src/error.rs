@@ -22,6 +22,12 @@ pub enum Error {
     UnsupportedUrl { url: String, feature: &'static str },
     #[error("not supported: {0}")]
     Unsupported(String),
+    #[error("the migrations of `{module}` were not checked for {backend}: add `targets = [\"{target}\"]` (with your other backends) to `[package.metadata.migrate]` in the Cargo.toml of the crate that declares `migrations!()`, and rebuild, so the compiler checks them with {backend}'s rules before they run there")]
+    NotCheckedFor {
+        backend: &'static str,
+        target: &'static str,
+        module: &'static str,
+    },
     #[error("{url:?} is not a database URL: {expected}")]
     InvalidUrl { url: String, expected: String },
     #[error("database error while {context}: {source}")]

@@ -39,6 +39,8 @@ pub struct Migrator {
     registrations: Vec<&'static Registration>,
     /// The token's module path, recorded with each version row.
     owner: &'static str,
+    /// Whether the compiler checked the migrations with MySQL's rules.
+    checked_for_mysql: bool,
     /// See [`migrate_core::checksum::of_applied_set`].
     all_applied_digest: String,
     settings: Settings,
@@ -92,6 +94,7 @@ impl Migrator {
             all_applied_digest: prepared.all_applied_digest.clone(),
             progress: ProgressHook::default(),
             owner: migrations.module(),
+            checked_for_mysql: migrations.checked_for(Dialect::Mysql),
             settings: Settings {
                 lock_timeout: Some(Duration::from_secs(5)),
                 statement_timeout: None,
@@ -148,6 +151,18 @@ impl Migrator {
     }
 
     /// The module path of the migrations' token, recorded as the owner of their version rows.
+    /// Refuses to run on a backend whose rules the compiler did not check the migrations with.
+    pub(crate) fn checked_for(&self, dialect: Dialect) -> Result<(), Error> {
+        match dialect {
+            Dialect::Mysql if !self.checked_for_mysql => Err(Error::NotCheckedFor {
+                backend: "MySQL",
+                target: "mysql",
+                module: self.owner,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     pub(crate) fn owner(&self) -> &'static str {
         self.owner
     }

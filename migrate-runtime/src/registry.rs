@@ -93,6 +93,9 @@ impl std::fmt::Debug for DataConnection<'_> {
 #[derive(Debug)]
 pub struct Migrations {
     module: &'static str,
+    /// The backends the compiler checked the migrations for beyond PostgreSQL and SQLite
+    /// (`package.metadata.migrate.targets`), by name.
+    targets: &'static [&'static str],
     /// The graph ordered and validated, once per process: the registrations cannot change.
     prepared: std::sync::OnceLock<Result<Prepared, migrate_core::graph::GraphErrors>>,
 }
@@ -108,9 +111,10 @@ pub(crate) struct Prepared {
 
 impl Migrations {
     #[doc(hidden)]
-    pub const fn __new(module: &'static str) -> Migrations {
+    pub const fn __new(module: &'static str, targets: &'static [&'static str]) -> Migrations {
         Migrations {
             module,
+            targets,
             prepared: std::sync::OnceLock::new(),
         }
     }
@@ -139,6 +143,16 @@ impl Migrations {
     /// The module the token was declared in.
     pub fn module(&self) -> &'static str {
         self.module
+    }
+
+    /// Whether the compiler checked these migrations with the rules of `dialect`: always for
+    /// PostgreSQL and SQLite, for MySQL when the crate lists it among its targets.
+    pub fn checked_for(&self, dialect: migrate_core::render::Dialect) -> bool {
+        use migrate_core::render::Dialect;
+        match dialect {
+            Dialect::Postgres | Dialect::Sqlite => true,
+            Dialect::Mysql => self.targets.contains(&dialect.name()),
+        }
     }
 
     /// Every registration in the token's module or below it.

@@ -48,6 +48,9 @@ pub enum DowngradeDef {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {
     pub naming: NamingConvention,
+    /// The backends the migrations must run on, for the rules of the dialects that have their
+    /// own (MySQL's, in the fold); empty when the crate does not say.
+    pub targets: Vec<crate::render::Dialect>,
 }
 
 /// Runs every check and builds the migration.

@@ -11,6 +11,7 @@
 //! runtime and the CLI.
 
 mod drift;
+mod mysql;
 mod schema;
 
 pub use drift::{
@@ -24,6 +25,7 @@ use crate::check::values;
 use crate::diagnostic::{CheckId, Diagnostic, Location, Part, Section};
 use crate::graph::{self, GraphError};
 use crate::model::{ColumnChange, ColumnType, DefaultValue, Migration, Op, Scalar};
+use crate::render::Dialect;
 use crate::schema::Simulation;
 
 /// A problem the chain has at one migration.
@@ -64,6 +66,16 @@ pub struct ChainProblem {
 /// assert!(problems[0].diagnostic.message.starts_with("table `users` does not exist at this point of the chain"));
 /// ```
 pub fn fold(migrations: &[&Migration]) -> Result<Vec<ChainProblem>, Vec<GraphError>> {
+    fold_for(migrations, &[])
+}
+
+/// [`fold`], with the rules of each dialect in `targets` that has its own (MySQL's): the
+/// backends the migrations must run on, `package.metadata.migrate.targets`.
+pub fn fold_for(
+    migrations: &[&Migration],
+    targets: &[Dialect],
+) -> Result<Vec<ChainProblem>, Vec<GraphError>> {
+    let mysql = targets.contains(&Dialect::Mysql);
     let ordered = graph::order(migrations)?;
     let position: BTreeMap<&str, usize> = ordered
         .iter()
@@ -96,7 +108,7 @@ pub fn fold(migrations: &[&Migration]) -> Result<Vec<ChainProblem>, Vec<GraphErr
             }
             _ => merged(migration, &ordered, &position, &reported, &mut problems),
         };
-        for problem in fold_one(&mut schema, migration) {
+        for problem in fold_one(&mut schema, migration, mysql) {
             reported.insert((
                 problem.migration.clone(),
                 problem.diagnostic.message.clone(),
@@ -108,12 +120,17 @@ pub fn fold(migrations: &[&Migration]) -> Result<Vec<ChainProblem>, Vec<GraphErr
     Ok(problems)
 }
 
-/// Applies one migration's upgrade to `schema`, with the rules that need the chain.
-fn fold_one(schema: &mut Simulation, migration: &Migration) -> Vec<ChainProblem> {
+/// Applies one migration's upgrade to `schema`, with the rules that need the chain, and MySQL's
+/// when it is a target.
+fn fold_one(schema: &mut Simulation, migration: &Migration, mysql: bool) -> Vec<ChainProblem> {
     let mut found = Vec::new();
+    let new_tables = crate::model::on_new_table(&migration.upgrade);
     for (index, op) in migration.upgrade.iter().enumerate() {
         let section = Section::Upgrade(index);
         found.extend(types_across(schema, op, section));
+        if mysql {
+            found.extend(mysql::rules(schema, op, section, new_tables[index]));
+        }
         schema.apply_at(op, section);
         found.extend(schema.take_problems().into_iter().map(in_chain));
     }
@@ -175,7 +192,7 @@ fn merged(
     let mut schema = Simulation::closed();
     for index in ancestors {
         let ancestor = ordered[index];
-        for problem in fold_one(&mut schema, ancestor) {
+        for problem in fold_one(&mut schema, ancestor, false) {
             let key = (
                 problem.migration.clone(),
                 problem.diagnostic.message.clone(),

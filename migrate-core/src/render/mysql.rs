@@ -154,15 +154,12 @@ pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step>
             Ok(sql) => sql,
             Err(reason) => return unsupported(reason),
         },
+        // MariaDB's `DROP INDEX` takes no algorithm: the `ALTER TABLE` form, which both do.
         Op::DropIndex(index) => format!(
-            "DROP INDEX {} ON {}{}",
-            q(&index.name),
+            "ALTER TABLE {} DROP INDEX {}{}",
             q(&index.table),
-            if new_table {
-                ""
-            } else {
-                " ALGORITHM=INPLACE LOCK=NONE"
-            }
+            q(&index.name),
+            online(INPLACE)
         ),
         // No online form while foreign_key_checks is on: the `mysql_foreign_key` rule says so.
         Op::AddForeignKey(fk) => format!(
@@ -286,7 +283,7 @@ fn add_enum_value(op: &Op, enum_name: &str, schema: &Simulation) -> Vec<Step> {
 
 /// MySQL widens a `varchar` in place while its length prefix stays one byte (up to 255 bytes,
 /// 63 characters of `utf8mb4`) or was already two.
-fn varchar_widening_in_place(from: &ColumnType, to: &ColumnType) -> bool {
+pub(crate) fn varchar_widening_in_place(from: &ColumnType, to: &ColumnType) -> bool {
     const ONE_BYTE_PREFIX_CHARS: u32 = 63;
     match (from, to) {
         (ColumnType::Scalar(Scalar::Varchar(from)), ColumnType::Scalar(Scalar::Varchar(to))) => {

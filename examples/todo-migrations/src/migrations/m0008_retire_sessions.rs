@@ -12,7 +12,7 @@ migrate_runtime::migration! {
         drop_table(sessions, {
             id: uuid default(gen_random_uuid()),
             user_id: bigint,
-            token_hash: bytea,
+            token_hash: varchar(64),
             expires_at: timestamptz,
         }, primary_key: pk_sessions(id));
         run(up: crate::data::sessions_retired, down: crate::data::sessions_restored);
