@@ -708,6 +708,7 @@ fn a_custom_convention() {
             check: "chk".into(),
             primary_key: "pkey".into(),
         },
+        ..Config::default()
     };
     assert_eq!(
         diagnostics_with(

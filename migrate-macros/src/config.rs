@@ -180,6 +180,7 @@ fn field<'a>(naming: &'a mut NamingConvention, key: &str) -> Option<&'a mut Stri
 #[cfg(test)]
 mod tests {
     use super::parse;
+    use migrate_core::render::Dialect;
 
     #[test]
     fn defaults_without_metadata() {
