@@ -583,7 +583,7 @@ fn sql_prints_a_range_without_a_database() {
     );
     assert_eq!(
         fails("chain", None, &["sql", "head"]),
-        "error: `sql` needs a dialect: pass --dialect postgres or --dialect sqlite\n"
+        "error: `sql` needs a dialect: pass --dialect postgres, --dialect mysql or --dialect sqlite\n"
     );
     // An irreversible migration in a downgrade range: no script at all.
     assert_eq!(

@@ -88,7 +88,6 @@ pub(crate) fn run<C: Database>(
     resume: &Resume,
 ) -> Result<Vec<Applied>, Error> {
     let dialect = conn.dialect();
-    migrator.checked_for(dialect)?;
     // The same selection and rendering as the offline `sql` script, for the whole plan first: an
     // op this dialect cannot run refuses the run before its first statement.
     let mut renderer = crate::script::Renderer::new(migrator.migrations(), dialect);

@@ -340,6 +340,7 @@ impl Migrator {
         direction: Direction,
         plan: impl FnOnce(&Graph<'_>, &BTreeSet<&str>) -> Result<Vec<&'static Migration>, Error>,
     ) -> Result<Vec<Applied>, Error> {
+        self.checked_for(conn.dialect())?;
         let graph = Graph::new(&self.migrations);
         lock::with_lock(conn, self.settings.lock_wait, |conn| {
             let fresh_version_table = version_table::ensure(conn)?;

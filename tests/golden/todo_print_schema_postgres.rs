@@ -23,7 +23,8 @@ diesel::table! {
 diesel::table! {
     users (id) {
         id -> Int8,
-        email -> Text,
+        #[max_length = 320]
+        email -> Varchar,
         display_name -> Text,
         created_at -> Timestamptz,
     }

@@ -373,7 +373,7 @@ fn urls_that_name_no_database_are_refused_with_the_form_expected() {
     for url in [
         String::new(),
         "postgresql:mydb".to_owned(),
-        "mysql://root@127.0.0.1/app".to_owned(),
+        "mysql:root@127.0.0.1/app".to_owned(),
         "postgress://127.0.0.1/app".to_owned(),
         missing_dir.display().to_string(),
     ] {

@@ -209,3 +209,144 @@ pub mod blocked {
         }
     }
 }
+
+/// Every kind of op, in forms that run on all three backends, checked with MySQL's rules too.
+pub mod portable {
+    migrate_runtime::migrations! {
+        #![targets = "postgres, sqlite, mysql"]
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_users_and_posts",
+                parent: none,
+                change {
+                    create_enum(user_status, ["active", "suspended"]);
+                    create_table(users, {
+                        id: bigint identity,
+                        email: varchar(320),
+                        name: varchar(100) nullable,
+                        status: enum(user_status) default("active"),
+                        created_at: timestamptz default(now()),
+                    }, primary_key: pk_users(id));
+                    add_unique(uq_users_email, users(email));
+                    create_table(posts, {
+                        id: bigint identity,
+                        user_id: bigint,
+                        title: varchar(200),
+                        body: text nullable,
+                        price: numeric(10, 2) default(0),
+                        published: boolean default(false),
+                    }, primary_key: pk_posts(id));
+                    create_index(ix_posts_user_id, posts(user_id));
+                    add_foreign_key(fk_posts_user_id, posts(user_id), references: users(id), on_delete: cascade);
+                    add_check(ck_posts_title_not_blank, posts, "title <> ''");
+                    #[allow(raw_sql, reason = "fixture: rows for the backfill and the NOT NULL")]
+                    execute(
+                        "INSERT INTO users (email, name) VALUES ('a@example.com', NULL), ('b@example.com', 'B'), ('c@example.com', NULL)",
+                        down: "DELETE FROM users"
+                    );
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_require_user_names",
+                parent: "0001_create_users_and_posts",
+                upgrade {
+                    add_column(users, score: integer default(0));
+                    backfill(users, set: "name = 'anonymous'", where: "name IS NULL", batch: 2);
+                    alter_column(users, name, set_not_null);
+                    alter_column(users, name, set_default("anonymous", from: none));
+                }
+                downgrade {
+                    alter_column(users, name, drop_default(was: "anonymous"));
+                    alter_column(users, name, drop_not_null);
+                    drop_column(users, score: integer default(0));
+                }
+            }
+        }
+        mod m0003 {
+            migrate_runtime::migration! {
+                id: "0003_index_user_names",
+                parent: "0002_require_user_names",
+                change {
+                    create_index(ix_users_name, users(name), concurrently, where: "status = 'active'");
+                }
+            }
+        }
+        mod m0004 {
+            migrate_runtime::migration! {
+                id: "0004_reshape_posts",
+                parent: "0003_index_user_names",
+                upgrade {
+                    #[allow(rename_column, reason = "fixture: no client reads posts")]
+                    rename_column(posts, body => content);
+                    alter_column(posts, title, set_type(varchar(300), from: varchar(200)));
+                    #[allow(raw_sql, reason = "fixture: a view has no typed op")]
+                    execute("CREATE VIEW active_users AS SELECT id, email FROM users", down: "DROP VIEW active_users");
+                }
+                downgrade {
+                    execute("DROP VIEW active_users", down: "CREATE VIEW active_users AS SELECT id, email FROM users");
+                    #[allow(type_change_narrowing, reason = "fixture: no title is longer than 200 characters")]
+                    alter_column(posts, title, set_type(varchar(200), from: varchar(300)));
+                    rename_column(posts, content => body);
+                }
+            }
+        }
+        mod m0005 {
+            migrate_runtime::migration! {
+                id: "0005_unique_titles",
+                parent: "0004_reshape_posts",
+                change {
+                    add_unique(uq_posts_user_id_title, posts(user_id, title));
+                }
+            }
+        }
+        mod m0006 {
+            migrate_runtime::migration! {
+                id: "0006_rename_posts",
+                parent: "0005_unique_titles",
+                change {
+                    #[allow(rename_table, reason = "fixture: no client reads posts")]
+                    rename_table(posts => articles);
+                }
+            }
+        }
+    }
+}
+
+/// A migration whose second step fails on the data until the data is fixed, on MySQL.
+pub mod duplicate_emails {
+    migrate_runtime::migrations! {
+        #![targets = "postgres, sqlite, mysql"]
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_users",
+                parent: none,
+                change {
+                    create_table(users, { id: bigint identity, email: varchar(320) }, primary_key: pk_users(id));
+                    #[allow(raw_sql, reason = "fixture: two users with one email")]
+                    execute(
+                        "INSERT INTO users (email) VALUES ('a@example.com'), ('a@example.com'), ('b@example.com')",
+                        down: "DELETE FROM users"
+                    );
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_unique_emails",
+                parent: "0001_create_users",
+                upgrade {
+                    add_column(users, verified: boolean default(false));
+                    #[allow(index_not_concurrent, reason = "fixture: a failing second step on MySQL, which builds indexes online")]
+                    create_index(uq_users_email, users(email), unique);
+                }
+                downgrade {
+                    #[allow(drop_index_not_concurrent, reason = "fixture: MySQL drops indexes online")]
+                    drop_index(uq_users_email, users(email), unique);
+                    drop_column(users, verified: boolean default(false));
+                }
+            }
+        }
+    }
+}

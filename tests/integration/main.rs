@@ -12,6 +12,7 @@ mod faults;
 mod fixtures;
 mod literals;
 mod lock;
+mod mysql;
 mod round_trips;
 mod runtime;
 mod safety;

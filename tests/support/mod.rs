@@ -65,7 +65,19 @@ pub fn schema(conn: &mut impl Database) -> Vec<String> {
              FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname",
             "SELECT 'view' AS a, viewname AS b, NULL AS c, NULL AS d FROM pg_views WHERE schemaname = 'public'",
         ],
-        _ => &[
+        migrate_runtime::core::render::Dialect::Mysql => &[
+            "SELECT 'column' AS a, CONCAT(table_name, '.', column_name) AS b, CONCAT(column_type, ' ', is_nullable) AS c, column_default AS d
+             FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name NOT LIKE 'migrate\\_%'",
+            "SELECT 'index' AS a, CONCAT(table_name, '.', index_name) AS b, CONCAT(GROUP_CONCAT(column_name ORDER BY seq_in_index), IF(non_unique = 0, ' unique', '')) AS c, NULL AS d
+             FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name NOT LIKE 'migrate\\_%'
+             GROUP BY table_name, index_name, non_unique",
+            "SELECT 'constraint' AS a, CONCAT(table_name, '.', constraint_name) AS b, constraint_type AS c, NULL AS d
+             FROM information_schema.table_constraints WHERE constraint_schema = DATABASE() AND table_name NOT LIKE 'migrate\\_%'",
+            "SELECT 'check' AS a, CONCAT(table_name, '.', constraint_name) AS b, check_clause AS c, NULL AS d
+             FROM information_schema.check_constraints WHERE constraint_schema = DATABASE()",
+            "SELECT 'view' AS a, table_name AS b, NULL AS c, NULL AS d FROM information_schema.views WHERE table_schema = DATABASE()",
+        ],
+        migrate_runtime::core::render::Dialect::Sqlite => &[
             "SELECT type AS a, name AS b, tbl_name AS c, sql AS d FROM sqlite_master
              WHERE name NOT LIKE 'migrate\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
         ],
@@ -124,7 +136,10 @@ pub fn tables(conn: &mut impl Database) -> Vec<String> {
         migrate_runtime::core::render::Dialect::Postgres => {
             "SELECT tablename AS a, NULL AS b, NULL AS c, NULL AS d FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
         }
-        _ => "SELECT name AS a, NULL AS b, NULL AS c, NULL AS d FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1",
+        migrate_runtime::core::render::Dialect::Mysql => {
+            "SELECT table_name AS a, NULL AS b, NULL AS c, NULL AS d FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1"
+        }
+        migrate_runtime::core::render::Dialect::Sqlite => "SELECT name AS a, NULL AS b, NULL AS c, NULL AS d FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1",
     };
     conn.query_texts(sql)
         .expect("list tables")

@@ -14,8 +14,12 @@ migrate_runtime::migrations! {
         migrate_runtime::migration! {
             id: "0002_longer_user_names",
             parent: "0001_create_users",
-            change {
+            upgrade {
                 alter_column(users, name, set_type(varchar(100), from: varchar(50)));
+            }
+            downgrade {
+                #[allow(type_change_narrowing, reason = "no name is longer than 50 characters yet")]
+                alter_column(users, name, set_type(varchar(50), from: varchar(100)));
             }
         }
     }

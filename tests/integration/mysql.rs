@@ -1,0 +1,301 @@
+//! MySQL and MariaDB, on the real server: every op runs and is undone, the offline script is what
+//! the executor sends, a step that fails resumes after the fix, a step the server completed after
+//! its client died is counted done, and migrations not checked for MySQL do not run there.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use diesel::QueryResult;
+use migrate_runtime::core::render::Dialect;
+use migrate_runtime::{AnyConnection, DataConnection, Database, Error, Migrator, Target};
+
+use crate::fixtures;
+use crate::support::{schema, tables, TestDb};
+
+#[test]
+fn every_op_runs_and_is_undone_on_mariadb() {
+    let db = TestDb::mysql();
+    let conn = &mut db.any();
+    let migrator = Migrator::new(&fixtures::portable::MIGRATIONS).unwrap();
+    let empty = schema(conn);
+    let applied = migrator.upgrade(conn, Target::Head).unwrap();
+    assert_eq!(applied.len(), 6);
+    let built = schema(conn).join("\n");
+    for expected in [
+        "column | users.status | enum('active','suspended') NO | 'active'",
+        "column | users.name | varchar(100) NO | 'anonymous'",
+        "column | articles.title | varchar(300) NO | -",
+        "column | articles.content | longtext YES | NULL",
+        "index | articles.uq_posts_user_id_title | user_id,title unique | -",
+        "index | users.ix_users_name | name | -",
+        "constraint | articles.fk_posts_user_id | FOREIGN KEY | -",
+        "check | articles.ck_posts_title_not_blank | `title` <> '' | -",
+        "view | active_users | - | -",
+    ] {
+        assert!(built.contains(expected), "{expected:?} not in:\n{built}");
+    }
+    assert_eq!(
+        conn.query_i64("SELECT count(*) AS value FROM users WHERE name = 'anonymous'")
+            .unwrap(),
+        Some(2),
+        "the backfill filled the NULL names"
+    );
+    migrator.downgrade(conn, Target::Base).unwrap();
+    assert_eq!(schema(conn), empty);
+    assert_eq!(tables(conn), ["migrate_progress", "migrate_versions"]);
+    // And up again: the downgrade left nothing in the way.
+    assert_eq!(migrator.upgrade(conn, Target::Head).unwrap().len(), 6);
+}
+
+#[test]
+fn enum_labels_are_appended_to_every_column_of_the_enum() {
+    mod set {
+        migrate_runtime::migrations! {
+            #![targets = "mysql"]
+            mod m0001 {
+                migrate_runtime::migration! {
+                    id: "0001_create_tickets",
+                    parent: none,
+                    change {
+                        create_enum(ticket_state, ["open", "closed"]);
+                        create_table(tickets, { id: bigint identity, state: enum(ticket_state) default("open") }, primary_key: pk_tickets(id));
+                        create_table(ticket_events, { id: bigint identity, state: enum(ticket_state) nullable }, primary_key: pk_ticket_events(id));
+                    }
+                }
+            }
+            mod m0002 {
+                migrate_runtime::migration! {
+                    id: "0002_add_pending",
+                    parent: "0001_create_tickets",
+                    upgrade { add_enum_value(ticket_state, "pending", after: "closed"); }
+                    downgrade { irreversible("PostgreSQL cannot remove a value from an enum type"); }
+                }
+            }
+        }
+    }
+    let db = TestDb::mysql();
+    let conn = &mut db.any();
+    Migrator::new(&set::MIGRATIONS)
+        .unwrap()
+        .upgrade(conn, Target::Head)
+        .unwrap();
+    let built = schema(conn).join("\n");
+    assert!(
+        built.contains("tickets.state | enum('open','closed','pending') NO | 'open'"),
+        "{built}"
+    );
+    assert!(
+        built.contains("ticket_events.state | enum('open','closed','pending') YES | NULL"),
+        "{built}"
+    );
+    conn.batch_execute("INSERT INTO tickets (state) VALUES ('pending')")
+        .unwrap();
+}
+
+/// A connection that records every statement it is asked to send.
+struct Recording {
+    inner: AnyConnection,
+    sent: Rc<RefCell<Vec<String>>>,
+}
+
+impl Database for Recording {
+    fn dialect(&self) -> Dialect {
+        self.inner.dialect()
+    }
+    fn execute(&mut self, sql: &str) -> QueryResult<usize> {
+        self.sent.borrow_mut().push(sql.to_owned());
+        self.inner.execute(sql)
+    }
+    fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
+        self.sent.borrow_mut().push(sql.to_owned());
+        self.inner.batch_execute(sql)
+    }
+    fn query_i64(&mut self, sql: &str) -> QueryResult<Option<i64>> {
+        self.inner.query_i64(sql)
+    }
+    fn query_bool(&mut self, sql: &str) -> QueryResult<bool> {
+        self.inner.query_bool(sql)
+    }
+    fn query_texts(&mut self, sql: &str) -> QueryResult<Vec<[Option<String>; 4]>> {
+        self.inner.query_texts(sql)
+    }
+    fn begin(&mut self, sql: Option<&str>) -> QueryResult<()> {
+        self.inner.begin(sql)
+    }
+    fn commit(&mut self) -> QueryResult<()> {
+        self.inner.commit()
+    }
+    fn rollback(&mut self) -> QueryResult<()> {
+        self.inner.rollback()
+    }
+    fn data_connection(&mut self) -> DataConnection<'_> {
+        self.inner.data_connection()
+    }
+}
+
+#[test]
+fn the_offline_script_is_what_the_executor_sends() {
+    let db = TestDb::mysql();
+    let sent = Rc::new(RefCell::new(Vec::new()));
+    let mut conn = Recording {
+        inner: db.any(),
+        sent: Rc::clone(&sent),
+    };
+    let migrator = Migrator::new(&fixtures::portable::MIGRATIONS).unwrap();
+    let script = migrator
+        .sql(&"base:head".parse().unwrap(), Dialect::Mysql)
+        .unwrap();
+    migrator.upgrade(&mut conn, Target::Head).unwrap();
+    // Each statement of the script, in order, is the start of a statement sent (the runtime sends
+    // a step and its progress record together).
+    let statements: Vec<&str> = script
+        .lines()
+        .filter(|line| !line.starts_with("--") && !line.is_empty())
+        .map(|line| line.trim_end_matches(';'))
+        .collect();
+    assert!(statements.len() > 10, "{script}");
+    let sent = sent.borrow();
+    let mut position = 0;
+    for statement in &statements {
+        let found = sent[position..]
+            .iter()
+            .position(|sent| sent.starts_with(statement));
+        let Some(found) = found else {
+            panic!("{statement:?} was not sent (after statement {position}); sent:\n{sent:#?}");
+        };
+        position += found + 1;
+    }
+    assert!(
+        script.contains("-- 0001_create_users_and_posts (upgrade, step by step: MySQL commits each DDL statement, so each step's progress is recorded)"),
+        "{script}"
+    );
+}
+
+#[test]
+fn a_step_that_fails_on_the_data_resumes_there_after_the_data_is_fixed() {
+    let db = TestDb::mysql();
+    let conn = &mut db.any();
+    let migrator = Migrator::new(&fixtures::duplicate_emails::MIGRATIONS).unwrap();
+    let error = migrator
+        .upgrade(conn, Target::Head)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("failed at op 2 `create_index(uq_users_email")
+            && error.contains("Duplicate entry 'a@example.com'")
+            && error.contains(
+                "step 1 of 2 completed and is recorded, and the next run resumes at step 2"
+            ),
+        "{error}"
+    );
+    // Step 1 ran and stays: MySQL committed it.
+    assert!(schema(conn)
+        .join("\n")
+        .contains("column | users.verified | tinyint(1) NO | 0"));
+    conn.batch_execute("DELETE FROM users WHERE id = 2")
+        .unwrap();
+    let applied = migrator.upgrade(conn, Target::Head).unwrap();
+    assert_eq!(applied[0].id, "0002_unique_emails");
+    assert!(schema(conn)
+        .join("\n")
+        .contains("index | users.uq_users_email | email unique"));
+    assert_eq!(
+        conn.query_i64("SELECT count(*) AS value FROM migrate_progress")
+            .unwrap(),
+        Some(0)
+    );
+}
+
+#[test]
+fn a_step_the_server_finished_after_its_client_died_is_counted_done() {
+    let db = TestDb::mysql();
+    let conn = &mut db.any();
+    let migrator = Migrator::new(&fixtures::duplicate_emails::MIGRATIONS).unwrap();
+    migrator
+        .upgrade(conn, Target::Revision("0001_create_users".into()))
+        .unwrap();
+    conn.batch_execute("DELETE FROM users WHERE id = 2")
+        .unwrap();
+    // What a run killed during `ADD COLUMN` leaves: the statement completed on the server, and
+    // only the record that the migration started is there.
+    let checksum = migrator
+        .resolve("0002_unique_emails")
+        .unwrap()
+        .checksum
+        .to_string();
+    conn.batch_execute(&format!(
+        "ALTER TABLE users ADD COLUMN verified BOOLEAN NOT NULL DEFAULT FALSE;
+         INSERT INTO migrate_progress (id, direction, ops_done, checksum) VALUES ('0002_unique_emails', 'up', 0, '{checksum}')"
+    ))
+    .unwrap();
+    let applied = migrator.upgrade(conn, Target::Head).unwrap();
+    assert_eq!(applied[0].id, "0002_unique_emails");
+    assert!(schema(conn)
+        .join("\n")
+        .contains("index | users.uq_users_email | email unique"));
+}
+
+#[test]
+fn migrations_not_checked_for_mysql_do_not_run_there() {
+    let db = TestDb::mysql();
+    let conn = &mut db.any();
+    let error = Migrator::new(&fixtures::chain::MIGRATIONS)
+        .unwrap()
+        .upgrade(conn, Target::Head)
+        .unwrap_err();
+    assert!(matches!(error, Error::NotCheckedFor { .. }), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("add `targets = [\"mysql\"]` (with your other backends) to `[package.metadata.migrate]`"),
+        "{error}"
+    );
+    assert_eq!(tables(conn), Vec::<String>::new(), "nothing ran");
+}
+
+#[test]
+fn a_lock_held_by_another_session_names_it_and_times_out() {
+    let db = TestDb::mysql();
+    let mut holder = db.any();
+    assert_eq!(
+        holder
+            .query_i64("SELECT GET_LOCK(CONCAT('migrate:', SHA1(DATABASE())), 0) AS value")
+            .unwrap(),
+        Some(1)
+    );
+    let conn = &mut db.any();
+    let error = Migrator::new(&fixtures::portable::MIGRATIONS)
+        .unwrap()
+        .lock_wait(Some(std::time::Duration::from_millis(300)))
+        .upgrade(conn, Target::Head)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("gave up waiting for the migration lock after")
+            && error.contains("(MySQL connection "),
+        "{error}"
+    );
+    // Another database on the same server has a lock of its own.
+    let other = TestDb::mysql();
+    Migrator::new(&fixtures::portable::MIGRATIONS)
+        .unwrap()
+        .lock_wait(Some(std::time::Duration::from_millis(300)))
+        .upgrade(&mut other.any(), Target::Head)
+        .unwrap();
+}
+
+#[test]
+fn a_mysql_url_connects_and_a_misspelt_one_is_refused() {
+    let db = TestDb::mysql();
+    let conn = AnyConnection::establish(&db.url).unwrap();
+    assert_eq!(format!("{conn:?}"), "AnyConnection(mysql)");
+    let mariadb = db.url.replacen("mysql://", "mariadb://", 1);
+    assert_eq!(
+        AnyConnection::establish(&mariadb).unwrap().dialect(),
+        Dialect::Mysql
+    );
+    let error = AnyConnection::establish("mysql:root@127.0.0.1/app")
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("mysql://user@host:3306/dbname"), "{error}");
+}
