@@ -7,6 +7,8 @@ use migrate_runtime::{AnyConnection, BoxError, DataConnection, Migrator, Target}
 
 /// Sixteen instances start on one database at once: each migration must run once.
 mod crowd {
+    migrate_runtime::migrations! {
+    #![targets = "postgres, sqlite, mysql"]
     mod m0001 {
         migrate_runtime::migration! {
             id: "0001_create_effects",
@@ -35,37 +37,55 @@ mod crowd {
             }
         }
     }
-    migrate_runtime::migrations!();
+    }
 }
 
-/// Killed at random points: 100,000 rows, then a step-by-step migration (on PostgreSQL) with a
-/// backfill, a Rust data step and an online `SET NOT NULL`, then an ordinary one.
+/// Killed at random points: 100,000 rows, then a step-by-step migration (on PostgreSQL and MySQL)
+/// with a backfill, a Rust data step and an online `SET NOT NULL`, then an ordinary one.
 mod crash {
     pub mod data {
         use super::super::*;
 
         /// One ledger row per run: the test counts them to prove the step ran exactly once.
-        pub fn record(conn: &mut DataConnection<'_>) -> Result<(), BoxError> {
-            let sql = "INSERT INTO ledger (note) VALUES ('balances opened')";
+        fn execute(conn: &mut DataConnection<'_>, sql: &str) -> Result<(), BoxError> {
             match conn {
                 DataConnection::Postgres(conn) => diesel::sql_query(sql).execute(*conn)?,
                 DataConnection::Sqlite(conn) => diesel::sql_query(sql).execute(*conn)?,
+                DataConnection::Mysql(conn) => diesel::sql_query(sql).execute(*conn)?,
                 _ => return Err("unexpected backend".into()),
             };
             Ok(())
+        }
+
+        pub fn record(conn: &mut DataConnection<'_>) -> Result<(), BoxError> {
+            execute(conn, "INSERT INTO ledger (note) VALUES ('balances opened')")
         }
 
         pub fn unrecord(conn: &mut DataConnection<'_>) -> Result<(), BoxError> {
-            let sql = "DELETE FROM ledger";
-            match conn {
-                DataConnection::Postgres(conn) => diesel::sql_query(sql).execute(*conn)?,
-                DataConnection::Sqlite(conn) => diesel::sql_query(sql).execute(*conn)?,
-                _ => return Err("unexpected backend".into()),
-            };
+            execute(conn, "DELETE FROM ledger")
+        }
+
+        /// 100,000 accounts, a thousand to a statement: the same SQL on every backend.
+        pub fn fill(conn: &mut DataConnection<'_>) -> Result<(), BoxError> {
+            for chunk in 0..100 {
+                let values: Vec<String> = (1..=1000)
+                    .map(|i| format!("({})", chunk * 1000 + i))
+                    .collect();
+                execute(
+                    conn,
+                    &format!("INSERT INTO accounts (id) VALUES {}", values.join(", ")),
+                )?;
+            }
             Ok(())
+        }
+
+        pub fn empty(conn: &mut DataConnection<'_>) -> Result<(), BoxError> {
+            execute(conn, "DELETE FROM accounts")
         }
     }
 
+    migrate_runtime::migrations! {
+    #![targets = "postgres, sqlite, mysql"]
     mod m0001 {
         migrate_runtime::migration! {
             id: "0001_create_accounts",
@@ -73,11 +93,7 @@ mod crash {
             change {
                 create_table(accounts, { id: bigint, balance: integer nullable }, primary_key: pk_accounts(id));
                 create_table(ledger, { id: bigint identity, note: text }, primary_key: pk_ledger(id));
-                #[allow(raw_sql, reason = "fixture: rows for the backfill")]
-                execute(
-                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) INSERT INTO accounts (id) SELECT i FROM n",
-                    down: "DELETE FROM accounts"
-                );
+                run(up: crate::crash::data::fill, down: crate::crash::data::empty);
             }
         }
     }
@@ -103,7 +119,7 @@ mod crash {
             change { add_column(accounts, note: text nullable); }
         }
     }
-    migrate_runtime::migrations!();
+    }
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -10,7 +10,16 @@ use crate::support::TestDb;
 /// applied once, and one of them waited for the other's lock.
 #[test]
 fn two_processes_migrate_one_postgres_database_once() {
-    let db = TestDb::postgres();
+    two_processes_migrate_one_database_once(TestDb::postgres());
+}
+
+/// The same on MySQL, whose lock is a named lock of the session.
+#[test]
+fn two_processes_migrate_one_mysql_database_once() {
+    two_processes_migrate_one_database_once(TestDb::mysql());
+}
+
+fn two_processes_migrate_one_database_once(db: TestDb) {
     let spawn = || {
         Command::new(env!("CARGO_BIN_EXE_lock-probe"))
             .arg(&db.url)
@@ -51,7 +60,7 @@ fn two_processes_migrate_one_postgres_database_once() {
         .filter(|output| String::from_utf8_lossy(&output.stderr).contains("waiting"))
         .count();
     assert_eq!(waited, 1, "one process waited for the other's lock");
-    let mut conn = db.pg();
+    let mut conn = db.any();
     assert_eq!(
         conn.query_i64("SELECT count(*) AS value FROM migrate_versions")
             .unwrap(),
