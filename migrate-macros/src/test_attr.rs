@@ -1,5 +1,6 @@
 //! `#[migrate_runtime::test(migrations = …)]`: a test that gets a fresh database migrated to head
-//! (or to `revision = "…"`), once per backend (`backend = "sqlite"` or `"postgres"` for one).
+//! (or to `revision = "…"`), once per backend: SQLite and PostgreSQL, or the ones `backend = "…"`
+//! lists (`"sqlite"`, `"postgres"`, `"mysql"`, comma-separated).
 //!
 //! The attribute only reshapes the function: the database, the migration and the messages are
 //! `migrate_runtime::testing`'s.
@@ -47,14 +48,32 @@ fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
             "migrations" => migrations = Some(pair.value.clone()),
             "revision" => match string(&pair.value) {
                 Some(text) => revision = Some(text),
-                None => push(syn::Error::new_spanned(&pair.value, "expected a revision as a string: `revision = \"0003\"`")),
+                None => push(syn::Error::new_spanned(
+                    &pair.value,
+                    "expected a revision as a string: `revision = \"0003\"`",
+                )),
             },
-            "backend" => match string(&pair.value).as_deref() {
-                Some("sqlite") => backends = vec!["sqlite"],
-                Some("postgres") => backends = vec!["postgres"],
-                _ => push(syn::Error::new_spanned(&pair.value, "expected `backend = \"sqlite\"` or `backend = \"postgres\"` (without it, the test runs on both)")),
-            },
-            _ => push(syn::Error::new_spanned(&pair.path, "unknown setting: expected `migrations`, `revision` or `backend`")),
+            "backend" => {
+                let listed = string(&pair.value).map(|names| {
+                    names
+                        .split(',')
+                        .map(|name| match name.trim() {
+                            "sqlite" => Some("sqlite"),
+                            "postgres" => Some("postgres"),
+                            "mysql" => Some("mysql"),
+                            _ => None,
+                        })
+                        .collect::<Option<Vec<_>>>()
+                });
+                match listed {
+                    Some(Some(listed)) if !listed.is_empty() => backends = listed,
+                    _ => push(syn::Error::new_spanned(&pair.value, "expected `backend = \"sqlite\"`, `\"postgres\"` or `\"mysql\"`, or several separated by commas (without it, the test runs on SQLite and PostgreSQL)")),
+                }
+            }
+            _ => push(syn::Error::new_spanned(
+                &pair.path,
+                "unknown setting: expected `migrations`, `revision` or `backend`",
+            )),
         }
     }
     let Some(migrations) = migrations else {

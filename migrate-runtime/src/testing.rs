@@ -352,17 +352,23 @@ fn lines(differences: &[migrate_core::fold::Difference]) -> String {
 }
 
 /// Writes the tests of a set of migrations as ordinary `#[test]`s in the calling module: one
-/// head, and the stairway on SQLite and on PostgreSQL (see [`testing`](crate::testing)).
+/// head, and the stairway on SQLite and on PostgreSQL, or on the backends listed (see
+/// [`testing`](crate::testing)).
 ///
 /// ```text
 /// // tests/migrations.rs
 /// migrate_runtime::test_migrations!(my_migrations::MIGRATIONS);
+/// // or, with the `mysql` feature, on all three:
+/// migrate_runtime::test_migrations!(my_migrations::MIGRATIONS, backends: [sqlite, postgres, mysql]);
 /// ```
 ///
 /// Needs the `testing` feature of `migrate-runtime` (in `[dev-dependencies]`).
 #[macro_export]
 macro_rules! test_migrations {
     ($migrations:expr) => {
+        $crate::test_migrations!($migrations, backends: [sqlite, postgres]);
+    };
+    ($migrations:expr, backends: [$($backend:ident),+ $(,)?]) => {
         #[test]
         fn migrations_have_a_single_head() {
             if let Err(failure) = $crate::testing::single_head(&$migrations) {
@@ -370,24 +376,41 @@ macro_rules! test_migrations {
             }
         }
 
+        $($crate::__stairway_test!($backend, $migrations);)+
+    };
+}
+
+/// One `#[test]` of [`test_migrations!`]: the stairway on a fresh database of one backend.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __stairway_test {
+    (sqlite, $migrations:expr) => {
         #[test]
         fn migrations_stairway_on_sqlite() {
-            let db = $crate::testing::TestDatabase::sqlite();
-            let mut conn = db.connect().unwrap_or_else(|error| panic!("{error}"));
-            if let Err(failure) = $crate::testing::stairway(&$migrations, &mut conn) {
-                panic!("{failure}");
-            }
-        }
-
-        #[test]
-        fn migrations_stairway_on_postgres() {
-            let db = $crate::testing::TestDatabase::postgres().unwrap_or_else(|error| {
-                panic!("{error}\n(the PostgreSQL tests create their databases on the server of MIGRATE_TEST_POSTGRES_URL, default {})", $crate::testing::DEFAULT_POSTGRES_URL)
-            });
-            let mut conn = db.connect().unwrap_or_else(|error| panic!("{error}"));
-            if let Err(failure) = $crate::testing::stairway(&$migrations, &mut conn) {
-                panic!("{failure}");
-            }
+            $crate::testing::stairway_test("sqlite", &$migrations);
         }
     };
+    (postgres, $migrations:expr) => {
+        #[test]
+        fn migrations_stairway_on_postgres() {
+            $crate::testing::stairway_test("postgres", &$migrations);
+        }
+    };
+    (mysql, $migrations:expr) => {
+        #[test]
+        fn migrations_stairway_on_mysql() {
+            $crate::testing::stairway_test("mysql", &$migrations);
+        }
+    };
+}
+
+/// The body of each stairway test of [`test_migrations!`]: a fresh database of `backend`, the
+/// stairway, and a panic that says what failed.
+#[doc(hidden)]
+pub fn stairway_test(backend: &str, migrations: &Migrations) {
+    let db = TestDatabase::for_backend(backend);
+    let mut conn = db.connect().unwrap_or_else(|error| panic!("{error}"));
+    if let Err(failure) = stairway(migrations, &mut conn) {
+        panic!("{failure}");
+    }
 }

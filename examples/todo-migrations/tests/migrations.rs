@@ -1,17 +1,17 @@
 //! The example's migrations tested as a user tests theirs: one line writes a test that the graph
 //! has one head, and the stairway (each migration applied, undone, applied again, the live schema
-//! compared at each step) on SQLite and on PostgreSQL.
+//! compared at each step) on SQLite, PostgreSQL and MySQL (MariaDB here).
 
 // A failed `unwrap` in a test is the test failing, with the error in the message.
 #![allow(clippy::unwrap_used)]
 
-migrate_runtime::test_migrations!(todo_migrations::MIGRATIONS);
+migrate_runtime::test_migrations!(todo_migrations::MIGRATIONS, backends: [sqlite, postgres, mysql]);
 
 use migrate_runtime::{AnyConnection, Database};
 
 /// The data test every guide recommends: rows written at 0003, then 0004, which requires a
 /// priority, fills it for them.
-#[migrate_runtime::test(migrations = todo_migrations::MIGRATIONS, revision = "0003")]
+#[migrate_runtime::test(migrations = todo_migrations::MIGRATIONS, revision = "0003", backend = "sqlite, postgres, mysql")]
 fn existing_todos_get_the_normal_priority(conn: &mut AnyConnection) {
     conn.batch_execute(
         "INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada');

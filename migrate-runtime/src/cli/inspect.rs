@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use migrate_core::model::{Downgrade, Migration, Mode};
+use migrate_core::model::{Downgrade, Migration};
+use migrate_core::render::Dialect;
 
 use super::{json, CliError, Context};
 use crate::{AppliedRow, Direction, Error, Interrupted};
@@ -232,7 +233,7 @@ pub(super) fn history(
         );
         let _ = writeln!(out, "{}", line.trim_end());
         if verbose {
-            details(&mut out, migration);
+            details(&mut out, migration, crate::Database::dialect(&conn));
         }
     }
     for row in &unknown {
@@ -339,15 +340,19 @@ fn lines(ids: &[String], empty: &str) -> String {
     ids.iter().map(|id| format!("{id}\n")).collect()
 }
 
-/// The verbose lines of `history`: parents, mode, downgrade, checksum, doc comment.
-fn details(out: &mut String, migration: &Migration) {
+/// The verbose lines of `history`: parents, how it runs on the connected database, downgrade,
+/// checksum, doc comment.
+fn details(out: &mut String, migration: &Migration, dialect: Dialect) {
     let parents = match migration.parents.as_ref() {
         [] => "none".to_owned(),
         parents => parents.join(", "),
     };
-    let mode = match migration.mode {
-        Mode::Transactional => "in one transaction",
-        Mode::NonTransactional => "step by step on PostgreSQL, each step committed on its own",
+    let mode = match (crate::script::transactional(&migration.upgrade, dialect), dialect) {
+        (true, _) => "in one transaction",
+        (false, Dialect::Mysql) => {
+            "step by step: MySQL commits each DDL statement, so each step's progress is recorded and a stopped run resumes after the last one"
+        }
+        (false, _) => "step by step, each step committed on its own",
     };
     let down = match &migration.downgrade {
         Downgrade::Ops(ops) => format!("{} down", ops.len()),

@@ -8,7 +8,7 @@ mod migrations {
     migrate_runtime::migrations!();
 }
 
-#[migrate_runtime::test(migrations = migrations::MIGRATIONS, backend = "mysql", revision = 3, database = "x")]
+#[migrate_runtime::test(migrations = migrations::MIGRATIONS, backend = "oracle", revision = 3, database = "x")]
 fn counts() {}
 
 fn main() {}
