@@ -1,6 +1,6 @@
 //! The schema the migrations build, compared with the live one: equal after every migration of
-//! the example (every op family) and of the fixture chains, on PostgreSQL and SQLite, up and
-//! back down; and every change made outside the migrations reported.
+//! the example (every op family) and of the fixture chains, on PostgreSQL, SQLite and MariaDB,
+//! up and back down; and every change made outside the migrations reported.
 
 use migrate_runtime::{AnyConnection, Database, Migrations, Migrator, Target};
 
@@ -23,8 +23,17 @@ fn assert_no_drift(migrator: &Migrator, conn: &mut AnyConnection, context: &str)
     assert!(lines.is_empty(), "{context}:\n{}", lines.join("\n"));
 }
 
+/// Every backend: PostgreSQL, SQLite and MySQL (MariaDB on the development machines).
+fn every_backend() -> [TestDb; 3] {
+    [TestDb::postgres(), TestDb::sqlite(), TestDb::mysql()]
+}
+
 fn walk(set: &str, migrations: &Migrations) {
-    for db in [TestDb::postgres(), TestDb::sqlite()] {
+    walk_on(set, migrations, every_backend());
+}
+
+fn walk_on<const N: usize>(set: &str, migrations: &Migrations, dbs: [TestDb; N]) {
+    for db in dbs {
         let migrator = Migrator::new(migrations).unwrap();
         let conn = &mut db.any();
         let ids: Vec<String> = migrator
@@ -69,6 +78,11 @@ fn the_fixture_chains_build_the_schema_the_fold_says_at_every_revision() {
 }
 
 #[test]
+fn the_literal_defaults_build_the_schema_the_fold_says_at_every_revision() {
+    walk("backslashes", &crate::literals::backslashes::MIGRATIONS);
+}
+
+#[test]
 fn changes_made_outside_the_migrations_are_reported() {
     for db in [TestDb::postgres(), TestDb::sqlite()] {
         let migrator = Migrator::new(&fixtures::chain::MIGRATIONS).unwrap();
@@ -92,6 +106,80 @@ fn changes_made_outside_the_migrations_are_reported() {
             db.url
         );
     }
+}
+
+#[test]
+fn changes_made_outside_the_migrations_are_reported_on_mysql() {
+    let db = TestDb::mysql();
+    let migrator = Migrator::new(&fixtures::chain::MIGRATIONS).unwrap();
+    let conn = &mut db.any();
+    migrator.upgrade(conn, Target::Head).unwrap();
+    assert_no_drift(&migrator, conn, "chain at head on MySQL");
+    // `ix_posts_user_id` serves the foreign key, which MySQL will not leave without an index: the
+    // unique index on users.email goes instead.
+    conn.batch_execute(
+        "CREATE INDEX by_hand ON posts (headline(10), id);
+         CREATE TABLE scratch (id integer);
+         ALTER TABLE users ADD COLUMN nickname varchar(20) NULL;
+         DROP INDEX ix_users_email ON users;",
+    )
+    .unwrap();
+    assert_eq!(
+        drift(&migrator, conn),
+        [
+            "index ix_users_email (on users (email) unique) is built by the migrations but missing from the database",
+            "column scratch.id (int) is in the database but no migration builds it",
+            "column users.nickname (varchar(20)) is in the database but no migration builds it",
+            "index by_hand (on posts (headline(10), id)) is in the database but no migration builds it",
+            "table scratch () is in the database but no migration builds it",
+        ]
+    );
+}
+
+#[test]
+fn a_foreign_key_and_a_check_changed_outside_the_migrations_are_reported_on_mysql() {
+    let db = TestDb::mysql();
+    let migrator = Migrator::new(&fixtures::chain::MIGRATIONS).unwrap();
+    let conn = &mut db.any();
+    migrator.upgrade(conn, Target::Head).unwrap();
+    // The index InnoDB adds for a foreign key no index serves is named after it: not drift.
+    conn.batch_execute(
+        "ALTER TABLE posts DROP FOREIGN KEY fk_posts_user_id;
+         ALTER TABLE posts ADD CONSTRAINT fk_posts_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE SET NULL;
+         ALTER TABLE posts DROP CONSTRAINT ck_posts_headline_not_empty;
+         ALTER TABLE users ADD CONSTRAINT fk_users_self FOREIGN KEY (id) REFERENCES users (id);",
+    )
+    .unwrap();
+    assert_eq!(
+        drift(&migrator, conn),
+        [
+            "check ck_posts_headline_not_empty (on posts) is built by the migrations but missing from the database",
+            "foreign key fk_posts_user_id is `on posts (user_id) references users (id) on delete set null` in the database but `on posts (user_id) references users (id) on delete cascade` in the migrations",
+            "foreign key fk_users_self (on users (id) references users (id) on delete no action) is in the database but no migration builds it",
+        ]
+    );
+}
+
+#[test]
+fn a_column_altered_outside_the_migrations_is_reported_with_both_definitions_on_mysql() {
+    let db = TestDb::mysql();
+    let migrator = Migrator::new(&fixtures::chain::MIGRATIONS).unwrap();
+    let conn = &mut db.any();
+    migrator.upgrade(conn, Target::Head).unwrap();
+    conn.batch_execute(
+        "ALTER TABLE posts ALTER COLUMN body SET DEFAULT 'draft';
+         ALTER TABLE users MODIFY COLUMN name varchar(10) NULL;
+         ALTER TABLE users MODIFY COLUMN role varchar(50) NULL;",
+    )
+    .unwrap();
+    assert_eq!(
+        drift(&migrator, conn),
+        [
+            "column posts.body is `longtext default 'draft'` in the database but `longtext` in the migrations",
+            "column users.name is `varchar(10)` in the database but `longtext` in the migrations",
+            "column users.role is `varchar(50)` in the database but `varchar(50) not null` in the migrations",
+        ]
+    );
 }
 
 #[test]
@@ -123,7 +211,13 @@ mod placed_labels {
             migrate_runtime::migration! {
                 id: "0001_create_status",
                 parent: none,
-                change { create_enum(ticket_status, ["open", "done"]); }
+                change {
+                    create_enum(ticket_status, ["open", "done"]);
+                    create_table(tickets, {
+                        id: bigint identity,
+                        status: enum(ticket_status) default("open"),
+                    }, primary_key: pk_tickets(id));
+                }
             }
         }
         mod m0002 {
@@ -142,11 +236,124 @@ mod placed_labels {
 
 #[test]
 fn enum_labels_placed_before_and_after_match_the_live_order() {
-    let db = TestDb::postgres();
-    let migrator = Migrator::new(&placed_labels::MIGRATIONS).unwrap();
-    let conn = &mut db.any();
-    migrator.upgrade(conn, Target::Head).unwrap();
-    assert_no_drift(&migrator, conn, "placed labels");
+    // On MySQL the labels are the column's type, restated with the new label in its place.
+    for db in [TestDb::postgres(), TestDb::mysql()] {
+        let migrator = Migrator::new(&placed_labels::MIGRATIONS).unwrap();
+        let conn = &mut db.any();
+        migrator.upgrade(conn, Target::Head).unwrap();
+        assert_no_drift(&migrator, conn, &format!("placed labels on {}", db.url));
+    }
+}
+
+#[test]
+fn enum_labels_changed_outside_the_migrations_are_reported() {
+    for (db, sql, expected) in [
+        (
+            TestDb::postgres(),
+            "ALTER TYPE ticket_status ADD VALUE 'lost'",
+            "enum ticket_status is `(new, open, doing, done, lost)` in the database but `(new, open, doing, done)` in the migrations",
+        ),
+        (
+            TestDb::mysql(),
+            "ALTER TABLE tickets MODIFY COLUMN status ENUM('new', 'open', 'done', 'doing') NOT NULL DEFAULT 'open'",
+            "column tickets.status is `enum('new','open','done','doing') not null default 'open'` in the database but `enum('new','open','doing','done') not null default 'open'` in the migrations",
+        ),
+    ] {
+        let migrator = Migrator::new(&placed_labels::MIGRATIONS).unwrap();
+        let conn = &mut db.any();
+        migrator.upgrade(conn, Target::Head).unwrap();
+        conn.batch_execute(sql).unwrap();
+        assert_eq!(drift(&migrator, conn), [expected], "{}", db.url);
+    }
+}
+
+/// Every column type, with a default of each kind the type takes, on every backend.
+mod every_type {
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_samples",
+                parent: none,
+                change {
+                    create_enum(sample_mood, ["ok", "it's", "C:\\dir"]);
+                    #[allow(char_column, reason = "fixture: every type")]
+                    #[allow(timestamp_without_time_zone, reason = "fixture: every type")]
+                    #[allow(json_column, reason = "fixture: every type")]
+                    create_table(samples, {
+                        id: bigint identity,
+                        small: smallint default(-32768),
+                        whole: integer default(5),
+                        big: bigint default(9223372036854775807),
+                        ratio: real default(1.5),
+                        precise: double default(0.1),
+                        money: numeric(10, 2) default(1.5),
+                        exact: numeric nullable,
+                        note: text default("it's"),
+                        code: varchar(20) default("C:\\dir"),
+                        initials: char(3) default("abc"),
+                        active: boolean default(true),
+                        archived: boolean default(false),
+                        token: uuid default(gen_random_uuid()),
+                        born: date default(current_date),
+                        due: date default("2020-01-31"),
+                        alarm: time nullable,
+                        seen_at: timestamp default(now()),
+                        changed_at: timestamptz default(clock_timestamp()),
+                        luck: double default(random()),
+                        payload: json nullable,
+                        extra: jsonb nullable,
+                        blob: bytea nullable,
+                        mood: enum(sample_mood) default("it's"),
+                        tags: array(text) nullable,
+                        computed: integer default(sql("1 + 1")),
+                    }, primary_key: pk_samples(id));
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_change_samples",
+                parent: "0001_create_samples",
+                upgrade {
+                    alter_column(samples, whole, set_default(-7, from: 5));
+                    alter_column(samples, note, set_default("", from: "it's"));
+                    alter_column(samples, alarm, set_not_null);
+                    alter_column(samples, code, set_type(varchar(40), from: varchar(20)));
+                    add_column(samples, level: smallint nullable default(3));
+                }
+                downgrade {
+                    drop_column(samples, level: smallint nullable default(3));
+                    #[allow(type_change_narrowing, reason = "fixture: the table has no rows")]
+                    alter_column(samples, code, set_type(varchar(20), from: varchar(40)));
+                    alter_column(samples, alarm, drop_not_null);
+                    alter_column(samples, note, set_default("it's", from: ""));
+                    alter_column(samples, whole, set_default(5, from: -7));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_type_and_default_builds_the_schema_the_fold_says_at_every_revision() {
+    walk("every_type", &every_type::MIGRATIONS);
+}
+
+#[test]
+fn the_stairway_runs_on_mysql() {
+    for (set, migrations) in [
+        ("chain", &fixtures::chain::MIGRATIONS),
+        ("online", &fixtures::online::MIGRATIONS),
+        ("rebuild_parent", &fixtures::rebuild_parent::MIGRATIONS),
+        ("placed_labels", &placed_labels::MIGRATIONS),
+        ("every_type", &every_type::MIGRATIONS),
+    ] {
+        let db = TestDb::mysql();
+        let mut conn = db.any();
+        if let Err(failure) = migrate_runtime::testing::stairway(migrations, &mut conn) {
+            panic!("{set}: {failure}");
+        }
+    }
 }
 
 /// `on_update:` reaches both databases, and an SQLite rebuild of the table keeps it.
@@ -177,7 +384,12 @@ mod updates_cascade {
 
 #[test]
 fn on_update_is_built_and_kept_as_the_migrations_say() {
-    walk("updates_cascade", &updates_cascade::MIGRATIONS);
+    // Not on MySQL: its foreign key is on `text` columns, which InnoDB cannot index whole.
+    walk_on(
+        "updates_cascade",
+        &updates_cascade::MIGRATIONS,
+        [TestDb::postgres(), TestDb::sqlite()],
+    );
     for db in [TestDb::postgres(), TestDb::sqlite()] {
         let conn = &mut db.any();
         Migrator::new(&updates_cascade::MIGRATIONS)
