@@ -429,11 +429,12 @@ fn mysql<C: Database>(conn: &mut C) -> Result<Objects, Error> {
     let mut objects = Objects::default();
     let read = db_error("reading the live schema");
     let texts = |conn: &mut C, sql: &str| conn.query_texts(sql).map_err(&read);
-    let mariadb = texts(conn, "SELECT VERSION() AS a, NULL AS b, NULL AS c, NULL AS d")?
-        .into_iter()
-        .any(|[version, ..]| {
-            version.is_some_and(|version| version.to_lowercase().contains("mariadb"))
-        });
+    let mariadb = texts(
+        conn,
+        "SELECT VERSION() AS a, NULL AS b, NULL AS c, NULL AS d",
+    )?
+    .into_iter()
+    .any(|[version, ..]| version.is_some_and(|version| version.to_lowercase().contains("mariadb")));
 
     let mut tables: BTreeSet<String> = BTreeSet::new();
     for [name, kind, ..] in texts(
@@ -580,7 +581,13 @@ fn mysql<C: Database>(conn: &mut C) -> Result<Objects, Error> {
         if name == "PRIMARY" {
             objects.primary_key(&table, None, &columns);
         } else if !foreign_keys.contains(&(table.clone(), name.clone())) {
-            objects.index(&name, &table, &columns, non_unique.as_deref() == Some("0"), false);
+            objects.index(
+                &name,
+                &table,
+                &columns,
+                non_unique.as_deref() == Some("0"),
+                false,
+            );
         }
     }
     Ok(objects)

@@ -563,8 +563,16 @@ fn mysql_default(default: &DefaultValue) -> String {
 /// pads its fraction with (`'2020-01-01 00:00:00.500000'` is `'2020-01-01 00:00:00.5'`, and
 /// `'2020-01-01 00:00:00'` is `'2020-01-01'`).
 fn normalize_mysql_default(text: &str) -> String {
-    let text = normalize_default(text);
-    let numeric = text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.'))
+    // MariaDB writes a string one way in a literal default (`'it''s'`) and another in an
+    // expression default (`'it\'s'`): the value, quoted again, is the same for both.
+    let string = mysql_string_value(text.trim());
+    let text = match &string {
+        Some(value) => normalize_default(&Dialect::Mysql.quote_literal(value)),
+        None => normalize_default(text),
+    };
+    // A string that holds a number stays as written: `'1.50'` is not `'1.5'`.
+    let numeric = string.is_none()
+        && text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.'))
         && text
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e'));
@@ -587,15 +595,17 @@ fn normalize_mysql_default(text: &str) -> String {
     let temporal = |text: &str| {
         let bytes = text.as_bytes();
         bytes.len() >= 8
-            && bytes[bytes.len() - 8..]
-                .iter()
-                .enumerate()
-                .all(|(at, c)| if at % 3 == 2 { *c == b':' } else { c.is_ascii_digit() })
+            && bytes[bytes.len() - 8..].iter().enumerate().all(|(at, c)| {
+                if at % 3 == 2 {
+                    *c == b':'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
     };
     let mut inner = inner.to_owned();
     if let Some((time, fraction)) = inner.rsplit_once('.') {
-        if temporal(time) && !fraction.is_empty() && fraction.chars().all(|c| c.is_ascii_digit())
-        {
+        if temporal(time) && !fraction.is_empty() && fraction.chars().all(|c| c.is_ascii_digit()) {
             let fraction = fraction.trim_end_matches('0');
             inner = if fraction.is_empty() {
                 time.to_owned()
@@ -606,15 +616,59 @@ fn normalize_mysql_default(text: &str) -> String {
     }
     if let Some(date) = inner.strip_suffix(" 00:00:00") {
         let date_like = date.len() == 10
-            && date
-                .chars()
-                .enumerate()
-                .all(|(at, c)| if at == 4 || at == 7 { c == '-' } else { c.is_ascii_digit() });
+            && date.chars().enumerate().all(|(at, c)| {
+                if at == 4 || at == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
         if date_like {
             inner = date.to_owned();
         }
     }
     format!("'{inner}'")
+}
+
+/// The value of `literal` when it is one MySQL string literal (`'…'`, with `''` or the
+/// backslash escapes inside).
+fn mysql_string_value(literal: &str) -> Option<String> {
+    let mut chars = literal.strip_prefix('\'')?.chars();
+    let mut value = String::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let escaped = chars.next()?;
+                // `\%` and `\_` keep their backslash (they are for LIKE patterns).
+                if matches!(escaped, '%' | '_') {
+                    value.push('\\');
+                }
+                value.push(match escaped {
+                    '0' => '\0',
+                    'b' => '\u{8}',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    'Z' => '\u{1a}',
+                    other => other,
+                });
+            }
+            '\'' => {
+                let mut rest = chars.clone();
+                match rest.next() {
+                    Some('\'') => {
+                        value.push('\'');
+                        chars = rest;
+                    }
+                    // The closing quote: the literal must end there.
+                    None => return Some(value),
+                    Some(_) => return None,
+                }
+            }
+            other => value.push(other),
+        }
+    }
+    None
 }
 
 /// InnoDB checks `RESTRICT` and `NO ACTION` alike, at once, and reads an `ON UPDATE` that was
@@ -628,8 +682,11 @@ pub fn mysql_referential_action(action: &str) -> &str {
 }
 
 fn default_sql(default: &DefaultValue, dialect: Dialect) -> String {
-    match dialect {
-        Dialect::Sqlite => crate::render::sqlite_default(default),
+    match (dialect, default) {
+        (Dialect::Sqlite, _) => crate::render::sqlite_default(default),
+        // `pg_get_expr` writes a string in the standard form (`'C:\dir'`), whichever form the
+        // renderer sent it in (`E'C:\\dir'`).
+        (_, DefaultValue::Str(text)) => crate::render::quote_literal(text),
         _ => crate::render::postgres_default(default),
     }
 }
