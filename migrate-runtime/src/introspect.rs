@@ -383,22 +383,23 @@ fn mysql8_default(default: &str, column_type: &str, extra: &str) -> String {
     if extra.to_lowercase().contains("default_generated") {
         let mut out = String::new();
         let mut rest = default;
+        let mut inside = false;
         while let Some(at) = rest.find("\\'") {
             let before = &rest[..at];
-            // `_utf8mb4` right before the quote is the literal's charset: not part of its value.
-            let kept = match before.rfind('_') {
-                Some(underscore)
-                    if before[underscore + 1..]
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric())
-                        && !before[underscore + 1..].is_empty() =>
-                {
-                    &before[..underscore]
-                }
-                _ => before,
-            };
-            out.push_str(kept);
+            // `_utf8mb4` right before an opening quote is the literal's charset, not its value.
+            let introducer = before.rfind('_').filter(|&underscore| {
+                let charset = &before[underscore + 1..];
+                !charset.is_empty()
+                    && charset.chars().all(|c| c.is_ascii_alphanumeric())
+                    && !before[..underscore]
+                        .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            });
+            match introducer {
+                Some(underscore) if !inside => out.push_str(&before[..underscore]),
+                _ => out.push_str(before),
+            }
             out.push('\'');
+            inside = !inside;
             rest = &rest[at + 2..];
         }
         out.push_str(rest);
@@ -591,4 +592,51 @@ fn mysql<C: Database>(conn: &mut C) -> Result<Objects, Error> {
         }
     }
     Ok(objects)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mysql8_defaults_are_put_in_mariadb_words() {
+        let generated = "DEFAULT_GENERATED";
+        assert_eq!(
+            mysql8_default("_utf8mb4\\'[]\\'", "json", generated),
+            "'[]'"
+        );
+        assert_eq!(
+            mysql8_default("_utf8mb4\\'a_b\\'", "longtext", generated),
+            "'a_b'"
+        );
+        assert_eq!(
+            mysql8_default(
+                "concat(_utf8mb4\\'a\\',_latin1\\'b\\')",
+                "longtext",
+                generated
+            ),
+            "concat('a','b')"
+        );
+        assert_eq!(
+            mysql8_default("CURRENT_TIMESTAMP(6)", "datetime(6)", generated),
+            "CURRENT_TIMESTAMP(6)"
+        );
+        assert_eq!(mysql8_default("open", "enum('open','done')", ""), "'open'");
+        assert_eq!(mysql8_default("it's", "varchar(10)", ""), "'it''s'");
+        assert_eq!(mysql8_default("-1", "int", ""), "-1");
+        assert_eq!(mysql8_default("1.50", "decimal(10,2)", ""), "1.50");
+    }
+
+    #[test]
+    fn mariadb_json_checks_name_their_column() {
+        assert_eq!(
+            mariadb_json_check("json_valid(`payload`)").as_deref(),
+            Some("payload")
+        );
+        assert_eq!(
+            mariadb_json_check("json_valid(`a``b`)").as_deref(),
+            Some("a`b")
+        );
+        assert_eq!(mariadb_json_check("`age` >= 0"), None);
+    }
 }
