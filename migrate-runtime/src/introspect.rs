@@ -4,10 +4,23 @@
 //! PostgreSQL: `pg_class`, `pg_attribute`, `pg_index`, `pg_constraint` and `pg_enum` of the
 //! current schema. SQLite: `sqlite_master` and the table pragmas; constraints there have no
 //! names but the checks written into the table's definition.
+//!
+//! MySQL and MariaDB: `information_schema` (`tables`, `columns`, `statistics`,
+//! `key_column_usage`, `referential_constraints`, check constraints and `triggers`) of
+//! `DATABASE()`. What the server reads back differently from what the renderer wrote is put in
+//! the fold's words by `Objects::mysql_column` and `expected` (display widths, `tinyint(1)`,
+//! padded numbers and fractions), and by this reader where the two servers differ: MariaDB
+//! quotes string defaults and says `NULL` for a nullable column without one, MySQL 8 writes
+//! literals bare and expressions with charset introducers; MariaDB's `JSON` is a `longtext`
+//! with a column check `json_valid(…)` named after the column, read here as a `json` column
+//! without that check. Every index is read from `statistics`, unique constraints included (the
+//! server keeps a unique constraint as a unique index), except the primary key (always called
+//! `PRIMARY`, so unnamed) and the index InnoDB adds for a foreign key that no index serves,
+//! which is named after the foreign key and which no migration builds.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use migrate_core::fold::{ForeignKeyFacts, Objects};
+use migrate_core::fold::{mysql_referential_action, ForeignKeyFacts, Objects};
 use migrate_core::render::{quote_literal, Dialect};
 
 use crate::database::Database;
@@ -25,9 +38,7 @@ pub(crate) fn live<C: Database>(conn: &mut C) -> Result<Objects, Error> {
     match conn.dialect() {
         Dialect::Postgres => postgres(conn),
         Dialect::Sqlite => sqlite(conn),
-        Dialect::Mysql => Err(Error::Unsupported(
-            "reading the live schema of a MySQL database (drift) is not supported yet".into(),
-        )),
+        Dialect::Mysql => mysql(conn),
     }
 }
 
@@ -352,4 +363,280 @@ fn sqlite<C: Database>(conn: &mut C) -> Result<Objects, Error> {
         }
     }
     Ok(objects)
+}
+
+/// Whether `table` is one of the runtime's own tables, which no migration builds.
+fn own_table(table: &str) -> bool {
+    table.starts_with("migrate_")
+}
+
+/// `json_valid(`data`)`, MariaDB's check on a `JSON` column `data`: the column's name.
+fn mariadb_json_check(clause: &str) -> Option<String> {
+    let column = clause.strip_prefix("json_valid(`")?.strip_suffix("`)")?;
+    Some(column.replace("``", "`"))
+}
+
+/// A MySQL 8 `COLUMN_DEFAULT` in MariaDB's words: a literal is stored bare (`open`, `5`) and is
+/// quoted unless the column is a number; an expression (`DEFAULT_GENERATED`) is kept with its
+/// string literals' charset introducers and escaped quotes (`_utf8mb4\'[]\'`) undone.
+fn mysql8_default(default: &str, column_type: &str, extra: &str) -> String {
+    if extra.to_lowercase().contains("default_generated") {
+        let mut out = String::new();
+        let mut rest = default;
+        let mut inside = false;
+        while let Some(at) = rest.find("\\'") {
+            let before = &rest[..at];
+            // `_utf8mb4` right before an opening quote is the literal's charset, not its value.
+            let introducer = before.rfind('_').filter(|&underscore| {
+                let charset = &before[underscore + 1..];
+                !charset.is_empty()
+                    && charset.chars().all(|c| c.is_ascii_alphanumeric())
+                    && !before[..underscore]
+                        .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            });
+            match introducer {
+                Some(underscore) if !inside => out.push_str(&before[..underscore]),
+                _ => out.push_str(before),
+            }
+            out.push('\'');
+            inside = !inside;
+            rest = &rest[at + 2..];
+        }
+        out.push_str(rest);
+        return out;
+    }
+    let numeric = [
+        "tinyint",
+        "smallint",
+        "mediumint",
+        "int",
+        "bigint",
+        "decimal",
+        "float",
+        "double",
+        "bit",
+        "year",
+    ]
+    .iter()
+    .any(|prefix| column_type.starts_with(prefix));
+    if numeric {
+        default.to_owned()
+    } else {
+        Dialect::Mysql.quote_literal(default)
+    }
+}
+
+fn mysql<C: Database>(conn: &mut C) -> Result<Objects, Error> {
+    let mut objects = Objects::default();
+    let read = db_error("reading the live schema");
+    let texts = |conn: &mut C, sql: &str| conn.query_texts(sql).map_err(&read);
+    let mariadb = texts(
+        conn,
+        "SELECT VERSION() AS a, NULL AS b, NULL AS c, NULL AS d",
+    )?
+    .into_iter()
+    .any(|[version, ..]| version.is_some_and(|version| version.to_lowercase().contains("mariadb")));
+
+    let mut tables: BTreeSet<String> = BTreeSet::new();
+    for [name, kind, ..] in texts(
+        conn,
+        "SELECT table_name AS a, table_type AS b, NULL AS c, NULL AS d
+         FROM information_schema.tables WHERE table_schema = DATABASE()",
+    )? {
+        let name = name.unwrap_or_default();
+        match kind.as_deref() {
+            Some("VIEW") => objects.raw_object("view", &name),
+            Some("SEQUENCE") => objects.raw_object("sequence", &name),
+            _ if own_table(&name) => {}
+            _ => {
+                objects.table(&name);
+                tables.insert(name);
+            }
+        }
+    }
+    for [name, ..] in texts(
+        conn,
+        "SELECT trigger_name AS a, NULL AS b, NULL AS c, NULL AS d
+         FROM information_schema.triggers WHERE trigger_schema = DATABASE()",
+    )? {
+        objects.raw_object("trigger", &name.unwrap_or_default());
+    }
+
+    // Checks: MariaDB keeps each one's table and level; MySQL 8 names its checks per schema,
+    // and has no `JSON` checks to leave out.
+    let checks_sql = if mariadb {
+        "SELECT constraint_name AS a, table_name AS b, check_clause AS c, level AS d
+         FROM information_schema.check_constraints WHERE constraint_schema = DATABASE()"
+    } else {
+        "SELECT constraint_name AS a, table_name AS b, NULL AS c, NULL AS d
+         FROM information_schema.table_constraints
+         WHERE constraint_schema = DATABASE() AND constraint_type = 'CHECK'"
+    };
+    let mut json_columns: BTreeSet<(String, String)> = BTreeSet::new();
+    for [name, table, clause, level] in texts(conn, checks_sql)? {
+        let table = table.unwrap_or_default();
+        if !tables.contains(&table) {
+            continue;
+        }
+        let json = (level.as_deref() == Some("Column"))
+            .then(|| clause.as_deref().and_then(mariadb_json_check))
+            .flatten();
+        match json {
+            Some(column) => {
+                json_columns.insert((table, column));
+            }
+            None => objects.check(&name.unwrap_or_default(), &table),
+        }
+    }
+
+    for [table, column, facts, default] in texts(
+        conn,
+        "SELECT table_name AS a, column_name AS b,
+                CONCAT(column_type, '|', is_nullable, '|', extra) AS c, column_default AS d
+         FROM information_schema.columns WHERE table_schema = DATABASE()
+         ORDER BY table_name, ordinal_position",
+    )? {
+        let (table, column) = (table.unwrap_or_default(), column.unwrap_or_default());
+        if !tables.contains(&table) {
+            continue;
+        }
+        let facts = facts.unwrap_or_default();
+        // From the right: an enum's labels may hold a `|`.
+        let mut parts = facts.rsplitn(3, '|');
+        let extra = parts.next().unwrap_or_default();
+        let not_null = parts.next() == Some("NO");
+        let mut ty = parts.next().unwrap_or_default().to_lowercase();
+        if ty == "longtext" && json_columns.contains(&(table.clone(), column.clone())) {
+            ty = "json".into();
+        }
+        let default = match default {
+            None => None,
+            // MariaDB's "no default" on a nullable column; a string 'NULL' is quoted.
+            Some(text) if mariadb && text == "NULL" => None,
+            Some(text) if mariadb => Some(text),
+            Some(text) => Some(mysql8_default(&text, &ty, extra)),
+        };
+        objects.mysql_column(
+            &table,
+            &column,
+            &ty,
+            not_null,
+            extra.to_lowercase().contains("auto_increment"),
+            default.as_deref(),
+        );
+    }
+
+    let mut foreign_keys: BTreeSet<(String, String)> = BTreeSet::new();
+    for [name, table, detail, actions] in texts(
+        conn,
+        "SELECT k.constraint_name AS a, k.table_name AS b,
+                CONCAT(GROUP_CONCAT(k.column_name ORDER BY k.ordinal_position SEPARATOR ','), '|',
+                       MIN(k.referenced_table_name), '|',
+                       GROUP_CONCAT(k.referenced_column_name ORDER BY k.ordinal_position SEPARATOR ',')) AS c,
+                CONCAT(MIN(r.delete_rule), '|', MIN(r.update_rule)) AS d
+         FROM information_schema.key_column_usage k
+         JOIN information_schema.referential_constraints r
+           ON r.constraint_schema = k.constraint_schema AND r.table_name = k.table_name
+          AND r.constraint_name = k.constraint_name
+         WHERE k.constraint_schema = DATABASE() AND k.referenced_table_name IS NOT NULL
+         GROUP BY k.table_name, k.constraint_name",
+    )? {
+        let (name, table) = (name.unwrap_or_default(), table.unwrap_or_default());
+        if !tables.contains(&table) {
+            continue;
+        }
+        let detail = detail.unwrap_or_default();
+        let parts: Vec<&str> = detail.split('|').collect();
+        let columns: Vec<&str> = parts.first().map_or(Vec::new(), |c| c.split(',').collect());
+        let referenced: Vec<&str> = parts.get(2).map_or(Vec::new(), |c| c.split(',').collect());
+        let actions = actions.unwrap_or_default();
+        let (on_delete, on_update) = actions.split_once('|').unwrap_or((&actions, ""));
+        objects.foreign_key(&ForeignKeyFacts {
+            name: Some(&name),
+            table: &table,
+            columns: &columns,
+            referenced_table: parts.get(1).copied().unwrap_or_default(),
+            referenced_columns: &referenced,
+            on_delete: mysql_referential_action(on_delete),
+            on_update: mysql_referential_action(on_update),
+        });
+        foreign_keys.insert((table, name));
+    }
+
+    for [name, table, columns, non_unique] in texts(
+        conn,
+        "SELECT index_name AS a, table_name AS b,
+                GROUP_CONCAT(CONCAT(COALESCE(column_name, '(expression)'),
+                                    COALESCE(CONCAT('(', sub_part, ')'), ''))
+                             ORDER BY seq_in_index SEPARATOR ',') AS c,
+                CAST(MIN(non_unique) AS CHAR) AS d
+         FROM information_schema.statistics WHERE table_schema = DATABASE()
+         GROUP BY table_name, index_name",
+    )? {
+        let (name, table) = (name.unwrap_or_default(), table.unwrap_or_default());
+        if !tables.contains(&table) {
+            continue;
+        }
+        let columns = columns.unwrap_or_default();
+        let columns: Vec<&str> = columns.split(',').collect();
+        if name == "PRIMARY" {
+            objects.primary_key(&table, None, &columns);
+        } else if !foreign_keys.contains(&(table.clone(), name.clone())) {
+            objects.index(
+                &name,
+                &table,
+                &columns,
+                non_unique.as_deref() == Some("0"),
+                false,
+            );
+        }
+    }
+    Ok(objects)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mysql8_defaults_are_put_in_mariadb_words() {
+        let generated = "DEFAULT_GENERATED";
+        assert_eq!(
+            mysql8_default("_utf8mb4\\'[]\\'", "json", generated),
+            "'[]'"
+        );
+        assert_eq!(
+            mysql8_default("_utf8mb4\\'a_b\\'", "longtext", generated),
+            "'a_b'"
+        );
+        assert_eq!(
+            mysql8_default(
+                "concat(_utf8mb4\\'a\\',_latin1\\'b\\')",
+                "longtext",
+                generated
+            ),
+            "concat('a','b')"
+        );
+        assert_eq!(
+            mysql8_default("CURRENT_TIMESTAMP(6)", "datetime(6)", generated),
+            "CURRENT_TIMESTAMP(6)"
+        );
+        assert_eq!(mysql8_default("open", "enum('open','done')", ""), "'open'");
+        assert_eq!(mysql8_default("it's", "varchar(10)", ""), "'it''s'");
+        assert_eq!(mysql8_default("-1", "int", ""), "-1");
+        assert_eq!(mysql8_default("1.50", "decimal(10,2)", ""), "1.50");
+    }
+
+    #[test]
+    fn mariadb_json_checks_name_their_column() {
+        assert_eq!(
+            mariadb_json_check("json_valid(`payload`)").as_deref(),
+            Some("payload")
+        );
+        assert_eq!(
+            mariadb_json_check("json_valid(`a``b`)").as_deref(),
+            Some("a`b")
+        );
+        assert_eq!(mariadb_json_check("`age` >= 0"), None);
+    }
 }

@@ -7,6 +7,14 @@
 //! the two compare as maps. What a catalog cannot tell back is left out on both sides: check
 //! expressions and index predicates are compared by name and presence (the server rewrites their
 //! text), and on SQLite, constraints have no names but checks.
+//!
+//! MySQL and MariaDB are put in the words of `information_schema` (see [`Objects::mysql_column`]),
+//! with what the server cannot tell back left out there too: the primary key is always called
+//! `PRIMARY` (so it is unnamed, as on SQLite); a unique constraint is a unique index (the
+//! catalogs cannot tell the two apart); there are no partial indexes (the renderer writes a
+//! non-unique one in full) and no enum types (an enum's labels are its columns' type);
+//! `RESTRICT` and `NO ACTION` are one action in InnoDB, and the server reads an unwritten
+//! `ON UPDATE` back as `RESTRICT`, so both are `no action`.
 
 use std::collections::BTreeMap;
 
@@ -106,6 +114,35 @@ impl Objects {
     ) {
         let default = default.map_or(Default::None, |text| Default::Text(normalize_default(text)));
         self.column_entry(table, name, ty, not_null, identity, default);
+    }
+
+    /// A MySQL or MariaDB column, from `information_schema.columns`: `column_type` as the server
+    /// spells it (display widths such as `int(11)` are dropped, `tinyint(1)` is the boolean and
+    /// stays), `default` as MariaDB writes `COLUMN_DEFAULT` (string literals quoted, expressions
+    /// bare: `'open'`, `current_timestamp(6)`; `None` when the column has none).
+    ///
+    /// ```
+    /// use migrate_core::fold::{compare, Objects};
+    ///
+    /// let (mut a, mut b) = (Objects::default(), Objects::default());
+    /// a.mysql_column("t", "n", "int(11)", true, false, Some("1.50"));
+    /// b.mysql_column("t", "n", "int", true, false, Some("1.5"));
+    /// assert!(compare(&a, &b, &[]).is_empty());
+    /// ```
+    pub fn mysql_column(
+        &mut self,
+        table: &str,
+        name: &str,
+        column_type: &str,
+        not_null: bool,
+        identity: bool,
+        default: Option<&str>,
+    ) {
+        let default = default.map_or(Default::None, |text| {
+            Default::Text(normalize_mysql_default(text))
+        });
+        let ty = without_display_width(column_type);
+        self.column_entry(table, name, &ty, not_null, identity, default);
     }
 
     /// One column in the words both sides share.
@@ -257,15 +294,19 @@ pub fn expected(schema: &Schema, dialect: Dialect) -> Objects {
         for column in table.columns.iter() {
             // SQLite only auto-increments the single `INTEGER PRIMARY KEY`.
             let identity = column.identity
-                && (dialect == Dialect::Postgres || single_key == Some(column.name.as_ref()));
+                && (dialect != Dialect::Sqlite || single_key == Some(column.name.as_ref()));
             let ty = match dialect {
                 Dialect::Sqlite if identity => "INTEGER".to_owned(),
+                Dialect::Mysql => mysql_type(&column.ty, &schema.enums),
                 _ => type_name(&column.ty, dialect),
             };
             let not_null = !column.nullable || (dialect == Dialect::Sqlite && identity);
             let default = match &column.default {
                 None | Some(DefaultValue::Null) => Default::None,
                 Some(DefaultValue::Sql(_)) => Default::Any,
+                Some(default) if dialect == Dialect::Mysql => {
+                    Default::Text(normalize_mysql_default(&mysql_default(default)))
+                }
                 Some(default) => Default::Text(normalize_default(&default_sql(default, dialect))),
             };
             objects.column_entry(&table.name, &column.name, &ty, not_null, identity, default);
@@ -282,21 +323,24 @@ pub fn expected(schema: &Schema, dialect: Dialect) -> Objects {
     for index in &schema.indexes {
         let columns = names(&index.columns);
         let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+        // MySQL has no partial indexes: the renderer builds a non-unique one in full.
         objects.index(
             &index.name,
             &index.table,
             &columns,
             index.unique,
-            index.predicate.is_some(),
+            index.predicate.is_some() && dialect != Dialect::Mysql,
         );
     }
     for unique in &schema.uniques {
         let columns = names(&unique.columns);
         let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
         match dialect {
-            // A unique constraint is a unique index on SQLite.
-            Dialect::Sqlite => objects.index(&unique.name, &unique.table, &columns, true, false),
-            _ => objects.unique(&unique.name, &unique.table, &columns),
+            // A unique constraint is a unique index on SQLite and MySQL.
+            Dialect::Sqlite | Dialect::Mysql => {
+                objects.index(&unique.name, &unique.table, &columns, true, false)
+            }
+            Dialect::Postgres => objects.unique(&unique.name, &unique.table, &columns),
         }
     }
     for fk in &schema.foreign_keys {
@@ -304,14 +348,18 @@ pub fn expected(schema: &Schema, dialect: Dialect) -> Objects {
         let referenced = names(&fk.referenced_columns);
         let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
         let referenced: Vec<&str> = referenced.iter().map(String::as_str).collect();
+        let action = |action: crate::model::ReferentialAction| match dialect {
+            Dialect::Mysql => mysql_referential_action(action.sql()),
+            _ => action.sql(),
+        };
         objects.foreign_key(&ForeignKeyFacts {
-            name: (dialect == Dialect::Postgres).then_some(fk.name.as_ref()),
+            name: (dialect != Dialect::Sqlite).then_some(fk.name.as_ref()),
             table: &fk.table,
             columns: &columns,
             referenced_table: &fk.referenced_table,
             referenced_columns: &referenced,
-            on_delete: fk.on_delete.sql(),
-            on_update: fk.on_update.sql(),
+            on_delete: action(fk.on_delete),
+            on_update: action(fk.on_update),
         });
     }
     for check in &schema.checks {
@@ -373,10 +421,23 @@ pub fn compare(expected: &Objects, live: &Objects, raw_sql_names: &[String]) -> 
 }
 
 /// A column type as the catalog spells it: `format_type` on PostgreSQL, the declared type on
-/// SQLite (as the renderer declares it).
+/// SQLite (as the renderer declares it), `information_schema.columns.column_type` on MySQL
+/// without display widths (where an enum's type holds its labels, which only the schema knows:
+/// [`expected`] writes them; here an enum is its name).
+///
+/// ```
+/// use migrate_core::fold::type_name;
+/// use migrate_core::model::{ColumnType, Scalar};
+/// use migrate_core::render::Dialect;
+///
+/// assert_eq!(type_name(&ColumnType::Scalar(Scalar::Boolean), Dialect::Mysql), "tinyint(1)");
+/// assert_eq!(type_name(&ColumnType::Scalar(Scalar::Timestamptz), Dialect::Mysql), "datetime(6)");
+/// ```
 pub fn type_name(ty: &ColumnType, dialect: Dialect) -> String {
-    if dialect == Dialect::Sqlite {
-        return crate::render::sqlite_type(ty);
+    match dialect {
+        Dialect::Sqlite => return crate::render::sqlite_type(ty),
+        Dialect::Mysql => return mysql_type(ty, &[]),
+        Dialect::Postgres => {}
     }
     let scalar = |scalar: &Scalar| -> String {
         match scalar {
@@ -409,9 +470,223 @@ pub fn type_name(ty: &ColumnType, dialect: Dialect) -> String {
     }
 }
 
+/// The type MySQL and MariaDB read back for the renderer's spelling of `ty` (see
+/// `render::mysql::type_sql`): `INT` is `int`, `BOOLEAN` is `tinyint(1)`, `TEXT` is written
+/// `LONGTEXT`, an enum is `enum('a','b')` with the labels `enums` gives it (its name when they
+/// do not know it), an array is `json`. MariaDB's `JSON` is a `longtext` with a `json_valid`
+/// check, which the runtime's reader reads back as `json`.
+fn mysql_type(ty: &ColumnType, enums: &[crate::model::EnumType]) -> String {
+    let scalar = match ty {
+        ColumnType::Array(_) => return "json".into(),
+        ColumnType::Scalar(scalar) => scalar,
+    };
+    match scalar {
+        Scalar::SmallInt => "smallint".into(),
+        Scalar::Integer => "int".into(),
+        Scalar::BigInt => "bigint".into(),
+        Scalar::Real => "float".into(),
+        Scalar::DoublePrecision => "double".into(),
+        Scalar::Numeric(None) => "decimal(65,30)".into(),
+        Scalar::Numeric(Some((precision, scale))) => format!("decimal({precision},{scale})"),
+        Scalar::Text => "longtext".into(),
+        Scalar::Varchar(length) => format!("varchar({length})"),
+        Scalar::Char(length) => format!("char({length})"),
+        Scalar::Boolean => "tinyint(1)".into(),
+        Scalar::Uuid => "char(36)".into(),
+        Scalar::Date => "date".into(),
+        Scalar::Time => "time(6)".into(),
+        Scalar::Timestamp | Scalar::Timestamptz => "datetime(6)".into(),
+        // Never built: the renderer refuses it.
+        Scalar::Interval => "interval".into(),
+        Scalar::Json | Scalar::Jsonb => "json".into(),
+        Scalar::Bytea => "longblob".into(),
+        Scalar::Enum(name) => match enums.iter().find(|ty| ty.name == *name) {
+            Some(ty) => format!(
+                "enum({})",
+                ty.values
+                    .iter()
+                    .map(|label| Dialect::Mysql.quote_literal(label))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            None => name.to_string(),
+        },
+    }
+}
+
+/// `int(11)` → `int`: the display width MariaDB and MySQL 5 show for integer types says nothing
+/// about the type (MySQL 8 no longer shows it), but `tinyint(1)` is how both spell a boolean.
+fn without_display_width(column_type: &str) -> String {
+    let lower = column_type.trim().to_lowercase();
+    for integer in ["tinyint", "smallint", "mediumint", "int", "bigint"] {
+        let Some(rest) = lower.strip_prefix(integer) else {
+            continue;
+        };
+        let Some((width, after)) = rest.strip_prefix('(').and_then(|rest| rest.split_once(')'))
+        else {
+            continue;
+        };
+        if !width.is_empty() && width.chars().all(|c| c.is_ascii_digit()) {
+            if integer == "tinyint" && width == "1" {
+                return lower;
+            }
+            return format!("{integer}{after}");
+        }
+    }
+    lower
+}
+
+/// What MariaDB's `information_schema.columns.COLUMN_DEFAULT` holds for the renderer's default
+/// (see `render::mysql::default_sql`): literals quoted, `TRUE` as `1`, and the functions as the
+/// server rewrites them (`CURRENT_DATE` is `curdate()`). An expression default written in
+/// parentheses (`('[]')` on a JSON column) reads back without them.
+fn mysql_default(default: &DefaultValue) -> String {
+    use crate::model::SqlFunction;
+    match default {
+        DefaultValue::Null => "NULL".into(),
+        DefaultValue::Bool(value) => if *value { "1" } else { "0" }.into(),
+        DefaultValue::Int(text) | DefaultValue::Float(text) => text.to_string(),
+        DefaultValue::Str(text) => Dialect::Mysql.quote_literal(text),
+        DefaultValue::Function(function) => match function {
+            SqlFunction::Now | SqlFunction::ClockTimestamp => "current_timestamp(6)".into(),
+            SqlFunction::CurrentDate => "curdate()".into(),
+            SqlFunction::GenRandomUuid => "uuid()".into(),
+            SqlFunction::Random => "rand()".into(),
+        },
+        DefaultValue::Sql(sql) => sql.to_string(),
+    }
+}
+
+/// A MySQL default in the words both sides share: [`normalize_default`]'s, then a number in
+/// its shortest form (a `DECIMAL(10, 2)` column reads `1.5` back as `1.50`, a `DOUBLE` reads
+/// `1e3` back as `1000`), and a `DATETIME(6)` or `TIME(6)` literal without the zeros the server
+/// pads its fraction with (`'2020-01-01 00:00:00.500000'` is `'2020-01-01 00:00:00.5'`, and
+/// `'2020-01-01 00:00:00'` is `'2020-01-01'`).
+fn normalize_mysql_default(text: &str) -> String {
+    // MariaDB writes a string one way in a literal default (`'it''s'`) and another in an
+    // expression default (`'it\'s'`): the value, quoted again, is the same for both.
+    let string = mysql_string_value(text.trim());
+    let text = match &string {
+        Some(value) => normalize_default(&Dialect::Mysql.quote_literal(value)),
+        None => normalize_default(text),
+    };
+    // A string that holds a number stays as written: `'1.50'` is not `'1.5'`.
+    let numeric = string.is_none()
+        && text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.'))
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e'));
+    if numeric {
+        if let Ok(number) = text.parse::<f64>() {
+            if number == 0.0 {
+                return "0".into();
+            }
+            if number.is_finite() {
+                return format!("{number}");
+            }
+        }
+    }
+    let Some(inner) = text
+        .strip_prefix('\'')
+        .and_then(|inner| inner.strip_suffix('\''))
+    else {
+        return text;
+    };
+    let temporal = |text: &str| {
+        let bytes = text.as_bytes();
+        bytes.len() >= 8
+            && bytes[bytes.len() - 8..].iter().enumerate().all(|(at, c)| {
+                if at % 3 == 2 {
+                    *c == b':'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+    };
+    let mut inner = inner.to_owned();
+    if let Some((time, fraction)) = inner.rsplit_once('.') {
+        if temporal(time) && !fraction.is_empty() && fraction.chars().all(|c| c.is_ascii_digit()) {
+            let fraction = fraction.trim_end_matches('0');
+            inner = if fraction.is_empty() {
+                time.to_owned()
+            } else {
+                format!("{time}.{fraction}")
+            };
+        }
+    }
+    if let Some(date) = inner.strip_suffix(" 00:00:00") {
+        let date_like = date.len() == 10
+            && date.chars().enumerate().all(|(at, c)| {
+                if at == 4 || at == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if date_like {
+            inner = date.to_owned();
+        }
+    }
+    format!("'{inner}'")
+}
+
+/// The value of `literal` when it is one MySQL string literal (`'…'`, with `''` or the
+/// backslash escapes inside).
+fn mysql_string_value(literal: &str) -> Option<String> {
+    let mut chars = literal.strip_prefix('\'')?.chars();
+    let mut value = String::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let escaped = chars.next()?;
+                // `\%` and `\_` keep their backslash (they are for LIKE patterns).
+                if matches!(escaped, '%' | '_') {
+                    value.push('\\');
+                }
+                value.push(match escaped {
+                    '0' => '\0',
+                    'b' => '\u{8}',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    'Z' => '\u{1a}',
+                    other => other,
+                });
+            }
+            '\'' => {
+                let mut rest = chars.clone();
+                match rest.next() {
+                    Some('\'') => {
+                        value.push('\'');
+                        chars = rest;
+                    }
+                    // The closing quote: the literal must end there.
+                    None => return Some(value),
+                    Some(_) => return None,
+                }
+            }
+            other => value.push(other),
+        }
+    }
+    None
+}
+
+/// InnoDB checks `RESTRICT` and `NO ACTION` alike, at once, and reads an `ON UPDATE` that was
+/// not written back as `RESTRICT`: both sides say `NO ACTION` for either.
+pub fn mysql_referential_action(action: &str) -> &str {
+    if action.eq_ignore_ascii_case("RESTRICT") {
+        "NO ACTION"
+    } else {
+        action
+    }
+}
+
 fn default_sql(default: &DefaultValue, dialect: Dialect) -> String {
-    match dialect {
-        Dialect::Sqlite => crate::render::sqlite_default(default),
+    match (dialect, default) {
+        (Dialect::Sqlite, _) => crate::render::sqlite_default(default),
+        // `pg_get_expr` writes a string in the standard form (`'C:\dir'`), whichever form the
+        // renderer sent it in (`E'C:\\dir'`).
+        (_, DefaultValue::Str(text)) => crate::render::quote_literal(text),
         _ => crate::render::postgres_default(default),
     }
 }

@@ -15,7 +15,8 @@ mod mysql;
 mod schema;
 
 pub use drift::{
-    compare, expected, normalize_default, type_name, Difference, ForeignKeyFacts, Objects,
+    compare, expected, mysql_referential_action, normalize_default, type_name, Difference,
+    ForeignKeyFacts, Objects,
 };
 pub use schema::{apply, schema, simulation_at, Schema};
 
