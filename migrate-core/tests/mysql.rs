@@ -1,6 +1,9 @@
 //! MySQL and MariaDB: the SQL each op becomes against the chain's schema, and the rules that apply
 //! when a set of migrations lists `mysql` among its targets.
 
+// A failed `unwrap` in a test is the test failing, with the error in the message.
+#![allow(clippy::unwrap_used)]
+
 use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
 use migrate_core::diagnostic::{CheckId, Section};
 use migrate_core::fold::{fold, fold_for};

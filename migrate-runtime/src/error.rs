@@ -20,8 +20,6 @@ pub enum Error {
         "{url} needs the `{feature}` feature of migrate-runtime, which this build does not enable"
     )]
     UnsupportedUrl { url: String, feature: &'static str },
-    #[error("not supported: {0}")]
-    Unsupported(String),
     #[error("the migrations of `{module}` were not checked for {backend}: add `targets = [\"{target}\"]` (with your other backends) to `[package.metadata.migrate]` in the Cargo.toml of the crate that declares `migrations!()`, and rebuild, so the compiler checks them with {backend}'s rules before they run there")]
     NotCheckedFor {
         backend: &'static str,

@@ -6,7 +6,9 @@
 //! does on MySQL that it does not do on PostgreSQL, and the form that does not.
 
 use crate::diagnostic::{CheckId, Diagnostic, Location, Part, Section};
-use crate::model::{ColumnChange, ColumnType, DefaultValue, EnumPosition, Op, Scalar};
+use crate::model::{
+    ColumnChange, ColumnType, DefaultValue, EnumPosition, Op, ReferentialAction, Scalar,
+};
 use crate::schema::Simulation;
 
 /// The problems of `op` on MySQL, against the chain's schema before it. `new_table`: the op's
@@ -48,6 +50,21 @@ pub(super) fn rules(
         _ => {}
     }
     match op {
+        Op::AddForeignKey(fk)
+            if [fk.on_delete, fk.on_update].contains(&ReferentialAction::SetDefault) =>
+        {
+            found.push(
+                Diagnostic::new(
+                    CheckId::MysqlUnsupported,
+                    at(Part::Name),
+                    format!(
+                        "InnoDB refuses a foreign key with `set_default`, and `mysql` is a target of these migrations: `{}` could not be created",
+                        fk.name
+                    ),
+                )
+                .help("use `set_null`, `cascade`, `restrict` or `no_action`, which every target has"),
+            )
+        }
         Op::CreateIndex(index) if index.unique && index.predicate.is_some() => found.push(
             Diagnostic::new(
                 CheckId::MysqlUnsupported,
