@@ -206,3 +206,27 @@ pub mod stepwise {
         }
     }
 }
+
+/// A migration that cannot be undone, after one that can.
+pub mod irreversible {
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_moods",
+                parent: none,
+                change {
+                    create_enum(mood, ["happy", "sad"]);
+                    create_table(moods, { id: bigint, mood: enum(mood) }, primary_key: pk_moods(id));
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_add_meh",
+                parent: "0001_create_moods",
+                upgrade { add_enum_value(mood, "meh", after: "sad"); }
+                downgrade { irreversible("the app stores meh in rows it cannot find again"); }
+            }
+        }
+    }
+}

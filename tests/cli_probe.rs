@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         "chain_edited" => &fixtures::chain_edited::MIGRATIONS,
         "branches" => &fixtures::branches::MIGRATIONS,
         "merged" => &fixtures::merged::MIGRATIONS,
+        "irreversible" => &fixtures::irreversible::MIGRATIONS,
         "empty" => &fixtures::empty::MIGRATIONS,
         "stepwise" => &fixtures::stepwise::MIGRATIONS,
         "todo" => &todo_migrations::MIGRATIONS,

@@ -11,6 +11,11 @@
 //! - the size of the release binary.
 //!
 //! Prints a Markdown table of the figures and the ratios `migrate / diesel_migrations`.
+//!
+//! `cargo run --release --manifest-path bench/Cargo.toml -- mysql [N] [RUNS]` measures MySQL
+//! instead (the server at 127.0.0.1:3306, user root): applying the same N migrations (with
+//! `targets = ["mysql"]`) to a fresh database, against the `mysql` client running the same
+//! statements, and the start-up with nothing pending.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -18,9 +23,16 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const POSTGRES: &str = "postgres://postgres@127.0.0.1:5432";
+const MYSQL: &str = "mysql://root@127.0.0.1:3306";
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("mysql") {
+        args.next();
+        let n: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
+        let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(3);
+        return mysql(n, runs);
+    }
     let n: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
     let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(3);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -109,6 +121,109 @@ fn main() {
         server_version(),
         table.0
     );
+}
+
+/// Applying N migrations on MySQL, against the `mysql` client running the same statements.
+fn mysql(n: usize, runs: usize) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = root.join("target/bench");
+    std::fs::create_dir_all(&out).unwrap();
+    let app = App::migrate_mysql(&out, &root, n);
+    eprintln!("building {} (release)", app.name);
+    app.build(true);
+    let script = out.join("all_mysql.sql");
+    std::fs::write(
+        &script,
+        (0..n).map(|i| format!("{};\n", mysql_sql(i))).collect::<String>(),
+    )
+    .unwrap();
+    let (mut apply, mut client, mut startup) = (Vec::new(), Vec::new(), Vec::new());
+    for run in 0..runs {
+        let db = MysqlDatabase::new(&format!("bench_migrate_{run}"));
+        apply.push(app.run(&["apply", &db.url]).parse_seconds());
+        startup.push(app.run(&["startup", &db.url, "200"]).parse_seconds());
+        let db = MysqlDatabase::new(&format!("bench_client_{run}"));
+        let started = Instant::now();
+        let status = Command::new("mysql")
+            .args(["-h", "127.0.0.1", "-u", "root", &db.name])
+            .stdin(std::fs::File::open(&script).unwrap())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        client.push(started.elapsed());
+    }
+    let version = Command::new("mysql")
+        .args(["-h", "127.0.0.1", "-u", "root", "-N", "-e", "SELECT VERSION()"])
+        .output()
+        .unwrap();
+    println!(
+        "N = {n} migrations, {runs} runs, MySQL-compatible server {}\n\n| figure | median (min–max) |\n|---|---|",
+        String::from_utf8_lossy(&version.stdout).trim()
+    );
+    println!("| migrate: apply all to a fresh database | {} |", summary(&apply, "s"));
+    println!("| `mysql` client running the same statements | {} |", summary(&client, "s"));
+    println!(
+        "| apply all, × `mysql` client | {:.2} |",
+        median(&apply).as_secs_f64() / median(&client).as_secs_f64()
+    );
+    println!(
+        "| migrate: start-up with nothing pending, in-process (median of 200) | {} |",
+        summary(&startup, "ms")
+    );
+}
+
+/// Migration `i` as SQL for the `mysql` client: what the DSL's ops are on MySQL.
+fn mysql_sql(i: usize) -> String {
+    let table = format!("t{}", i - i % 4);
+    match i % 4 {
+        0 => format!("CREATE TABLE {table} (id BIGINT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100) NOT NULL)"),
+        1 => format!("ALTER TABLE {table} ADD COLUMN note LONGTEXT NULL"),
+        2 => format!("CREATE INDEX ix_{table}_name ON {table} (name)"),
+        _ => format!("ALTER TABLE {table} ADD CONSTRAINT ck_{table}_name_not_blank CHECK (name <> '')"),
+    }
+}
+
+/// The same migration in the DSL, for a crate that targets MySQL: a bounded `name`, and the check
+/// on a table just created waived as such.
+fn migrate_mysql_source(i: usize) -> String {
+    let source = migrate_source(i, 0).replace("name: text", "name: varchar(100)");
+    match i % 4 {
+        3 => source.replace(
+            "        add_check(",
+            "        #[allow(mysql_check_constraint, reason = \"bench: the table is empty\")]\n        add_check(",
+        ),
+        _ => source,
+    }
+}
+
+/// A MySQL database made for one run, dropped after it.
+struct MysqlDatabase {
+    name: String,
+    url: String,
+}
+
+impl MysqlDatabase {
+    fn new(name: &str) -> MysqlDatabase {
+        let sql = format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}");
+        assert!(Command::new("mysql")
+            .args(["-h", "127.0.0.1", "-u", "root", "-e", &sql])
+            .status()
+            .unwrap()
+            .success());
+        MysqlDatabase {
+            name: name.to_owned(),
+            url: format!("{MYSQL}/{name}"),
+        }
+    }
+}
+
+impl Drop for MysqlDatabase {
+    fn drop(&mut self) {
+        let _ = Command::new("mysql")
+            .args(["-h", "127.0.0.1", "-u", "root", "-e"])
+            .arg(format!("DROP DATABASE IF EXISTS {}", self.name))
+            .status();
+    }
 }
 
 #[derive(Default)]
@@ -299,6 +414,39 @@ impl App {
                 dir.join(format!("src/migrations/m{edited_index:04}.rs")),
                 Box::new(move |run| migrate_source(edited_index, run + 1)),
             ),
+            target: out.join("target"),
+            dir,
+        }
+    }
+
+    fn migrate_mysql(out: &Path, root: &Path, n: usize) -> App {
+        let dir = out.join("migrate_mysql_app");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src/migrations")).unwrap();
+        let runtime = root.join("migrate-runtime").canonicalize().unwrap();
+        write(
+            &dir.join("Cargo.toml"),
+            &format!("[package]\nname = \"migrate_mysql_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[package.metadata.migrate]\ntargets = [\"mysql\"]\n\n[dependencies]\nmigrate-runtime = {{ path = {:?}, features = [\"mysql\"] }}\n\n[workspace]\n", runtime.display().to_string()),
+        );
+        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+        write(
+            &dir.join("build.rs"),
+            "fn main() {\n    println!(\"cargo:rerun-if-changed=src/migrations\");\n}\n",
+        );
+        write(&dir.join("src/lib.rs"), "migrate_runtime::migrations!();\n");
+        write(
+            &dir.join("src/main.rs"),
+            &MIGRATE_MAIN.replace("migrate_app::", "migrate_mysql_app::"),
+        );
+        for i in 0..n {
+            write(
+                &dir.join(format!("src/migrations/m{i:04}.rs")),
+                &migrate_mysql_source(i),
+            );
+        }
+        App {
+            name: "migrate_mysql",
+            edited: (dir.join("src/migrations/m0000.rs"), Box::new(migrate_mysql_source)),
             target: out.join("target"),
             dir,
         }

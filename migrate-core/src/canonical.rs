@@ -147,6 +147,11 @@ impl Display for Op {
                 enum_name,
                 value,
                 position,
+            }
+            | Op::DropEnumValue {
+                enum_name,
+                value,
+                position,
             } => {
                 write!(f, "{name}({enum_name}, {value:?}")?;
                 match position {

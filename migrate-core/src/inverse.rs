@@ -60,9 +60,20 @@ impl Op {
             Op::DropUnique(unique) => Op::AddUnique(unique),
             Op::CreateEnum(ty) => Op::DropEnum(ty),
             Op::DropEnum(ty) => Op::CreateEnum(ty),
+            // Removing a label re-creates the type and rewrites every table using it, and fails
+            // on a row that holds it: never computed, written (and waived) when wanted.
             Op::AddEnumValue { .. } => return Inverse::Impossible(
                 "PostgreSQL cannot remove a value from an enum type without re-creating the type",
             ),
+            Op::DropEnumValue {
+                enum_name,
+                value,
+                position,
+            } => Op::AddEnumValue {
+                enum_name,
+                value,
+                position,
+            },
             Op::Execute { up, down } => match down {
                 Some(down) => Op::Execute {
                     up: down,

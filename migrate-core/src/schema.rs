@@ -739,6 +739,23 @@ impl Simulation {
                     Part::Name,
                 );
             }
+            Op::DropEnumValue {
+                enum_name, value, ..
+            } => {
+                if let Some(labels) = self.enum_labels.get_mut(enum_name.as_ref()) {
+                    labels.retain(|label| label != value.as_ref());
+                }
+                self.require(
+                    &Key::Enum(enum_name.to_string()),
+                    Facts::Unknown,
+                    Part::Name,
+                );
+                self.drop_known(
+                    Key::EnumValue(enum_name.to_string(), value.to_string()),
+                    Facts::Unknown,
+                    Part::Value(0),
+                );
+            }
             Op::Backfill { table, .. } => {
                 self.require_table(table);
             }

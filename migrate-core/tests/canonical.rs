@@ -316,6 +316,14 @@ fn ops_and_texts() -> Vec<(Op, &'static str)> {
             r#"add_enum_value(mood, "meh", after: "sad")"#,
         ),
         (
+            Op::DropEnumValue {
+                enum_name: "mood".into(),
+                value: "meh".into(),
+                position: Some(EnumPosition::After("sad".into())),
+            },
+            r#"drop_enum_value(mood, "meh", after: "sad")"#,
+        ),
+        (
             Op::Execute {
                 up: "CREATE EXTENSION citext".into(),
                 down: None,

@@ -177,6 +177,11 @@ fn all_ops() -> Vec<Op> {
             value: "meh".into(),
             position: Some(EnumPosition::After("ok".into())),
         },
+        Op::DropEnumValue {
+            enum_name: "mood".into(),
+            value: "meh".into(),
+            position: Some(EnumPosition::After("ok".into())),
+        },
         Op::Execute {
             up: "CREATE EXTENSION citext".into(),
             down: Some("DROP EXTENSION citext".into()),
@@ -637,6 +642,12 @@ fn inverse_of_inverse_is_the_op_for_every_reversible_op() {
     for op in all_ops() {
         if let Inverse::Op(inverse) = op.inverse() {
             reversible += 1;
+            // The one asymmetry, on purpose: a removed label is put back, but a removal (a rewrite
+            // that fails on the rows holding it) is never computed, only written.
+            if op.kind() == OpKind::DropEnumValue {
+                assert!(matches!(inverse.inverse(), Inverse::Impossible(_)));
+                continue;
+            }
             assert_eq!(inverse.inverse(), Inverse::Op(op.clone()), "for `{op}`");
         }
     }
@@ -689,6 +700,7 @@ fn inverse_keeps_the_kind_family() {
             OpKind::DropUnique => OpKind::AddUnique,
             OpKind::CreateEnum => OpKind::DropEnum,
             OpKind::DropEnum => OpKind::CreateEnum,
+            OpKind::DropEnumValue => OpKind::AddEnumValue,
             same => same,
         };
         assert_eq!(inverse.kind(), expected, "for `{op}`");
@@ -775,7 +787,7 @@ fn downgrade_of_skips_backfills() {
 fn downgrade_of_the_downgrade_is_the_upgrade() {
     let upgrade: Vec<Op> = all_ops()
         .into_iter()
-        .filter(|op| matches!(op.inverse(), Inverse::Op(_)))
+        .filter(|op| matches!(op.inverse(), Inverse::Op(_)) && op.kind() != OpKind::DropEnumValue)
         .collect();
     let downgrade = downgrade_of(&upgrade).expect("every op is reversible");
     assert_eq!(downgrade.len(), upgrade.len());

@@ -483,3 +483,61 @@ fn raw_sql_is_read_for_what_mysql_does_differently() {
         [CheckId::MysqlInlineReferences]
     );
 }
+
+#[test]
+fn removing_a_label_converts_every_column_of_the_enum() {
+    let drop = Op::DropEnumValue {
+        enum_name: "status".into(),
+        value: "done".into(),
+        position: Some(EnumPosition::After("open".into())),
+    };
+    assert_eq!(
+        on_users(drop.clone()),
+        ["ALTER TABLE `users` MODIFY COLUMN `status` ENUM('open') NOT NULL DEFAULT 'open'"],
+        "a copy on MySQL: no online clause"
+    );
+    let schema = after(&[
+        status_enum(),
+        users(),
+        Op::AddCheck(CheckConstraint {
+            name: "ck_users_status".into(),
+            table: "users".into(),
+            expr: "status <> 'done'".into(),
+        }),
+    ]);
+    let steps = render_ops_on(&[drop], Dialect::Postgres, &schema);
+    let sql: Vec<String> = steps[0]
+        .iter()
+        .map(|step| match step {
+            Step::Sql(sql) => sql.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        sql,
+        [
+            r#"ALTER TYPE "status" RENAME TO "status_before_drop""#,
+            r#"CREATE TYPE "status" AS ENUM ('open')"#,
+            r#"ALTER TABLE "users" DROP CONSTRAINT "ck_users_status""#,
+            r#"ALTER TABLE "users" ALTER COLUMN "status" DROP DEFAULT"#,
+            r#"ALTER TABLE "users" ALTER COLUMN "status" TYPE "status" USING "status"::text::"status""#,
+            r#"ALTER TABLE "users" ALTER COLUMN "status" SET DEFAULT 'open'"#,
+            r#"ALTER TABLE "users" ADD CONSTRAINT "ck_users_status" CHECK (status <> 'done')"#,
+            r#"DROP TYPE "status_before_drop""#,
+        ]
+    );
+    // Its inverse puts the label back where it was.
+    assert_eq!(
+        Op::DropEnumValue {
+            enum_name: "status".into(),
+            value: "done".into(),
+            position: Some(EnumPosition::After("open".into())),
+        }
+        .inverse(),
+        migrate_core::inverse::Inverse::Op(Op::AddEnumValue {
+            enum_name: "status".into(),
+            value: "done".into(),
+            position: Some(EnumPosition::After("open".into())),
+        })
+    );
+}

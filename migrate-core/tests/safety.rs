@@ -854,6 +854,7 @@ fn every_safety_rule_is_covered_by_a_case() {
         CheckId::ForeignKeyWithoutIndex,
         CheckId::ForeignKeyTypeMismatch,
         CheckId::LockHeldAcrossSlowStep,
+        CheckId::DropEnumValue,
     ]);
     for rule in CheckId::ALL {
         if rule.family() == "safety" {
@@ -2821,4 +2822,29 @@ fn a_rust_step_after_ddl_on_an_existing_table_holds_its_lock() {
         ])),
         vec![]
     );
+}
+
+#[test]
+fn removing_an_enum_label_is_reported_up_and_down_and_waivable() {
+    let drop = Op::DropEnumValue {
+        enum_name: "mood".into(),
+        value: "meh".into(),
+        position: Some(EnumPosition::After("happy".into())),
+    };
+    let found = upgrade(vec![drop.clone()]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].check, CheckId::DropEnumValue);
+    assert!(found[0]
+        .message
+        .starts_with("removing \"meh\" from `mood` re-creates the type and rewrites every table"));
+    // Undoing an added label: the same rewrite, while rolling back.
+    let back = downgrade(vec![drop.clone()]);
+    assert_eq!(back[0].check, CheckId::DropEnumValue);
+    assert_eq!(back[0].at.section, Section::Downgrade(0));
+    assert!(downgrade_waived(
+        vec![add_enum_value("mood", "meh")],
+        vec![drop],
+        vec![waiver(Section::Downgrade(0), &[CheckId::DropEnumValue])],
+    )
+    .is_empty());
 }

@@ -450,13 +450,16 @@ impl OpParser<'_> {
                     Op::DropEnum(ty)
                 }
             }
-            OpKind::AddEnumValue => {
-                let signature =
-                    "add_enum_value(name, \"value\", [before: \"other\" | after: \"other\"])";
+            OpKind::AddEnumValue | OpKind::DropEnumValue => {
+                let signature = if kind == OpKind::AddEnumValue {
+                    "add_enum_value(name, \"value\", [before: \"other\" | after: \"other\"])"
+                } else {
+                    "drop_enum_value(name, \"value\", [after: \"the label before it\" | before: \"the one after it\"])"
+                };
                 let before = self.args.named("before");
                 let after = self.args.named("after");
                 let name = self.ident(Part::Name, "the enum name", signature)?;
-                let value = self.args.unlabelled("the new value", signature)?;
+                let value = self.args.unlabelled("the value", signature)?;
                 let value = self.value(0, &value)?;
                 let position = match (before, after) {
                     (Some(before), None) => Some(EnumPosition::Before(self.value(1, &before)?)),
@@ -470,10 +473,19 @@ impl OpParser<'_> {
                     }
                 };
                 self.args.finish(signature, &["before", "after"])?;
-                Op::AddEnumValue {
-                    enum_name: text(&name),
-                    value,
-                    position,
+                let enum_name = text(&name);
+                if kind == OpKind::AddEnumValue {
+                    Op::AddEnumValue {
+                        enum_name,
+                        value,
+                        position,
+                    }
+                } else {
+                    Op::DropEnumValue {
+                        enum_name,
+                        value,
+                        position,
+                    }
                 }
             }
             OpKind::Execute => {

@@ -153,6 +153,11 @@ fn op(op: &Op) -> TokenStream {
             enum_name,
             value,
             position,
+        }
+        | Op::DropEnumValue {
+            enum_name,
+            value,
+            position,
         } => {
             let (enum_name, value) = (text(enum_name), text(value));
             let position = opt(position, |position| match position {
@@ -165,7 +170,14 @@ fn op(op: &Op) -> TokenStream {
                     quote!(#m::EnumPosition::After(#other))
                 }
             });
-            quote!(#m::Op::AddEnumValue { enum_name: #enum_name, value: #value, position: #position })
+            match op {
+                Op::AddEnumValue { .. } => {
+                    quote!(#m::Op::AddEnumValue { enum_name: #enum_name, value: #value, position: #position })
+                }
+                _ => {
+                    quote!(#m::Op::DropEnumValue { enum_name: #enum_name, value: #value, position: #position })
+                }
+            }
         }
         Op::Execute { up, down } => {
             let (up, down) = (text(up), opt(down, |down| text(down)));

@@ -147,6 +147,23 @@ impl Migrations {
 
     /// Whether the compiler checked these migrations with the rules of `dialect`: always for
     /// PostgreSQL and SQLite, for MySQL when the crate lists it among its targets.
+    ///
+    /// ```
+    /// mod migrations {
+    ///     migrate_runtime::migrations! {
+    ///         #![targets = "postgres, mysql"]
+    ///         mod m0001 {
+    ///             migrate_runtime::migration! {
+    ///                 id: "0001_create_users", parent: none,
+    ///                 change { create_table(users, { id: bigint identity }, primary_key: pk_users(id)); }
+    ///             }
+    ///         }
+    ///     }
+    /// }
+    /// use migrate_runtime::core::render::Dialect;
+    ///
+    /// assert!(migrations::MIGRATIONS.checked_for(Dialect::Mysql));
+    /// ```
     pub fn checked_for(&self, dialect: migrate_core::render::Dialect) -> bool {
         use migrate_core::render::Dialect;
         match dialect {

@@ -13,7 +13,7 @@ use std::fmt::{self, Display, Formatter};
 use std::str::FromStr;
 
 use migrate_core::model::{Downgrade, Migration, Mode, Op};
-use migrate_core::render::{render_ops, render_ops_on, Dialect, Step};
+use migrate_core::render::{needs_schema, render_ops, render_ops_on, Dialect, Step};
 use migrate_core::schema::Simulation;
 
 use crate::executor::Direction;
@@ -122,9 +122,10 @@ pub(crate) fn transactional(ops: &[Op], dialect: Dialect) -> bool {
     }
 }
 
-/// Renders the migrations of a plan, in the plan's order, for one dialect. MySQL's renderer needs
-/// the schema the chain built before each migration: it is folded once and carried from each
-/// migration to its child, so a plan of N migrations folds each op once.
+/// Renders the migrations of a plan, in the plan's order, for one dialect. MySQL's renderer (and
+/// PostgreSQL's removal of an enum label) needs the schema the chain built before each migration:
+/// it is folded once and carried from each migration to its child, so a plan of N migrations
+/// folds each op once.
 pub(crate) struct Renderer<'m> {
     /// Every migration, in graph order.
     all: &'m [&'static Migration],
@@ -149,7 +150,7 @@ impl<'m> Renderer<'m> {
         direction: Direction,
     ) -> Result<Vec<Vec<Step>>, Error> {
         let ops = ops(migration, direction)?;
-        if self.dialect != Dialect::Mysql {
+        if !needs_schema(ops, self.dialect) {
             return Ok(render_ops(ops, self.dialect));
         }
         let folded = |including| {

@@ -49,7 +49,8 @@ fn every_op_runs_and_is_undone_on_mariadb() {
 
 #[test]
 fn enum_labels_are_appended_to_every_column_of_the_enum() {
-    mod set {
+    // Each set in its own module: registrations are collected by module path.
+    mod appended {
         migrate_runtime::migrations! {
             #![targets = "mysql"]
             mod m0001 {
@@ -75,7 +76,7 @@ fn enum_labels_are_appended_to_every_column_of_the_enum() {
     }
     let db = TestDb::mysql();
     let conn = &mut db.any();
-    Migrator::new(&set::MIGRATIONS)
+    Migrator::new(&appended::MIGRATIONS)
         .unwrap()
         .upgrade(conn, Target::Head)
         .unwrap();
@@ -298,4 +299,69 @@ fn a_mysql_url_connects_and_a_misspelt_one_is_refused() {
         .unwrap_err()
         .to_string();
     assert!(error.contains("mysql://user@host:3306/dbname"), "{error}");
+}
+
+#[test]
+fn removing_a_label_a_row_still_holds_fails_and_keeps_it() {
+    mod removed {
+        migrate_runtime::migrations! {
+            #![targets = "postgres, sqlite, mysql"]
+            mod m0001 {
+                migrate_runtime::migration! {
+                    id: "0001_create_tickets",
+                    parent: none,
+                    change {
+                        create_enum(ticket_state, ["open", "closed"]);
+                        create_table(tickets, { id: bigint identity, state: enum(ticket_state) default("open") }, primary_key: pk_tickets(id));
+                        create_index(ix_tickets_open, tickets(id), where: "state = 'open'");
+                    }
+                }
+            }
+            mod m0002 {
+                migrate_runtime::migration! {
+                    id: "0002_add_pending",
+                    parent: "0001_create_tickets",
+                    upgrade { add_enum_value(ticket_state, "pending", after: "closed"); }
+                    downgrade {
+                        #[allow(drop_enum_value, reason = "fixture: tickets is small")]
+                        drop_enum_value(ticket_state, "pending", after: "closed");
+                    }
+                }
+            }
+        }
+    }
+    for db in [TestDb::postgres(), TestDb::mysql()] {
+        let conn = &mut db.any();
+        let migrator = Migrator::new(&removed::MIGRATIONS).unwrap();
+        migrator.upgrade(conn, Target::Head).unwrap();
+        let before = schema(conn);
+        conn.batch_execute("INSERT INTO tickets (state) VALUES ('pending')")
+            .unwrap();
+        let error = migrator
+            .downgrade(conn, Target::Revision("0001_create_tickets".into()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains(
+                "failed at op 1 `drop_enum_value(ticket_state, \"pending\", after: \"closed\")`"
+            ),
+            "{error}"
+        );
+        assert_eq!(schema(conn), before, "nothing of the removal was kept");
+        assert_eq!(
+            migrator.current(conn).unwrap(),
+            ["0002_add_pending"],
+            "still applied"
+        );
+        // Once no row holds it, the label goes, and the partial index keeps working.
+        conn.batch_execute("DELETE FROM tickets").unwrap();
+        migrator
+            .downgrade(conn, Target::Revision("0001_create_tickets".into()))
+            .unwrap();
+        conn.batch_execute("INSERT INTO tickets (state) VALUES ('closed')")
+            .unwrap();
+        assert!(conn
+            .batch_execute("INSERT INTO tickets (state) VALUES ('pending')")
+            .is_err());
+    }
 }

@@ -53,6 +53,7 @@ fn applies_to_downgrades(check: CheckId) -> bool {
             | CheckId::EnumValueUsedInTransaction
             | CheckId::UniqueWithConstantDefault
             | CheckId::LockHeldAcrossSlowStep
+            | CheckId::DropEnumValue
     )
 }
 
@@ -116,6 +117,15 @@ fn check_locks(rules: &mut Rules<'_>, index: usize, op: &Op, existing: bool, doo
     }
     let locks = !doomed;
     match op {
+        Op::DropEnumValue {
+            enum_name, value, ..
+        } => rules.report(
+            index,
+            Part::Value(0),
+            CheckId::DropEnumValue,
+            format!("removing {value:?} from `{enum_name}` re-creates the type and rewrites every table with a column of it under an ACCESS EXCLUSIVE lock (a copy on MySQL), and fails if a row still holds {value:?}"),
+            format!("first move the rows off {value:?} (a `backfill`), and remove it when the tables are small or in a maintenance window, saying so: `#[allow({}, reason = \"…\")]`", CheckId::DropEnumValue),
+        ),
         Op::CreateIndex(created) if !created.concurrently && locks => rules.report(
             index,
             Part::Whole,

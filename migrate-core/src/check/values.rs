@@ -118,7 +118,10 @@ fn texts(op: &Op) -> Vec<OpText<'_>> {
         Op::AddCheck(check) | Op::DropCheck(check) => {
             found.push(text(Part::Value(0), "the condition".into(), &check.expr));
         }
-        Op::CreateEnum(_) | Op::DropEnum(_) | Op::AddEnumValue { .. } => {
+        Op::CreateEnum(_)
+        | Op::DropEnum(_)
+        | Op::AddEnumValue { .. }
+        | Op::DropEnumValue { .. } => {
             for (part, label) in labels(op) {
                 found.push(text(part, "the enum label".into(), label));
             }
@@ -155,6 +158,9 @@ fn labels(op: &Op) -> Vec<(Part, &str)> {
             .map(|(position, value)| (Part::Value(position), value.as_ref()))
             .collect(),
         Op::AddEnumValue {
+            value, position, ..
+        }
+        | Op::DropEnumValue {
             value, position, ..
         } => {
             let mut labels = vec![(Part::Value(0), value.as_ref())];

@@ -72,6 +72,23 @@ pub fn fold(migrations: &[&Migration]) -> Result<Vec<ChainProblem>, Vec<GraphErr
 
 /// [`fold`], with the rules of each dialect in `targets` that has its own (MySQL's): the
 /// backends the migrations must run on, `package.metadata.migrate.targets`.
+///
+/// ```
+/// use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
+/// use migrate_core::model::{Column, ColumnType, Op, Scalar};
+/// use migrate_core::render::Dialect;
+///
+/// let wait = Column { name: "wait".into(), ty: ColumnType::Scalar(Scalar::Interval), nullable: true, default: None, identity: false };
+/// let def = MigrationDef {
+///     id: "0001_create_jobs".into(), parents: vec![], doc: String::new(),
+///     upgrade: vec![Op::CreateTable(migrate_core::model::Table { name: "jobs".into(), columns: vec![wait].into(), primary_key: None })],
+///     downgrade: DowngradeDef::Computed, lock_timeout_ms: None, statement_timeout_ms: None, waivers: vec![],
+/// };
+/// let migration = check(def, &Config::default()).0;
+/// assert!(migrate_core::fold::fold(&[&migration]).unwrap().is_empty());
+/// let on_mysql = migrate_core::fold::fold_for(&[&migration], &[Dialect::Mysql]).unwrap();
+/// assert_eq!(on_mysql[0].diagnostic.check.as_str(), "mysql_unsupported");
+/// ```
 pub fn fold_for(
     migrations: &[&Migration],
     targets: &[Dialect],

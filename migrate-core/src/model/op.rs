@@ -50,6 +50,14 @@ pub enum Op {
         value: Text,
         position: Option<EnumPosition>,
     },
+    /// Removes a label, recording where it was (`after:`/`before:` a neighbour, or nothing for the
+    /// last) so its inverse puts it back there. Every column of the enum is converted to the
+    /// shorter type; a row that holds the label fails the conversion.
+    DropEnumValue {
+        enum_name: Text,
+        value: Text,
+        position: Option<EnumPosition>,
+    },
     /// Raw SQL; without `down` it has no inverse.
     Execute {
         up: Text,
@@ -90,6 +98,7 @@ pub enum OpKind {
     CreateEnum,
     DropEnum,
     AddEnumValue,
+    DropEnumValue,
     Execute,
     Backfill,
     RunRust,
@@ -115,6 +124,7 @@ impl OpKind {
         OpKind::CreateEnum,
         OpKind::DropEnum,
         OpKind::AddEnumValue,
+        OpKind::DropEnumValue,
         OpKind::Execute,
         OpKind::Backfill,
         OpKind::RunRust,
@@ -141,6 +151,7 @@ impl OpKind {
             OpKind::CreateEnum => "create_enum",
             OpKind::DropEnum => "drop_enum",
             OpKind::AddEnumValue => "add_enum_value",
+            OpKind::DropEnumValue => "drop_enum_value",
             OpKind::Execute => "execute",
             OpKind::Backfill => "backfill",
             OpKind::RunRust => "run",
@@ -173,6 +184,7 @@ impl Op {
             Op::CreateEnum(_) => OpKind::CreateEnum,
             Op::DropEnum(_) => OpKind::DropEnum,
             Op::AddEnumValue { .. } => OpKind::AddEnumValue,
+            Op::DropEnumValue { .. } => OpKind::DropEnumValue,
             Op::Execute { .. } => OpKind::Execute,
             Op::Backfill { .. } => OpKind::Backfill,
             Op::RunRust { .. } => OpKind::RunRust,
@@ -201,6 +213,7 @@ impl Op {
             Op::CreateEnum(_)
             | Op::DropEnum(_)
             | Op::AddEnumValue { .. }
+            | Op::DropEnumValue { .. }
             | Op::Execute { .. }
             | Op::RunRust { .. } => return None,
         })

@@ -194,7 +194,7 @@ pub fn render_ops(ops: &[Op], dialect: Dialect) -> Vec<Vec<Step>> {
 /// ```
 pub fn render_ops_on(ops: &[Op], dialect: Dialect, before: &Simulation) -> Vec<Vec<Step>> {
     let new_tables = crate::model::on_new_table(ops);
-    if dialect != Dialect::Mysql {
+    if !needs_schema(ops, dialect) {
         return ops
             .iter()
             .zip(new_tables)
@@ -206,7 +206,7 @@ pub fn render_ops_on(ops: &[Op], dialect: Dialect, before: &Simulation) -> Vec<V
         .zip(new_tables)
         .enumerate()
         .map(|(index, (op, new_table))| {
-            let steps = mysql::render(op, new_table, &schema);
+            let steps = render_on(op, new_table, dialect, &schema);
             schema.apply_at(op, crate::diagnostic::Section::Upgrade(index));
             schema.take_problems();
             steps
@@ -219,9 +219,29 @@ pub fn render_upgrade(migration: &Migration, dialect: Dialect) -> Vec<Vec<Step>>
     render_ops(&migration.upgrade, dialect)
 }
 
+/// Whether rendering `ops` for `dialect` needs the schema before them ([`render_ops_on`]): always
+/// on MySQL, and on PostgreSQL to remove an enum label (every column of the enum is converted).
+///
+/// ```
+/// use migrate_core::model::Op;
+/// use migrate_core::render::{needs_schema, Dialect};
+///
+/// let drop = Op::DropEnumValue { enum_name: "status".into(), value: "archived".into(), position: None };
+/// assert!(needs_schema(&[drop.clone()], Dialect::Postgres));
+/// assert!(!needs_schema(&[drop], Dialect::Sqlite));
+/// assert!(needs_schema(&[], Dialect::Mysql));
+/// ```
+pub fn needs_schema(ops: &[Op], dialect: Dialect) -> bool {
+    match dialect {
+        Dialect::Mysql => true,
+        Dialect::Postgres => ops.iter().any(|op| matches!(op, Op::DropEnumValue { .. })),
+        Dialect::Sqlite => false,
+    }
+}
+
 fn render_on(op: &Op, new_table: bool, dialect: Dialect, before: &Simulation) -> Vec<Step> {
     match dialect {
-        Dialect::Postgres => postgres::render(op, new_table),
+        Dialect::Postgres => postgres::render(op, new_table, before),
         Dialect::Sqlite => sqlite::render(op),
         Dialect::Mysql => mysql::render(op, new_table, before),
     }

@@ -208,7 +208,9 @@ pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step>
         ),
         // Enums live in their columns' types.
         Op::CreateEnum(_) | Op::DropEnum(_) => return Vec::new(),
-        Op::AddEnumValue { enum_name, .. } => return add_enum_value(op, enum_name, schema),
+        Op::AddEnumValue { enum_name, .. } | Op::DropEnumValue { enum_name, .. } => {
+            return rewrite_enum_columns(op, enum_name, schema)
+        }
         Op::Execute { up, .. } => up.to_string(),
         Op::Backfill {
             table,
@@ -237,11 +239,12 @@ fn unsupported(reason: String) -> Vec<Step> {
     vec![Step::Unsupported(reason)]
 }
 
-/// A new label changes the type of every column of the enum: each is restated with the labels
-/// the enum has after the op. Appending keeps the stored numbers of the rows, so it is instant;
-/// a label placed before others renumbers them and copies the table (the `mysql_enum_reorder`
-/// rule reports it).
-fn add_enum_value(op: &Op, enum_name: &str, schema: &Simulation) -> Vec<Step> {
+/// A label added or removed changes the type of every column of the enum: each is restated with
+/// the labels the enum has after the op. Appending keeps the stored numbers of the rows, so it is
+/// instant; a label placed before others renumbers them and copies the table (the
+/// `mysql_enum_reorder` rule reports it), as does a removal, which strict mode makes fail on a
+/// row that holds the label.
+fn rewrite_enum_columns(op: &Op, enum_name: &str, schema: &Simulation) -> Vec<Step> {
     let mut after = schema.clone();
     after.apply_at(op, crate::diagnostic::Section::Upgrade(0));
     let (Some(before), Some(labels)) =
@@ -251,7 +254,7 @@ fn add_enum_value(op: &Op, enum_name: &str, schema: &Simulation) -> Vec<Step> {
             "MySQL writes an enum's labels into each of its columns, and the chain does not know enum `{enum_name}`"
         ));
     };
-    let appended = labels.starts_with(before);
+    let appended = matches!(op, Op::AddEnumValue { .. }) && labels.starts_with(before);
     let mut steps = Vec::new();
     for (key, facts) in after.present() {
         let (crate::schema::Key::Column(table, column), crate::schema::Facts::Column(facts)) =

@@ -4,12 +4,13 @@ use super::{generated_name, ident_list, quote_ident as q, Dialect, Step};
 use crate::model::{
     Column, ColumnChange, ColumnType, DefaultValue, EnumPosition, Index, Op, Scalar, SqlFunction,
 };
+use crate::schema::{Facts, Key, Simulation};
 
 /// `new_table`: the op's table was created earlier in the same migration, so it has no rows and
 /// the plain, locking forms are harmless; otherwise constraints are added `NOT VALID` and
 /// validated in a later transaction, `SET NOT NULL` is proven by a validated check first, and a
 /// unique constraint is attached to an index built concurrently.
-pub(super) fn render(op: &Op, new_table: bool) -> Vec<Step> {
+pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step> {
     let sql = match op {
         Op::CreateTable(table) => {
             let mut parts: Vec<String> = table.columns.iter().map(column_def).collect();
@@ -145,6 +146,9 @@ pub(super) fn render(op: &Op, new_table: bool) -> Vec<Step> {
                 quote_literal(value)
             )
         }
+        Op::DropEnumValue {
+            enum_name, value, ..
+        } => return drop_enum_value(enum_name, value, schema),
         Op::Execute { up, .. } => up.to_string(),
         Op::Backfill {
             table,
@@ -166,6 +170,109 @@ pub(super) fn render(op: &Op, new_table: bool) -> Vec<Step> {
         Op::RunRust { up, .. } => return vec![Step::RunRust { path: up.to_string() }],
     };
     vec![Step::Sql(sql)]
+}
+
+/// PostgreSQL cannot remove a label: the type is renamed away, made again without the label, every
+/// column of it converted through `text` (a row holding the label fails the conversion, and the
+/// migration's transaction with it), and the old type dropped. What is typed with the old type is
+/// set aside around the conversion and made again after it: a column's default, and the partial
+/// indexes and checks of the tables converted, whose expressions may compare with a label (the
+/// conversion rewrites the table and rebuilds its indexes anyway).
+fn drop_enum_value(enum_name: &str, value: &str, schema: &Simulation) -> Vec<Step> {
+    let Some(labels) = schema.enum_labels(enum_name) else {
+        return vec![Step::Unsupported(format!(
+            "removing a label re-creates enum `{enum_name}` with the labels it keeps, and the chain does not know its labels (raw SQL made it)"
+        ))];
+    };
+    let kept: Vec<String> = labels
+        .iter()
+        .filter(|label| label.as_str() != value)
+        .map(|label| quote_literal(label))
+        .collect();
+    let old = generated_name(&format!("{enum_name}_before_drop"));
+    let mut steps = vec![
+        Step::Sql(format!("ALTER TYPE {} RENAME TO {}", q(enum_name), q(&old))),
+        Step::Sql(format!(
+            "CREATE TYPE {} AS ENUM ({})",
+            q(enum_name),
+            kept.join(", ")
+        )),
+    ];
+    let converted: Vec<&str> = schema
+        .present()
+        .into_iter()
+        .filter_map(|(key, facts)| match (key, facts) {
+            (Key::Column(table, _), Facts::Column(facts))
+                if matches!(&facts.ty, Some(ColumnType::Scalar(Scalar::Enum(name)) | ColumnType::Array(Scalar::Enum(name))) if name.as_ref() == enum_name) =>
+            {
+                Some(table.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    let mut remade = Vec::new();
+    for (_, facts) in schema.present() {
+        match facts {
+            Facts::Index(index)
+                if index.predicate.is_some() && converted.contains(&index.table.as_ref()) =>
+            {
+                steps.push(Step::Sql(format!("DROP INDEX {}", q(&index.name))));
+                let plain = Index {
+                    concurrently: false,
+                    ..index.clone()
+                };
+                remade.push(Step::Sql(create_index(&plain)));
+            }
+            Facts::Check(check) if converted.contains(&check.table.as_ref()) => {
+                steps.push(Step::Sql(drop_constraint(&check.table, &check.name)));
+                remade.push(Step::Sql(format!(
+                    "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
+                    q(&check.table),
+                    q(&check.name),
+                    check.expr
+                )));
+            }
+            _ => {}
+        }
+    }
+    for (key, facts) in schema.present() {
+        let (Key::Column(table, column), Facts::Column(facts)) = (key, facts) else {
+            continue;
+        };
+        let array = match &facts.ty {
+            Some(ColumnType::Scalar(Scalar::Enum(name))) if name.as_ref() == enum_name => false,
+            Some(ColumnType::Array(Scalar::Enum(name))) if name.as_ref() == enum_name => true,
+            _ => continue,
+        };
+        let default = facts.default.clone().flatten();
+        if default.is_some() {
+            steps.push(Step::Sql(format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
+                q(table),
+                q(column)
+            )));
+        }
+        let (ty, via) = match array {
+            true => (format!("{}[]", q(enum_name)), "text[]"),
+            false => (q(enum_name), "text"),
+        };
+        steps.push(Step::Sql(format!(
+            "ALTER TABLE {t} ALTER COLUMN {c} TYPE {ty} USING {c}::{via}::{ty}",
+            t = q(table),
+            c = q(column)
+        )));
+        if let Some(default) = default {
+            steps.push(Step::Sql(format!(
+                "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}",
+                q(table),
+                q(column),
+                default_sql(&default)
+            )));
+        }
+    }
+    steps.extend(remade);
+    steps.push(Step::Sql(format!("DROP TYPE {}", q(&old))));
+    steps
 }
 
 /// `ADD CONSTRAINT … NOT VALID` (brief lock, no scan), then `VALIDATE CONSTRAINT` in its own

@@ -74,7 +74,10 @@ pub(super) fn render(op: &Op) -> Vec<Step> {
             ident_list(&unique.columns)
         ),
         Op::DropUnique(unique) => format!("DROP INDEX {}", q(&unique.name)),
-        Op::CreateEnum(_) | Op::DropEnum(_) | Op::AddEnumValue { .. } => return Vec::new(),
+        Op::CreateEnum(_)
+        | Op::DropEnum(_)
+        | Op::AddEnumValue { .. }
+        | Op::DropEnumValue { .. } => return Vec::new(),
         Op::Execute { up, .. } => up.to_string(),
         Op::Backfill {
             table,
