@@ -95,13 +95,11 @@ pub(crate) fn run<C: Database>(
     for migration in plan {
         let ops = crate::script::ops(migration, direction)?;
         let steps = steps(ops, renderer.render(migration, direction)?);
-        if let Some((index, op, _, step)) = steps
-            .iter()
-            .find(|(.., step)| matches!(step, Step::Unsupported(_)))
-        {
-            let Step::Unsupported(reason) = step else {
-                unreachable!("found by its variant")
-            };
+        let unsupported = steps.iter().find_map(|(index, op, _, step)| match step {
+            Step::Unsupported(reason) => Some((index, op, reason)),
+            _ => None,
+        });
+        if let Some((index, op, reason)) = unsupported {
             return Err(Error::Step(Box::new(StepError {
                 migration: migration.id.to_string(),
                 op_number: index + 1,
@@ -323,17 +321,50 @@ impl<C: Database> Runner<'_, C> {
                 .map_err(self.db_error("setting timeouts"))?;
         }
         let total = steps.len();
-        if self.conn.dialect() == Dialect::Mysql {
-            done = self.mysql_start(&steps, resumed_at)?;
+        let mysql = self.conn.dialect() == Dialect::Mysql;
+        // MySQL: the record that the run started, sent with the first step.
+        let mut start = None;
+        if mysql {
+            (done, start) = self.mysql_start(&steps, resumed_at)?;
         }
         let result = (|| {
+            let mut recorded = false;
             for (done, (index, op, within, step)) in steps.iter().enumerate().skip(done) {
-                if let Err(message) = self.recorded_step(done, op, step) {
+                let outcome = match (mysql, step) {
+                    (true, Step::Sql(sql)) => {
+                        // The last step records the migration itself.
+                        let record = match done + 1 == total {
+                            true => self.record_sql(started.elapsed()),
+                            false => version_table::mysql_progress_sql(
+                                &self.migration.id,
+                                self.direction.name(),
+                                &self.migration.checksum,
+                                done + 1,
+                            ),
+                        };
+                        recorded = done + 1 == total;
+                        self.mysql_step(start.take(), sql, &record)
+                    }
+                    _ => match start.take() {
+                        Some(start) => self
+                            .in_transaction(|conn| conn.batch_execute(&start))
+                            .map_err(|error| server_message(&error))
+                            .and_then(|()| self.recorded_step(done, op, step)),
+                        None => self.recorded_step(done, op, step),
+                    },
+                };
+                if let Err(message) = outcome {
                     let outcome = self.rewind(done, op, *within, total);
                     return Err(self.failure(*index, op, step, message, outcome));
                 }
             }
-            let finish = self.record_sql(started.elapsed());
+            if recorded {
+                return Ok(());
+            }
+            let finish = match start.take() {
+                Some(start) => format!("{start}; {}", self.record_sql(started.elapsed())),
+                None => self.record_sql(started.elapsed()),
+            };
             self.in_transaction(|conn| conn.batch_execute(&finish))
                 .map_err(self.db_error("recording the migration"))
         })();
@@ -345,42 +376,54 @@ impl<C: Database> Runner<'_, C> {
         reset.map_err(self.db_error("resetting timeouts"))
     }
 
+    /// MySQL: one SQL step in one round trip, in one transaction: the record that the run started
+    /// when it is the first step, the step, and its record (`record`: its progress, or for the
+    /// last step the migration's own row). A DDL step commits what comes before it (so the start
+    /// is recorded before the DDL runs) and itself; a data step commits with its records.
+    fn mysql_step(&mut self, start: Option<String>, sql: &str, record: &str) -> Result<(), String> {
+        let start = start.map(|start| format!("{start}; ")).unwrap_or_default();
+        let batch = format!("START TRANSACTION; {start}{sql}; {record}; COMMIT");
+        self.conn.batch_execute(&batch).map_err(|error| {
+            // The batch stops at its failing statement, inside the transaction it opened.
+            let _ = self.conn.batch_execute("ROLLBACK");
+            server_message(&error)
+        })
+    }
+
     /// MySQL commits each DDL statement on its own, and a statement whose client was killed may
     /// still complete on the server: a step can be done without its progress recorded. So the
-    /// run records that it started before its first step, and a run that finds such a record
-    /// first asks the live schema whether the next step's op already took effect, and counts it
-    /// done if so. Returns the number of steps done.
+    /// run records that it started before its first step (the record returned here, sent with
+    /// that step), and a run that finds such a record first asks the live schema whether the next
+    /// step's op already took effect, and counts it done if so. Returns the number of steps done.
     fn mysql_start(
         &mut self,
         steps: &[Numbered<'_>],
         resumed_at: Option<usize>,
-    ) -> Result<usize, Error> {
+    ) -> Result<(usize, Option<String>), Error> {
         let Some(done) = resumed_at else {
-            let progress = version_table::progress_sql(
+            let progress = version_table::mysql_progress_sql(
                 &self.migration.id,
                 self.direction.name(),
                 &self.migration.checksum,
                 0,
             );
-            self.in_transaction(|conn| conn.batch_execute(&progress))
-                .map_err(self.db_error("recording that the migration started"))?;
-            return Ok(0);
+            return Ok((0, Some(progress)));
         };
         let Some((_, op, 0, _)) = steps.get(done) else {
-            return Ok(done);
+            return Ok((done, None));
         };
         let single_step = steps
             .get(done + 1)
             .is_none_or(|(_, _, within, _)| *within == 0);
         let Some(probe) = crate::introspect::mysql_took_effect(op).filter(|_| single_step) else {
-            return Ok(done);
+            return Ok((done, None));
         };
         let took_effect = self
             .conn
             .query_bool(&probe)
             .map_err(self.db_error("asking whether the interrupted step took effect"))?;
         if !took_effect {
-            return Ok(done);
+            return Ok((done, None));
         }
         tracing::info!(
             step = done + 1,
@@ -395,7 +438,7 @@ impl<C: Database> Runner<'_, C> {
         );
         self.in_transaction(|conn| conn.batch_execute(&progress))
             .map_err(self.db_error("recording progress"))?;
-        Ok(done + 1)
+        Ok((done + 1, None))
     }
 
     /// Runs step number `done` (0-based) and records that `done + 1` steps are complete:

@@ -253,6 +253,21 @@ pub(crate) fn progress_sql(id: &str, direction: &str, checksum: &str, steps_done
     )
 }
 
+/// MySQL: [`progress_sql`] in one statement, which costs one write instead of two.
+pub(crate) fn mysql_progress_sql(
+    id: &str,
+    direction: &str,
+    checksum: &str,
+    steps_done: usize,
+) -> String {
+    format!(
+        "REPLACE INTO {PROGRESS} (id, direction, ops_done, checksum) VALUES ({}, {}, {steps_done}, {})",
+        lit(id),
+        lit(direction),
+        lit(checksum),
+    )
+}
+
 pub(crate) fn clear_progress_sql(id: &str) -> String {
     format!("DELETE FROM {PROGRESS} WHERE id = {}", lit(id))
 }

@@ -147,8 +147,8 @@ fn the_offline_script_is_what_the_executor_sends() {
         .sql(&"base:head".parse().unwrap(), Dialect::Mysql)
         .unwrap();
     migrator.upgrade(&mut conn, Target::Head).unwrap();
-    // Each statement of the script, in order, is the start of a statement sent (the runtime sends
-    // a step and its progress record together).
+    // Each statement of the script, in order, is in a batch sent (the runtime sends a step with
+    // its progress record, in one round trip).
     let statements: Vec<&str> = script
         .lines()
         .filter(|line| !line.starts_with("--") && !line.is_empty())
@@ -160,7 +160,7 @@ fn the_offline_script_is_what_the_executor_sends() {
     for statement in &statements {
         let found = sent[position..]
             .iter()
-            .position(|sent| sent.starts_with(statement));
+            .position(|sent| sent.contains(statement));
         let Some(found) = found else {
             panic!("{statement:?} was not sent (after statement {position}); sent:\n{sent:#?}");
         };
@@ -364,4 +364,51 @@ fn removing_a_label_a_row_still_holds_fails_and_keeps_it() {
             .batch_execute("INSERT INTO tickets (state) VALUES ('pending')")
             .is_err());
     }
+}
+
+#[test]
+fn an_op_mysql_cannot_write_refuses_the_run_before_its_first_statement() {
+    mod opaque {
+        migrate_runtime::migrations! {
+            #![targets = "postgres, mysql"]
+            mod m0001 {
+                migrate_runtime::migration! {
+                    id: "0001_adopt_legacy",
+                    parent: none,
+                    upgrade {
+                        #[allow(raw_sql, reason = "fixture: a table whose definition only the SQL knows")]
+                        execute("CREATE TABLE legacy (code VARCHAR(10) NULL)", down: "DROP TABLE legacy");
+                    }
+                    downgrade {
+                        execute("DROP TABLE legacy", down: "CREATE TABLE legacy (code VARCHAR(10) NULL)");
+                    }
+                }
+            }
+            mod m0002 {
+                migrate_runtime::migration! {
+                    id: "0002_require_codes",
+                    parent: "0001_adopt_legacy",
+                    change { alter_column(legacy, code, set_not_null); }
+                }
+            }
+        }
+    }
+    let db = TestDb::mysql();
+    let conn = &mut db.any();
+    let error = Migrator::new(&opaque::MIGRATIONS)
+        .unwrap()
+        .upgrade(conn, Target::Head)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("migration 0002_require_codes failed at op 1")
+            && error.contains("does not know the definition of `legacy.code`")
+            && error.contains("the run was refused before its first statement"),
+        "{error}"
+    );
+    assert_eq!(
+        tables(conn),
+        ["migrate_progress", "migrate_versions"],
+        "0001 did not run either"
+    );
 }

@@ -141,6 +141,37 @@ fn a_transactional_migration_costs_its_ops_and_four_statements() {
     assert_eq!(sent.len(), 1 + 6 + (ops + 4) + 1, "{sent:#?}");
 }
 
+/// MySQL commits each DDL statement, so a migration runs step by step: each step is one round
+/// trip (`START TRANSACTION`, the step, its progress record, `COMMIT`), the first carrying the
+/// record that the migration started and the last the migration's own row. The run adds what it
+/// always does under the lock (session settings, lock, version table, applied set and progress
+/// read, lock wait timeout and its reset, unlock).
+#[test]
+fn on_mysql_each_step_is_one_round_trip() {
+    let db = TestDb::mysql();
+    let migrator = Migrator::new(&fixtures::portable::MIGRATIONS).unwrap();
+    let (mut conn, sent) = counting(&db);
+    migrator
+        .upgrade(&mut conn, Target::Revision("0001".into()))
+        .unwrap();
+    sent.borrow_mut().clear();
+    migrator
+        .upgrade(&mut conn, Target::Revision("0002".into()))
+        .unwrap();
+    let sent = sent.borrow();
+    let steps = sent
+        .iter()
+        .filter(|sql| sql.starts_with("START TRANSACTION") || sql.contains("; START TRANSACTION;"))
+        .count();
+    // 0002: add_column, set_not_null and set_default, one round trip each, and a backfill, whose
+    // batches commit on their own (one of two rows, then the empty one that ends it).
+    assert_eq!(steps, 3, "{sent:#?}");
+    let backfill_batches = sent.iter().filter(|sql| sql.starts_with("UPDATE")).count();
+    assert_eq!(backfill_batches, 2, "{sent:#?}");
+    // Lowering the count is welcome (update the number); raising it fails here first.
+    assert_eq!(sent.len(), 24, "{sent:#?}");
+}
+
 /// The start-up check's one query answers for what it cannot see row by row: a migration of this
 /// build missing from the database, another app's row, or an interrupted run sends it down the
 /// locked path.
