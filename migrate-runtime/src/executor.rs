@@ -114,6 +114,7 @@ pub(crate) fn run<C: Database>(
         rendered.push((ops, steps));
     }
     let mut applied: Vec<Applied> = Vec::with_capacity(plan.len());
+    let mut session_timeouts = None;
     for (migration, (ops, steps)) in plan.iter().zip(rendered) {
         let started = Instant::now();
         let span =
@@ -125,6 +126,7 @@ pub(crate) fn run<C: Database>(
             migration,
             direction,
             fresh_version_table: resume.fresh_version_table && applied.is_empty(),
+            session_timeouts: &mut session_timeouts,
         };
         let result = if crate::script::transactional(ops, dialect) {
             runner.transactional(steps, settings, started)
@@ -171,6 +173,9 @@ struct Runner<'a, C> {
     migration: &'static Migration,
     direction: Direction,
     fresh_version_table: bool,
+    /// MySQL: the timeouts this run last set on the session, kept from one migration to the
+    /// next (the lock restores the session's own when the run ends).
+    session_timeouts: &'a mut Option<String>,
 }
 
 impl<C: Database> Runner<'_, C> {
@@ -221,12 +226,12 @@ impl<C: Database> Runner<'_, C> {
         (!sql.is_empty()).then(|| sql.join("; "))
     }
 
-    /// Undoes [`Runner::timeouts_sql`] at session scope.
+    /// Undoes [`Runner::timeouts_sql`] at session scope; on MySQL the lock restores the
+    /// session's own value when the run ends.
     fn reset_timeouts_sql(&self) -> Option<&'static str> {
         match self.conn.dialect() {
             Dialect::Postgres => Some("RESET lock_timeout; RESET statement_timeout"),
-            Dialect::Mysql => Some("SET SESSION lock_wait_timeout = DEFAULT"),
-            Dialect::Sqlite => None,
+            Dialect::Mysql | Dialect::Sqlite => None,
         }
     }
 
@@ -315,13 +320,18 @@ impl<C: Database> Runner<'_, C> {
         if done > 0 {
             tracing::info!(steps_done = done, "resuming an interrupted migration");
         }
-        if let Some(sql) = self.timeouts_sql(settings, "SESSION") {
+        let mysql = self.conn.dialect() == Dialect::Mysql;
+        let timeouts = self.timeouts_sql(settings, "SESSION");
+        let already_set = mysql && timeouts == *self.session_timeouts;
+        if let Some(sql) = timeouts.as_ref().filter(|_| !already_set) {
             self.conn
-                .batch_execute(&sql)
+                .batch_execute(sql)
                 .map_err(self.db_error("setting timeouts"))?;
+            if mysql {
+                *self.session_timeouts = timeouts.clone();
+            }
         }
         let total = steps.len();
-        let mysql = self.conn.dialect() == Dialect::Mysql;
         // MySQL: the record that the run started, sent with the first step.
         let mut start = None;
         if mysql {

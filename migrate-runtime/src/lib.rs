@@ -1,7 +1,8 @@
 //! Apply compile-time-checked migrations with diesel.
 //!
 //! Users add this one dependency: it re-exports the [`migration!`] macro, collects every migration
-//! the macro registers, orders the graph and applies what is pending.
+//! the macro registers, orders the graph and applies what is pending, on PostgreSQL and SQLite
+//! (default features `postgres`, `sqlite`) and on MySQL or MariaDB (feature `mysql`).
 //!
 //! ```
 //! mod migrations {
@@ -50,7 +51,8 @@ pub use script::SqlRange;
 pub use version_table::AppliedRow;
 
 /// A test that receives a fresh database migrated by a set of migrations, run once per backend
-/// (SQLite, then PostgreSQL; `backend = "…"` for one), or migrated to `revision = "…"` only, for
+/// (SQLite, then PostgreSQL; `backend = "…"` for others: `"mysql"`, or several separated by
+/// commas), or migrated to `revision = "…"` only, for
 /// data tests. Needs the `testing` feature.
 ///
 /// ```text

@@ -208,7 +208,7 @@ const MYSQL_LOCK: &str = "CONCAT('migrate:', SHA1(COALESCE(DATABASE(), '')))";
 
 /// Runs `body` with the session's `sql_mode` strict (a `NOT NULL` or type change fails on a value
 /// it would otherwise coerce) and reading backslash escapes (as literals are rendered), then
-/// restores the mode the session had.
+/// restores the mode the session had, and its `lock_wait_timeout`, which the run sets.
 fn mysql_session<C: Database, T>(
     conn: &mut C,
     body: impl FnOnce(&mut C) -> Result<T, Error>,
@@ -220,12 +220,16 @@ fn mysql_session<C: Database, T>(
         }
     };
     let rows = conn
-        .query_texts("SELECT @@SESSION.sql_mode AS a, NULL AS b, NULL AS c, NULL AS d")
+        .query_texts("SELECT @@SESSION.sql_mode AS a, CAST(@@SESSION.lock_wait_timeout AS CHAR) AS b, NULL AS c, NULL AS d")
         .map_err(setting_error("reading the session's sql_mode"))?;
-    let saved = rows
-        .into_iter()
-        .next()
-        .and_then(|[mode, ..]| mode)
+    let (saved, lock_wait) = match rows.into_iter().next() {
+        Some([mode, lock_wait, ..]) => (mode.unwrap_or_default(), lock_wait),
+        None => (String::new(), None),
+    };
+    // A number of seconds, as the server printed it.
+    let lock_wait = lock_wait
+        .filter(|seconds| !seconds.is_empty() && seconds.bytes().all(|b| b.is_ascii_digit()))
+        .map(|seconds| format!(", SESSION lock_wait_timeout = {seconds}"))
         .unwrap_or_default();
     let mut modes: Vec<&str> = saved
         .split(',')
@@ -234,15 +238,15 @@ fn mysql_session<C: Database, T>(
     if !modes.contains(&"STRICT_ALL_TABLES") {
         modes.push("STRICT_ALL_TABLES");
     }
-    let set = |conn: &mut C, mode: &str| {
+    let set = |conn: &mut C, mode: &str, also: &str| {
         conn.batch_execute(&format!(
-            "SET SESSION sql_mode = {}",
+            "SET SESSION sql_mode = {}{also}",
             Dialect::Mysql.quote_literal(mode)
         ))
     };
-    set(conn, &modes.join(",")).map_err(setting_error("setting the session's sql_mode"))?;
+    set(conn, &modes.join(","), "").map_err(setting_error("setting the session's sql_mode"))?;
     let result = body(conn);
-    let restored = set(conn, &saved);
+    let restored = set(conn, &saved, &lock_wait);
     match (result, restored) {
         (Ok(value), Ok(())) => Ok(value),
         (Err(error), _) => Err(error),

@@ -16,7 +16,7 @@ pub struct MigrateArgs {
     #[command(subcommand)]
     pub command: Command,
 
-    /// Database URL: postgres://user@host/db, or an SQLite file path
+    /// Database URL: postgres://user@host/db, mysql://user@host/db, or an SQLite file path
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
 
