@@ -15,6 +15,7 @@ use migrate_core::check::check;
 use migrate_core::diagnostic::{did_you_mean, Diagnostic, Location, Part, Section};
 use migrate_core::graph::GraphError;
 use migrate_core::model::Migration;
+use migrate_core::render::Dialect;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -152,12 +153,22 @@ fn inline_settings(attrs: &[syn::Attribute]) -> Result<InlineSettings, syn::Erro
 /// print-schema` writes them. diesel's macros name the `diesel` crate, so the crate depends on it
 /// as any crate with a diesel schema does; the macro says so instead of rustc's unresolved paths.
 fn diesel_module(backend: &str, entries: &[Entry<'_>]) -> TokenStream {
-    let Some(dialect) = migrate_core::render::Dialect::from_name(backend) else {
-        return syn::Error::new(
-            Span::call_site(),
-            format!("`package.metadata.migrate.schema` = {backend:?}: expected \"postgres\" or \"sqlite\""),
-        )
-        .to_compile_error();
+    let dialect = match migrate_core::render::Dialect::from_name(backend) {
+        Some(dialect @ (Dialect::Postgres | Dialect::Sqlite)) => dialect,
+        Some(Dialect::Mysql) => {
+            return syn::Error::new(
+                Span::call_site(),
+                "`package.metadata.migrate.schema` = \"mysql\": the diesel `schema` module is generated for \"postgres\" or \"sqlite\" only, so far; on MySQL, run `diesel print-schema` against a migrated database",
+            )
+            .to_compile_error()
+        }
+        None => {
+            return syn::Error::new(
+                Span::call_site(),
+                format!("`package.metadata.migrate.schema` = {backend:?}: expected \"postgres\" or \"sqlite\""),
+            )
+            .to_compile_error()
+        }
     };
     if let Err(message) = crate::config::depends_on_diesel(dialect.name()) {
         return syn::Error::new(Span::call_site(), message).to_compile_error();

@@ -15,6 +15,8 @@ pub enum CliError {
     NoDatabase { command: &'static str },
     #[error("`sql` needs a dialect: pass --dialect postgres, --dialect mysql or --dialect sqlite")]
     NoDialect,
+    #[error("the diesel schema module is generated for PostgreSQL and SQLite only, so far; on MySQL, run `diesel print-schema` against a migrated database")]
+    NoDieselSchemaForMysql,
     #[error("the database is not up to date: {} pending ({})", ids.len(), ids.join(", "))]
     Pending { ids: Vec<String> },
     #[error("a migration run stopped part-way:\n{report}")]

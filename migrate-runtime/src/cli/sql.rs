@@ -49,6 +49,9 @@ pub(super) fn schema(
     };
     let schema = context.migrator()?.schema(revision)?;
     if diesel {
+        if dialect == Dialect::Mysql {
+            return Err(CliError::NoDieselSchemaForMysql);
+        }
         return Ok(migrate_core::render::diesel_schema(&schema, dialect));
     }
     if as_json {
