@@ -38,68 +38,26 @@ pub(crate) fn with_lock<C: Database, T>(
     body: impl FnOnce(&mut C) -> Result<T, Error>,
 ) -> Result<T, Error> {
     match conn.dialect() {
-        Dialect::Postgres => {
-            let mut described = false;
-            poll(wait_limit, || {
-                let taken = conn
-                    .query_bool(&format!(
-                        "SELECT pg_try_advisory_lock({ADVISORY_KEY}) AS value"
-                    ))
-                    .map_err(|source| Error::Database {
-                        context: "taking the migration lock".into(),
-                        source,
-                    })?;
-                Ok(match (taken, described) {
-                    (true, _) => Attempt::Taken,
-                    (false, true) => Attempt::Held(None),
-                    (false, false) => {
-                        described = true;
-                        Attempt::Held(postgres_holder(conn))
-                    }
-                })
-            })?;
-            let result = body(conn);
-            let released = conn.query_bool(&format!(
-                "SELECT pg_advisory_unlock({ADVISORY_KEY}) AS value"
-            ));
-            match (result, released) {
-                (Ok(value), Ok(_)) => Ok(value),
-                (Err(error), _) => Err(error),
-                (Ok(_), Err(source)) => Err(Error::Database {
-                    context: "releasing the migration lock".into(),
-                    source,
-                }),
-            }
-        }
-        Dialect::Mysql => {
-            let mut described = false;
-            poll(wait_limit, || {
-                let taken = conn
-                    .query_i64(&format!("SELECT GET_LOCK({MYSQL_LOCK}, 0) AS value"))
-                    .map_err(|source| Error::Database {
-                        context: "taking the migration lock".into(),
-                        source,
-                    })?;
-                Ok(match (taken == Some(1), described) {
-                    (true, _) => Attempt::Taken,
-                    (false, true) => Attempt::Held(None),
-                    (false, false) => {
-                        described = true;
-                        Attempt::Held(mysql_holder(conn))
-                    }
-                })
-            })?;
-            let result = mysql_session(conn, body);
-            let released = conn.query_i64(&format!("SELECT RELEASE_LOCK({MYSQL_LOCK}) AS value"));
-            match (result, released) {
-                (Ok(value), Ok(_)) => Ok(value),
-                (Err(error), _) => Err(error),
-                (Ok(_), Err(source)) => Err(Error::Database {
-                    context: "releasing the migration lock".into(),
-                    source,
-                }),
-            }
-        }
+        Dialect::Postgres => with_session_lock(
+            conn,
+            wait_limit,
+            (
+                &format!("SELECT pg_try_advisory_lock({ADVISORY_KEY}) AS value"),
+                &format!("SELECT pg_advisory_unlock({ADVISORY_KEY}) AS value"),
+            ),
+            postgres_holder,
+            body,
+        ),
+        Dialect::Mysql => with_session_lock(
+            conn,
+            wait_limit,
+            (
+                &format!("SELECT GET_LOCK({MYSQL_LOCK}, 0) = 1 AS value"),
+                &format!("SELECT RELEASE_LOCK({MYSQL_LOCK}) = 1 AS value"),
+            ),
+            mysql_holder,
+            |conn| mysql_session(conn, body),
+        ),
         Dialect::Sqlite => {
             let setting_error = |context: &'static str| {
                 move |source| Error::Database {
@@ -127,6 +85,43 @@ pub(crate) fn with_lock<C: Database, T>(
                 }),
             }
         }
+    }
+}
+
+/// A lock of the session (PostgreSQL's advisory lock, MySQL's named lock), taken by polling `take`
+/// (a query answering whether it was taken), its holder described once, and released with
+/// `release` on every path out of `body`.
+fn with_session_lock<C: Database, T>(
+    conn: &mut C,
+    wait_limit: Option<Duration>,
+    (take, release): (&str, &str),
+    holder: fn(&mut C) -> Option<String>,
+    body: impl FnOnce(&mut C) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let mut described = false;
+    poll(wait_limit, || {
+        let taken = conn.query_bool(take).map_err(|source| Error::Database {
+            context: "taking the migration lock".into(),
+            source,
+        })?;
+        Ok(match (taken, described) {
+            (true, _) => Attempt::Taken,
+            (false, true) => Attempt::Held(None),
+            (false, false) => {
+                described = true;
+                Attempt::Held(holder(conn))
+            }
+        })
+    })?;
+    let result = body(conn);
+    let released = conn.query_bool(release);
+    match (result, released) {
+        (Ok(value), Ok(_)) => Ok(value),
+        (Err(error), _) => Err(error),
+        (Ok(_), Err(source)) => Err(Error::Database {
+            context: "releasing the migration lock".into(),
+            source,
+        }),
     }
 }
 
