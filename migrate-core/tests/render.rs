@@ -813,10 +813,10 @@ fn set_not_null_on_an_existing_table_is_proven_by_a_validated_check_first() {
     assert_eq!(
         pg(&alter(ColumnChange::SetNotNull)),
         sqls(&[
-            r#"ALTER TABLE "users" ADD CONSTRAINT "ck_users_age_not_null" CHECK ("age" IS NOT NULL) NOT VALID"#,
-            r#"ALTER TABLE "users" VALIDATE CONSTRAINT "ck_users_age_not_null""#,
+            r#"ALTER TABLE "users" ADD CONSTRAINT "migrate$not_null$users$age" CHECK ("age" IS NOT NULL) NOT VALID"#,
+            r#"ALTER TABLE "users" VALIDATE CONSTRAINT "migrate$not_null$users$age""#,
             r#"ALTER TABLE "users" ALTER COLUMN "age" SET NOT NULL"#,
-            r#"ALTER TABLE "users" DROP CONSTRAINT "ck_users_age_not_null""#,
+            r#"ALTER TABLE "users" DROP CONSTRAINT "migrate$not_null$users$age""#,
         ])
     );
 }
@@ -831,10 +831,10 @@ fn set_not_null_check_name_quotes_embedded_quotes() {
     assert_eq!(
         pg(&op),
         sqls(&[
-            r#"ALTER TABLE "we""ird" ADD CONSTRAINT "ck_we""ird_a""b_not_null" CHECK ("a""b" IS NOT NULL) NOT VALID"#,
-            r#"ALTER TABLE "we""ird" VALIDATE CONSTRAINT "ck_we""ird_a""b_not_null""#,
+            r#"ALTER TABLE "we""ird" ADD CONSTRAINT "migrate$not_null$we""ird$a""b" CHECK ("a""b" IS NOT NULL) NOT VALID"#,
+            r#"ALTER TABLE "we""ird" VALIDATE CONSTRAINT "migrate$not_null$we""ird$a""b""#,
             r#"ALTER TABLE "we""ird" ALTER COLUMN "a""b" SET NOT NULL"#,
-            r#"ALTER TABLE "we""ird" DROP CONSTRAINT "ck_we""ird_a""b_not_null""#,
+            r#"ALTER TABLE "we""ird" DROP CONSTRAINT "migrate$not_null$we""ird$a""b""#,
         ])
     );
 }

@@ -134,3 +134,44 @@ fn a_blocked_migration_fails_fast_with_its_lock_timeout() {
     // Once the table is free, the same migration applies.
     assert_eq!(migrator.upgrade(&mut conn, Target::Head).unwrap().len(), 1);
 }
+
+/// The online `set_not_null` works through a helper check of its own, whose name no migration can
+/// give: a user's check named by the convention (`ck_<table>_<column>_not_null`) stays.
+#[test]
+fn set_not_null_beside_a_users_own_not_null_check() {
+    mod own_check {
+        migrate_runtime::migrations! {
+            mod m0001 {
+                migrate_runtime::migration! {
+                    id: "0001_create_users",
+                    parent: none,
+                    change {
+                        create_table(users, { id: bigint, role: text nullable }, primary_key: pk_users(id));
+                        add_check(ck_users_role_not_null, users, "role IS NOT NULL OR id < 0");
+                    }
+                }
+            }
+            mod m0002 {
+                migrate_runtime::migration! {
+                    id: "0002_require_roles",
+                    parent: "0001_create_users",
+                    change { alter_column(users, role, set_not_null); }
+                }
+            }
+        }
+    }
+    let db = TestDb::postgres();
+    let mut conn = db.pg();
+    let migrator = Migrator::new(&own_check::MIGRATIONS).unwrap();
+    migrator.upgrade(&mut conn, Target::Relative(1)).unwrap();
+    conn.batch_execute("INSERT INTO users VALUES (1, 'admin')")
+        .unwrap();
+    migrator.upgrade(&mut conn, Target::Head).unwrap();
+    assert_eq!(
+        texts(
+            &mut conn,
+            "SELECT conname AS a, NULL AS b, NULL AS c, NULL AS d FROM pg_constraint WHERE conrelid = 'users'::regclass ORDER BY conname",
+        ),
+        ["ck_users_role_not_null", "pk_users"]
+    );
+}

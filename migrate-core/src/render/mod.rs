@@ -260,7 +260,7 @@ fn render_on(op: &Op, new_table: bool, dialect: Dialect, before: &Simulation) ->
 ///
 /// let op = Op::AlterColumn { table: "users".into(), column: "role".into(), change: ColumnChange::SetNotNull };
 /// let rewind = rewind_after_failure(&op, Dialect::Postgres, 1).unwrap();
-/// assert_eq!(rewind.sql, r#"ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "ck_users_role_not_null""#);
+/// assert_eq!(rewind.sql, r#"ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "migrate$not_null$users$role""#);
 /// assert_eq!(rewind.restart_at, 0);
 /// assert_eq!(rewind_after_failure(&op, Dialect::Postgres, 0), None);
 /// ```

@@ -294,8 +294,12 @@ fn validated_later(table: &str, name: &str, add: String, new_table: bool) -> Vec
 /// `SET NOT NULL` scans the table under ACCESS EXCLUSIVE unless a validated check already proves
 /// the column has no NULL (PostgreSQL 12+): add the check `NOT VALID`, validate it without
 /// blocking writes, set NOT NULL without a scan, drop the check.
+///
+/// The helper's name holds `$`, which no name a migration declares can (they are lower
+/// snake_case): the conventional `ck_<table>_<column>_not_null` is a name users give their own
+/// checks, and the two would collide.
 fn not_null_helper(table: &str, column: &str) -> String {
-    generated_name(&format!("ck_{table}_{column}_not_null"))
+    generated_name(&format!("migrate$not_null${table}${column}"))
 }
 
 /// After `VALIDATE` (step 1) or `SET NOT NULL` (step 2) of [`set_not_null_online`] failed, its
