@@ -843,9 +843,10 @@ fn set_not_null_check_name_quotes_embedded_quotes() {
 fn set_not_null_check_name_longer_than_63_bytes_is_cut_with_a_hash() {
     let table = "customer_subscription_billing_events_archive";
     let column = "processed_at_timestamp";
-    // `ck_<table>_<column>_not_null` is 79 bytes: its first 54 bytes, `_`, and the first 4 bytes
-    // of its SHA-256 in hex (`printf %s ck_…_not_null | sha256sum` starts with 474ba92e).
-    let check = "ck_customer_subscription_billing_events_archive_proces_474ba92e";
+    // `migrate$not_null$<table>$<column>` is 84 bytes: its first 54 bytes, `_`, and the first 4
+    // bytes of its SHA-256 in hex (`printf %s 'migrate$not_null$…' | sha256sum` starts with
+    // d3b818d2).
+    let check = "migrate$not_null$customer_subscription_billing_events__d3b818d2";
     assert_eq!(check.len(), 63);
     let op = Op::AlterColumn {
         table: table.into(),
