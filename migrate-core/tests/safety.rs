@@ -2848,3 +2848,23 @@ fn removing_an_enum_label_is_reported_up_and_down_and_waivable() {
     )
     .is_empty());
 }
+
+#[test]
+fn dropping_a_constraint_the_same_migration_added_loses_nothing() {
+    let check = CheckConstraint {
+        name: "ck_users_role_present".into(),
+        table: "users".into(),
+        expr: "role IS NOT NULL".into(),
+    };
+    let found = upgrade(vec![
+        Op::AddCheck(check.clone()),
+        Op::DropCheck(check.clone()),
+    ]);
+    assert!(
+        found.iter().all(|d| d.check != CheckId::DropConstraint),
+        "{found:?}"
+    );
+    // One the migration did not add is still reported.
+    let found = upgrade(vec![Op::DropCheck(check)]);
+    assert_eq!(found[0].check, CheckId::DropConstraint);
+}

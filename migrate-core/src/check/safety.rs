@@ -90,6 +90,16 @@ pub(super) fn check_safety(
     check_foreign_keys(&mut rules, &new);
 }
 
+/// Whether one of `earlier` adds the constraint `name`.
+fn added_earlier(earlier: &[Op], name: &str) -> bool {
+    earlier.iter().any(|op| match op {
+        Op::AddForeignKey(fk) => fk.name == name,
+        Op::AddCheck(check) => check.name == name,
+        Op::AddUnique(unique) => unique.name == name,
+        _ => false,
+    })
+}
+
 /// Whether `table` (under this name or one it is renamed to) is dropped by one of `later`.
 fn dropped_later(later: &[Op], table: &str) -> bool {
     let mut name = table;
@@ -233,10 +243,12 @@ fn check_loss_and_breakage(rules: &mut Rules<'_>, index: usize, op: &Op, existin
             format!("renaming table `{from}` to `{to}` breaks every running client that uses the old name until all are redeployed"),
             format!("keep the old name working during the rollout with a view (`execute(\"CREATE VIEW {from} AS SELECT * FROM {to}\", down: \"DROP VIEW {from}\")`), or, when no running code uses the name, {}", waive(CheckId::RenameTable)),
         ),
+        // A constraint the same migration added guarded nothing before it: dropping it again
+        // (add a check, rely on it, drop it) loses no guarantee.
         Op::DropForeignKey(crate::model::ForeignKey { name, .. })
         | Op::DropCheck(crate::model::CheckConstraint { name, .. })
         | Op::DropUnique(crate::model::UniqueConstraint { name, .. })
-            if existing =>
+            if existing && !added_earlier(&rules.ops[..index], name) =>
         {
             rules.report(
                 index,
