@@ -24,6 +24,7 @@ pub enum CheckId {
     EnumLabelTooLong,
     DefaultOutOfRange,
     DefaultTypeMismatch,
+    BackfillAssignments,
     UnknownInChain,
     DuplicateInChain,
     DefinitionMismatch,
@@ -85,6 +86,7 @@ impl CheckId {
         CheckId::EnumLabelTooLong,
         CheckId::DefaultOutOfRange,
         CheckId::DefaultTypeMismatch,
+        CheckId::BackfillAssignments,
         CheckId::UnknownInChain,
         CheckId::DuplicateInChain,
         CheckId::DefinitionMismatch,
@@ -146,6 +148,7 @@ impl CheckId {
             CheckId::EnumLabelTooLong => "enum_label_too_long",
             CheckId::DefaultOutOfRange => "default_out_of_range",
             CheckId::DefaultTypeMismatch => "default_type_mismatch",
+            CheckId::BackfillAssignments => "backfill_assignments",
             CheckId::UnknownInChain => "unknown_in_chain",
             CheckId::DuplicateInChain => "duplicate_in_chain",
             CheckId::DefinitionMismatch => "definition_mismatch",
@@ -208,7 +211,8 @@ impl CheckId {
             CheckId::NulCharacter
             | CheckId::EnumLabelTooLong
             | CheckId::DefaultOutOfRange
-            | CheckId::DefaultTypeMismatch => "values",
+            | CheckId::DefaultTypeMismatch
+            | CheckId::BackfillAssignments => "values",
             CheckId::UnknownInChain
             | CheckId::DuplicateInChain
             | CheckId::DefinitionMismatch

@@ -162,7 +162,7 @@ fn a_nul_is_refused_in_every_text_that_reaches_the_database() {
         (
             Op::Backfill {
                 table: "users".into(),
-                set: nul().into(),
+                set: format!("x = '{}'", nul()).into(),
                 filter: nul().into(),
                 batch_size: 10,
             },
@@ -497,4 +497,49 @@ fn a_default_that_no_assignment_cast_fits_is_refused_and_text_that_parses_is_not
             "{ty} default({default})"
         );
     }
+}
+
+#[test]
+fn a_backfill_assigns_each_column_once() {
+    let problems = |set: &str| {
+        let def = MigrationDef {
+            id: "0004_fill".into(),
+            parents: vec!["0003".into()],
+            doc: String::new(),
+            upgrade: vec![Op::Backfill {
+                table: "users".into(),
+                set: set.to_owned().into(),
+                filter: "role IS NULL".into(),
+                batch_size: 100,
+            }],
+            downgrade: DowngradeDef::Computed,
+            lock_timeout_ms: None,
+            statement_timeout_ms: None,
+            waivers: vec![],
+        };
+        check(def, &Config::default())
+            .1
+            .into_iter()
+            .filter(|d| d.check == CheckId::BackfillAssignments)
+            .map(|d| d.message)
+            .collect::<Vec<_>>()
+    };
+    for fine in [
+        "role = 'member'",
+        "role = 'a, b', name = coalesce(name, 'x')",
+        "(role, name) = ('member', 'x')",
+        r#""Role" = 1, role = 2"#,
+    ] {
+        assert_eq!(problems(fine), Vec::<String>::new(), "{fine}");
+    }
+    assert_eq!(
+        problems("role = 'member', ROLE = lower(role)"),
+        ["`set:` assigns `ROLE` twice: the database refuses the UPDATE (\"multiple assignments to same column\") when the backfill runs"]
+    );
+    assert_eq!(problems("(role, name) = ('a', 'b'), name = 'c'").len(), 1);
+    assert_eq!(
+        problems("role = 'member', status"),
+        ["`status` in `set:` assigns nothing: each part of `set:` is `column = expression`, as in `UPDATE … SET`"]
+    );
+    assert_eq!(problems("score >= 1").len(), 1);
 }

@@ -287,9 +287,9 @@ impl Migrator {
         conn: &mut C,
         plan: impl Fn(&Graph<'_>, &BTreeSet<&str>) -> Result<Vec<&'static Migration>, Error>,
     ) -> bool {
-        // PostgreSQL and MySQL hash the version table themselves: one row says whether it holds
-        // exactly this build's migrations, unchanged and ours, with no run interrupted.
-        if matches!(conn.dialect(), Dialect::Postgres | Dialect::Mysql) {
+        // PostgreSQL hashes the version table itself: one row says whether it holds exactly this
+        // build's migrations, unchanged and ours, with no run interrupted.
+        if conn.dialect() == Dialect::Postgres {
             return version_table::digest(conn, self.owner)
                 .is_ok_and(|digest| digest.as_deref() == Some(self.all_applied_digest.as_str()));
         }

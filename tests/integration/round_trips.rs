@@ -197,7 +197,7 @@ fn the_one_query_start_up_sees_what_is_missing_foreign_or_interrupted() {
         let _ = migrator.upgrade(&mut conn, Target::Head);
         assert!(sent.borrow().len() > 1, "{tamper}: {:?}", sent.borrow());
     }
-    // The same on MySQL, whose digest is computed by the server too.
+    // The same on MySQL, whose rows are compared in the process.
     for tamper in [
         "DELETE FROM migrate_versions WHERE id = '0006_rename_posts'",
         "UPDATE migrate_versions SET owner = 'another_app::migrations' WHERE id = '0001_create_users_and_posts'",

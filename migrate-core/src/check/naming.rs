@@ -163,8 +163,29 @@ fn created_names<'a>(op: &'a Op, naming: &'a super::NamingConvention) -> Vec<Cre
     }
 }
 
+/// The name an op drops: PostgreSQL would look up the name it truncates to, which is not the one
+/// written, so a name too long to exist is as wrong here as where it is created.
+fn dropped_name(op: &Op) -> Option<&Text> {
+    match op {
+        Op::DropTable(table) => Some(&table.name),
+        Op::DropIndex(index) => Some(&index.name),
+        Op::DropForeignKey(fk) => Some(&fk.name),
+        Op::DropCheck(check) => Some(&check.name),
+        Op::DropUnique(unique) => Some(&unique.name),
+        Op::DropEnum(ty) => Some(&ty.name),
+        _ => None,
+    }
+}
+
 pub(super) fn check_names(def: &MigrationDef, config: &super::Config, out: &mut Vec<Diagnostic>) {
     for (index, op) in def.upgrade.iter().enumerate() {
+        if let Some(name) = dropped_name(op) {
+            let part = match op {
+                Op::DropTable(_) => Part::Table,
+                _ => Part::Name,
+            };
+            check_length(name, Location::new(Section::Upgrade(index), part), out);
+        }
         for created in created_names(op, &config.naming) {
             let at = Location::new(Section::Upgrade(index), created.part);
             check_length(created.name, at, out);

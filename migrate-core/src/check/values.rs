@@ -38,6 +38,9 @@ fn check_ops(ops: &[Op], section: fn(usize) -> Section, upgrade: bool, out: &mut
         for (part, label) in labels(op) {
             check_label(label, at(part), out);
         }
+        if let Op::Backfill { set, .. } = op {
+            out.extend(assignment_problems(set, at(Part::Value(0))));
+        }
         if upgrade {
             for (part, ty, default) in defaults_set(op, &types) {
                 out.extend(default_problems(default, &ty, at(part)));
@@ -514,4 +517,83 @@ fn rounded_digits(text: &str, scale: u16) -> Option<u64> {
     } else {
         count
     })
+}
+
+/// A backfill's `set:` is the list of an `UPDATE … SET`: `column = expression`, comma-separated.
+/// A column assigned twice, or a part that assigns nothing, is refused by the database when the
+/// backfill runs (PostgreSQL: "multiple assignments to same column"); here it is refused at once.
+fn assignment_problems(set: &str, at: Location) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for part in top_level_parts(set) {
+        let target = part
+            .split_once('=')
+            .filter(|(_, value)| !value.starts_with('=') && !value.trim().is_empty())
+            .map(|(target, _)| target.trim());
+        // `column`, or PostgreSQL's `(a, b) = (…)`.
+        let columns: Option<Vec<&str>> = target.and_then(|target| {
+            let columns = match target.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+                Some(list) => list.split(',').map(str::trim).collect(),
+                None => vec![target],
+            };
+            columns
+                .iter()
+                .all(|column| !column.is_empty() && !column.contains(char::is_whitespace))
+                .then_some(columns)
+        });
+        let Some(columns) = columns else {
+            found.push(
+                Diagnostic::new(
+                    CheckId::BackfillAssignments,
+                    at,
+                    format!("`{}` in `set:` assigns nothing: each part of `set:` is `column = expression`, as in `UPDATE … SET`", part.trim()),
+                )
+                .help("write `set: \"column = expression, other = expression\"`"),
+            );
+            continue;
+        };
+        for target in columns {
+            let column = target.trim_matches('"').trim_matches('`').to_string();
+            // Unquoted names fold to lower case; quoted ones are taken as written.
+            let key = match target.starts_with('"') || target.starts_with('`') {
+                true => column.clone(),
+                false => column.to_lowercase(),
+            };
+            if seen.contains(&key) {
+                found.push(
+                    Diagnostic::new(
+                        CheckId::BackfillAssignments,
+                        at,
+                        format!("`set:` assigns `{column}` twice: the database refuses the UPDATE (\"multiple assignments to same column\") when the backfill runs"),
+                    )
+                    .help(format!("assign `{column}` once")),
+                );
+            } else {
+                seen.push(key);
+            }
+        }
+    }
+    found
+}
+
+/// `text` split at the commas outside parentheses and quotes.
+fn top_level_parts(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quote, mut start) = (0usize, None::<char>, 0);
+    for (at, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(open), c) if c == open => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"' | '`') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => depth = depth.saturating_sub(1),
+            (None, ',') if depth == 0 => {
+                parts.push(&text[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
 }
