@@ -2868,3 +2868,72 @@ fn dropping_a_constraint_the_same_migration_added_loses_nothing() {
     let found = upgrade(vec![Op::DropCheck(check)]);
     assert_eq!(found[0].check, CheckId::DropConstraint);
 }
+
+#[test]
+fn an_sql_default_is_volatile_only_when_it_may_call_a_volatile_function() {
+    let add = |sql: &str| {
+        upgrade(vec![add_column(
+            "users",
+            Column {
+                nullable: true,
+                default: Some(DefaultValue::Sql(sql.to_owned().into())),
+                ..column("extra", Scalar::Jsonb)
+            },
+        )])
+        .into_iter()
+        .filter(|d| d.check == CheckId::AddColumnVolatileDefault)
+        .collect::<Vec<_>>()
+    };
+    for constant in [
+        "'{}'::jsonb",
+        "'0'::numeric(10, 2)",
+        "CAST('[]' AS jsonb)",
+        "now() + interval '1 day'",
+        "jsonb_build_object('a', 1)",
+        "'it''s (not) random()'",
+        "CURRENT_TIMESTAMP",
+    ] {
+        assert_eq!(add(constant), vec![], "{constant}");
+    }
+    for volatile in ["random()", "my_function()", "uuid_generate_v4()"] {
+        assert_eq!(add(volatile).len(), 1, "{volatile}");
+    }
+    // Spelled as SQL, a function the DSL types is shown in its typed form.
+    let found = add("gen_random_uuid()");
+    assert!(
+        found[0]
+            .help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("set_default(gen_random_uuid(), from: none)"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_using_that_is_just_the_column_does_not_make_a_safe_change_rewrite() {
+    let set_type = |using: &str| {
+        upgrade(vec![Op::AlterColumn {
+            table: "users".into(),
+            column: "name".into(),
+            change: ColumnChange::SetType {
+                to: ColumnType::Scalar(Scalar::Text),
+                from: ColumnType::Scalar(Scalar::Varchar(50)),
+                using: Some(using.to_owned().into()),
+            },
+        }])
+        .into_iter()
+        .filter(|d| d.check == CheckId::TypeChangeRewrites)
+        .count()
+    };
+    for trivial in [
+        "name",
+        "name::text",
+        r#""name"::text"#,
+        "CAST(name AS text)",
+    ] {
+        assert_eq!(set_type(trivial), 0, "{trivial}");
+    }
+    assert_eq!(set_type("lower(name)"), 1);
+    assert_eq!(set_type("name || ''"), 1);
+}

@@ -277,7 +277,9 @@ enum Attempt {
     Held(Option<String>),
 }
 
-/// PostgreSQL: the session holding the advisory lock, as `pg_stat_activity` knows it.
+/// PostgreSQL: the session holding the advisory lock of this database (advisory locks are per
+/// database; instances migrating other databases of the server hold the same key), as
+/// `pg_stat_activity` knows it.
 fn postgres_holder<C: Database>(conn: &mut C) -> Option<String> {
     // An advisory lock on a bigint key shows as classid = high 32 bits, objid = low 32 bits.
     let (high, low) = (
@@ -288,7 +290,8 @@ fn postgres_holder<C: Database>(conn: &mut C) -> Option<String> {
         .query_texts(&format!(
             "SELECT CAST(a.pid AS text) AS a, a.application_name AS b, host(a.client_addr) AS c, CAST(now() - a.backend_start AS text) AS d
              FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {high} AND l.objid = {low} AND l.objsubid = 1"
+             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {high} AND l.objid = {low} AND l.objsubid = 1
+               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
         ))
         .ok()?;
     let [pid, application, address, _] = rows.into_iter().next()?;

@@ -163,11 +163,17 @@ fn check_locks(rules: &mut Rules<'_>, index: usize, op: &Op, existing: bool, doo
             }
             let volatile = match &column.default {
                 Some(DefaultValue::Function(function)) => function.is_volatile(),
-                Some(DefaultValue::Sql(_)) => true,
+                Some(DefaultValue::Sql(sql)) => !sql_is_non_volatile(sql),
                 _ => false,
             };
             if volatile && locks {
-                let default = column.default.as_ref().map(ToString::to_string).unwrap_or_default();
+                // `sql("gen_random_uuid()")` is the typed `gen_random_uuid()`: show that form.
+                let default = match &column.default {
+                    Some(DefaultValue::Sql(sql)) => typed_function(sql)
+                        .map(|function| DefaultValue::Function(function).to_string())
+                        .unwrap_or_else(|| format!("sql({sql:?})")),
+                    other => other.as_ref().map(ToString::to_string).unwrap_or_default(),
+                };
                 rules.report(
                     index,
                     Part::Column(0),
@@ -190,7 +196,11 @@ fn check_locks(rules: &mut Rules<'_>, index: usize, op: &Op, existing: bool, doo
             table,
             column,
             change: ColumnChange::SetType { to, from, using },
-        } => match classify(from, to, using.is_some()) {
+        } => match classify(
+            from,
+            to,
+            using.as_deref().is_some_and(|using| !just_the_column(using, column)),
+        ) {
             TypeChange::Safe => {}
             TypeChange::Rewrite if doomed => {}
             TypeChange::Rewrite => rules.report(
@@ -460,12 +470,116 @@ fn check_unique_with_constant_default(rules: &mut Rules<'_>, new: &[bool]) {
     }
 }
 
+/// Functions an `sql(…)` default may call without making it volatile: PostgreSQL evaluates a
+/// non-volatile default once for `ADD COLUMN` and stores it in the catalog, with no rewrite.
+const NON_VOLATILE_FUNCTIONS: &[&str] = &[
+    "now",
+    "current_setting",
+    "lower",
+    "upper",
+    "coalesce",
+    "nullif",
+    "greatest",
+    "least",
+    "concat",
+    "length",
+    "trim",
+    "btrim",
+    "replace",
+    "substring",
+    "md5",
+    "abs",
+    "round",
+    "floor",
+    "ceil",
+    "date_trunc",
+    "make_date",
+    "make_interval",
+    "make_timestamp",
+    "make_timestamptz",
+    "to_jsonb",
+    "to_json",
+    "jsonb_build_object",
+    "json_build_object",
+    "jsonb_build_array",
+    "json_build_array",
+    "array",
+    "cast",
+];
+
+/// Whether an `sql(…)` default is known not to be volatile: its only calls are to
+/// [`NON_VOLATILE_FUNCTIONS`] (a name before `(` that follows `::` or `AS` is a type, as in
+/// `'0'::numeric(10, 2)`). Literals, casts and keywords such as `CURRENT_TIMESTAMP` are constant
+/// or stable; any other call may be volatile.
+///
+/// ```text
+/// '{}'::jsonb              not volatile
+/// now() + interval '1 day' not volatile
+/// gen_random_uuid()        volatile
+/// my_function()            volatile (unknown)
+/// ```
+pub(crate) fn sql_is_non_volatile(sql: &str) -> bool {
+    let mut previous: Option<String> = None;
+    let mut chars = sql.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\'' => {
+                // A literal, `''` inside it included.
+                while let Some((_, c)) = chars.next() {
+                    if c == '\'' && chars.peek().map(|(_, next)| *next) != Some('\'') {
+                        break;
+                    }
+                    if c == '\'' {
+                        chars.next();
+                    }
+                }
+                previous = Some("'".into());
+            }
+            c if c.is_alphabetic() || c == '_' => {
+                let mut end = at + c.len_utf8();
+                while let Some((next_at, next)) = chars.peek().copied() {
+                    if next.is_alphanumeric() || next == '_' {
+                        end = next_at + next.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                let word = sql[at..end].to_lowercase();
+                let rest = sql[end..].trim_start();
+                let is_type = matches!(previous.as_deref(), Some("::" | "as"));
+                if rest.starts_with('(')
+                    && !is_type
+                    && !NON_VOLATILE_FUNCTIONS.contains(&word.as_str())
+                {
+                    return false;
+                }
+                previous = Some(word);
+            }
+            ':' if chars.peek().map(|(_, next)| *next) == Some(':') => {
+                chars.next();
+                previous = Some("::".into());
+            }
+            c if c.is_whitespace() => {}
+            _ => previous = Some(c.to_string()),
+        }
+    }
+    true
+}
+
+/// The typed default an `sql(…)` default spells, as in `sql("gen_random_uuid()")`.
+fn typed_function(sql: &str) -> Option<crate::model::SqlFunction> {
+    let name = sql.trim().strip_suffix("()")?;
+    crate::model::SqlFunction::from_name(&name.to_lowercase())
+}
+
 /// Whether a default gives every existing row the same value: a literal, or a stable function
 /// such as `now()`, evaluated once for the `ADD COLUMN`.
 fn same_for_every_row(default: &Option<DefaultValue>) -> bool {
     match default {
         Some(DefaultValue::Function(function)) => !function.is_volatile(),
-        Some(DefaultValue::Null | DefaultValue::Sql(_)) | None => false,
+        Some(DefaultValue::Sql(sql)) => sql_is_non_volatile(sql),
+        Some(DefaultValue::Null) | None => false,
         Some(_) => true,
     }
 }
@@ -555,6 +669,31 @@ enum TypeChange {
 
 /// `using`: a `USING` expression computes every value anew, so the table is rewritten even
 /// between binary-compatible types.
+/// Whether a `using:` expression is the column itself, possibly cast (`role`, `role::text`,
+/// `CAST(role AS text)`): PostgreSQL then needs no rewrite for a binary-coercible change, as
+/// without `using:`.
+fn just_the_column(using: &str, column: &str) -> bool {
+    let text: String = using
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .replace('"', "");
+    let column = column.to_lowercase();
+    let inner = text
+        .strip_prefix("cast(")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .and_then(|rest| rest.split_once(" as "))
+        .map(|(expr, _)| expr.trim().to_owned());
+    let expr = inner.unwrap_or(text);
+    let expr = expr
+        .split_once("::")
+        .map_or(expr.as_str(), |(expr, _)| expr)
+        .trim();
+    expr == column
+}
+
+/// `using`: the change has a `using:` that is more than the column itself.
 fn classify(from: &ColumnType, to: &ColumnType, using: bool) -> TypeChange {
     let (ColumnType::Scalar(from), ColumnType::Scalar(to)) = (from, to) else {
         return if from == to && !using {
