@@ -548,11 +548,19 @@ fn enum_value_position(section: Section, enum_name: &str, value: &str) -> Diagno
     .help(format!("say where it goes: `add_enum_value({enum_name}, {value:?}, after: \"…\")` or `before: \"…\"`"))
 }
 
+/// How the messages name op `number` of the section a diagnostic is in.
+fn op_named(section: Section, number: usize) -> String {
+    match section {
+        Section::Downgrade(_) => format!("op {number} of the downgrade"),
+        _ => format!("op {number}"),
+    }
+}
+
 fn enum_value_used(section: Section, enum_name: &str, value: &str, added_op: usize) -> Diagnostic {
     Diagnostic::new(
         CheckId::EnumValueUsedInTransaction,
         Location::op(section),
-        format!("{value:?} was added to `{enum_name}` by op {added_op} of this migration; PostgreSQL refuses to use a new enum value in the transaction that added it (\"unsafe use of new value\")"),
+        format!("{value:?} was added to `{enum_name}` by {}, in this same transaction; PostgreSQL refuses to use a new enum value in the transaction that added it (\"unsafe use of new value\")", op_named(section, added_op)),
     )
     .help("use the value in the next migration")
 }
@@ -566,7 +574,7 @@ fn unique_with_constant_default(
     Diagnostic::new(
         CheckId::UniqueWithConstantDefault,
         Location::op(section),
-        format!("op {added_op} gives every existing row of `{table}` the same `{column}`, so this unique index fails as soon as the table has two rows"),
+        format!("{} gives every existing row of `{table}` the same `{column}`, so this unique index fails as soon as the table has two rows", op_named(section, added_op)),
     )
     .help("add the column without a default, backfill distinct values, then add the unique index in a later migration")
 }
@@ -2936,4 +2944,37 @@ fn a_using_that_is_just_the_column_does_not_make_a_safe_change_rewrite() {
     }
     assert_eq!(set_type("lower(name)"), 1);
     assert_eq!(set_type("name || ''"), 1);
+}
+
+#[test]
+fn a_computed_downgrade_names_the_upgrade_op_its_inverse_undoes() {
+    let code = Column {
+        default: Some(DefaultValue::Str("x".into())),
+        ..column("code", Scalar::Text)
+    };
+    let found = change(
+        vec![
+            Op::DropIndex(unique_index(index("uq_users_code", "users", &["code"]))),
+            Op::DropColumn {
+                table: "users".into(),
+                column: code,
+            },
+        ],
+        vec![
+            waiver(Section::Upgrade(0), &[CheckId::DropIndexNotConcurrent]),
+            waiver(Section::Upgrade(1), &[CheckId::DropColumn]),
+        ],
+    );
+    let unique: Vec<&Diagnostic> = found
+        .iter()
+        .filter(|d| d.check == CheckId::UniqueWithConstantDefault)
+        .collect();
+    assert_eq!(unique.len(), 1, "{found:#?}");
+    assert!(
+        unique[0]
+            .message
+            .contains("the inverse of op 2 of the upgrade gives every existing row of `users` the same `code`"),
+        "{}",
+        unique[0].message
+    );
 }

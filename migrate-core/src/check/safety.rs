@@ -38,6 +38,18 @@ impl Rules<'_> {
             Diagnostic::new(check, Location::new((self.section)(index), part), message).help(help),
         );
     }
+
+    /// How a message names the op at `index`: by its number where the author wrote it, and, in
+    /// a computed downgrade, as the inverse of the upgrade op it undoes.
+    fn op_name(&self, index: usize) -> String {
+        match (self.section)(index) {
+            Section::ComputedDowngrade(origin) => {
+                format!("the inverse of op {} of the upgrade", origin + 1)
+            }
+            Section::Downgrade(position) => format!("op {} of the downgrade", position + 1),
+            _ => format!("op {}", index + 1),
+        }
+    }
 }
 
 fn applies_to_downgrades(check: CheckId) -> bool {
@@ -358,7 +370,7 @@ fn check_slow_steps(rules: &mut Rules<'_>, new: &[bool]) {
             index,
             Part::Whole,
             CheckId::LockHeldAcrossSlowStep,
-            format!("this Rust step runs in the transaction in which op {} (`{}`) locked `{table}`: every query on `{table}` waits until the step and the migration finish", locked_at + 1, locking_op.kind().name()),
+            format!("this Rust step runs in the transaction in which {} (`{}`) locked `{table}`: every query on `{table}` waits until the step and the migration finish", rules.op_name(locked_at), locking_op.kind().name()),
             "put the data step in a migration of its own, or make it a batched `backfill` (one short transaction per batch)".to_owned(),
         );
     }
@@ -384,7 +396,7 @@ fn check_enum_values(rules: &mut Rules<'_>) {
                     index,
                     Part::Whole,
                     CheckId::EnumValueUsedInTransaction,
-                    format!("{value:?} was added to `{enum_name}` by op {} of this migration; PostgreSQL refuses to use a new enum value in the transaction that added it (\"unsafe use of new value\")", added_at + 1),
+                    format!("{value:?} was added to `{enum_name}` by {}, in this same transaction; PostgreSQL refuses to use a new enum value in the transaction that added it (\"unsafe use of new value\")", rules.op_name(*added_at)),
                     "use the value in the next migration".to_owned(),
                 );
             }
@@ -464,7 +476,7 @@ fn check_unique_with_constant_default(rules: &mut Rules<'_>, new: &[bool]) {
             index,
             Part::Whole,
             CheckId::UniqueWithConstantDefault,
-            format!("op {} gives every existing row of `{table}` the same `{column}`, so this unique index fails as soon as the table has two rows", added_at + 1),
+            format!("{} gives every existing row of `{table}` the same `{column}`, so this unique index fails as soon as the table has two rows", rules.op_name(added_at)),
             "add the column without a default, backfill distinct values, then add the unique index in a later migration".to_owned(),
         );
     }
