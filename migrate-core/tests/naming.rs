@@ -801,3 +801,26 @@ fn dropped_names_in_an_upgrade_are_not_held_to_the_convention() {
         vec![]
     );
 }
+
+#[test]
+fn a_letter_outside_ascii_is_spelled_plainly_or_not_at_all() {
+    let help_for = |name: &str| {
+        let diagnostics = diagnostics_of(vec![Op::AddColumn {
+            table: "users".into(),
+            column: column(name),
+        }]);
+        let case: Vec<Diagnostic> = diagnostics
+            .into_iter()
+            .filter(|d| d.check == CheckId::IdentifierCase)
+            .collect();
+        assert_eq!(case.len(), 1, "{name}: {case:#?}");
+        case[0].help.clone().unwrap_or_default()
+    };
+    assert_eq!(help_for("café"), "`cafe`");
+    assert_eq!(help_for("Größe"), "`groesse`");
+    assert_eq!(help_for("straßeName"), "`strasse_name`");
+    assert_eq!(
+        help_for("名前"),
+        "`名前` has letters outside ASCII that have no plain spelling here: name it with ASCII letters, digits and `_`"
+    );
+}

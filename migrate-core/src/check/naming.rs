@@ -196,7 +196,10 @@ pub(super) fn check_names(def: &MigrationDef, config: &super::Config, out: &mut 
                         at,
                         format!("`{}` is not lower snake_case: PostgreSQL folds unquoted names to lower case, so every hand-written query would have to quote it", created.name),
                     )
-                    .help(format!("`{}`", snake_case(created.name))),
+                    .help(match snake_case(created.name) {
+                        Some(name) => format!("`{name}`"),
+                        None => format!("`{}` has letters outside ASCII that have no plain spelling here: name it with ASCII letters, digits and `_`", created.name),
+                    }),
                 );
             }
             if let Some((prefixes, table, what)) = created.convention {
@@ -259,11 +262,22 @@ fn check_length(name: &str, at: Location, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `HTTPServer` → `http_server`, `userId` → `user_id`, `user-name` → `user_name`.
-fn snake_case(name: &str) -> String {
+/// `HTTPServer` → `http_server`, `userId` → `user_id`, `user-name` → `user_name`, `Größe` →
+/// `groesse`; `None` when a letter has no ASCII spelling here (a separator is never suggested for
+/// a letter).
+fn snake_case(name: &str) -> Option<String> {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
+        if c.is_alphabetic() && !c.is_ascii() {
+            let lower: String = c.to_lowercase().collect();
+            let ascii = latin_letter(&lower)?;
+            if c.is_uppercase() && i > 0 && chars[i - 1].is_lowercase() && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push_str(ascii);
+            continue;
+        }
         if c.is_uppercase() {
             let after_lower =
                 i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
@@ -283,5 +297,30 @@ fn snake_case(name: &str) -> String {
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, '_');
     }
-    out
+    Some(out)
+}
+
+/// The plain spelling of a lowercase Latin letter with a diacritic, as German, French, Spanish
+/// and the Nordic languages write it without one.
+fn latin_letter(letter: &str) -> Option<&'static str> {
+    const LETTERS: &[(&str, &str)] = &[
+        ("àáâãå", "a"),
+        ("ä", "ae"),
+        ("æ", "ae"),
+        ("ç", "c"),
+        ("èéêë", "e"),
+        ("ìíîï", "i"),
+        ("ñ", "n"),
+        ("òóôõø", "o"),
+        ("ö", "oe"),
+        ("œ", "oe"),
+        ("ùúû", "u"),
+        ("ü", "ue"),
+        ("ýÿ", "y"),
+        ("ß", "ss"),
+    ];
+    LETTERS
+        .iter()
+        .find(|(letters, _)| letters.contains(letter))
+        .map(|(_, ascii)| *ascii)
 }
