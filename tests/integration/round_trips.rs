@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use diesel::QueryResult;
 use migrate_runtime::core::render::Dialect;
-use migrate_runtime::{AnyConnection, DataConnection, Database, Migrator, Target};
+use migrate_runtime::{AnyConnection, DataConnection, Database, Migrations, Migrator, Target};
 
 use crate::fixtures;
 use crate::support::TestDb;
@@ -181,36 +181,47 @@ fn on_mysql_each_step_is_one_round_trip() {
 /// locked path.
 #[test]
 fn the_one_query_start_up_sees_what_is_missing_foreign_or_interrupted() {
-    for tamper in [
-        "DELETE FROM migrate_versions WHERE id = '0004_rename_title'",
-        "UPDATE migrate_versions SET owner = 'another_app::migrations' WHERE id = '0001_create_users'",
-        "UPDATE migrate_versions SET checksum = 'edited' WHERE id = '0002_create_posts'",
-        "INSERT INTO migrate_progress (id, direction, ops_done, checksum) VALUES ('0004_rename_title', 'up', 1, NULL)",
-    ] {
-        let db = TestDb::postgres();
-        let migrator = Migrator::new(&fixtures::chain::MIGRATIONS).unwrap();
-        let (mut conn, sent) = counting(&db);
-        migrator.upgrade(&mut conn, Target::Head).unwrap();
-        conn.batch_execute(tamper).unwrap();
-        sent.borrow_mut().clear();
-        // Whatever the locked path then decides, it is taken: more than one statement.
-        let _ = migrator.upgrade(&mut conn, Target::Head);
-        assert!(sent.borrow().len() > 1, "{tamper}: {:?}", sent.borrow());
-    }
-    // The same on MySQL, whose rows are compared in the process.
-    for tamper in [
-        "DELETE FROM migrate_versions WHERE id = '0006_rename_posts'",
-        "UPDATE migrate_versions SET owner = 'another_app::migrations' WHERE id = '0001_create_users_and_posts'",
-        "UPDATE migrate_versions SET checksum = 'edited' WHERE id = '0002_require_user_names'",
-        "INSERT INTO migrate_progress (id, direction, ops_done, checksum) VALUES ('0006_rename_posts', 'up', 1, NULL)",
-    ] {
-        let db = TestDb::mysql();
-        let migrator = Migrator::new(&fixtures::portable::MIGRATIONS).unwrap();
-        let (mut conn, sent) = counting(&db);
-        migrator.upgrade(&mut conn, Target::Head).unwrap();
-        conn.batch_execute(tamper).unwrap();
-        sent.borrow_mut().clear();
-        let _ = migrator.upgrade(&mut conn, Target::Head);
-        assert!(sent.borrow().len() > 1, "{tamper}: {:?}", sent.borrow());
+    // PostgreSQL hashes the version table on the server; MySQL's rows are compared in the process.
+    let tampers = |first: &str, second: &str, last: &str| {
+        [
+            format!("DELETE FROM migrate_versions WHERE id = '{last}'"),
+            format!("UPDATE migrate_versions SET owner = 'another_app::migrations' WHERE id = '{first}'"),
+            format!("UPDATE migrate_versions SET checksum = 'edited' WHERE id = '{second}'"),
+            format!("INSERT INTO migrate_progress (id, direction, ops_done, checksum) VALUES ('{last}', 'up', 1, NULL)"),
+        ]
+    };
+    type Case = (fn() -> TestDb, &'static Migrations, [String; 4]);
+    let cases: [Case; 2] = [
+        (
+            TestDb::postgres,
+            &fixtures::chain::MIGRATIONS,
+            tampers(
+                "0001_create_users",
+                "0002_create_posts",
+                "0004_rename_title",
+            ),
+        ),
+        (
+            TestDb::mysql,
+            &fixtures::portable::MIGRATIONS,
+            tampers(
+                "0001_create_users_and_posts",
+                "0002_require_user_names",
+                "0006_rename_posts",
+            ),
+        ),
+    ];
+    for (fresh, migrations, tampers) in cases {
+        for tamper in tampers {
+            let db = fresh();
+            let migrator = Migrator::new(migrations).unwrap();
+            let (mut conn, sent) = counting(&db);
+            migrator.upgrade(&mut conn, Target::Head).unwrap();
+            conn.batch_execute(&tamper).unwrap();
+            sent.borrow_mut().clear();
+            // Whatever the locked path then decides, it is taken: more than one statement.
+            let _ = migrator.upgrade(&mut conn, Target::Head);
+            assert!(sent.borrow().len() > 1, "{tamper}: {:?}", sent.borrow());
+        }
     }
 }
