@@ -440,7 +440,7 @@ impl<C: Database> Runner<'_, C> {
             op = %op,
             "the interrupted step completed on the server after its run stopped; counting it done"
         );
-        let progress = version_table::progress_sql(
+        let progress = version_table::mysql_progress_sql(
             &self.migration.id,
             self.direction.name(),
             &self.migration.checksum,

@@ -57,22 +57,6 @@ impl Dialect {
         self != Dialect::Mysql
     }
 
-    /// `name` as an identifier of this dialect: `"name"`, or `` `name` `` on MySQL (where double
-    /// quotes make a string unless the session sets `ANSI_QUOTES`).
-    ///
-    /// ```
-    /// use migrate_core::render::Dialect;
-    ///
-    /// assert_eq!(Dialect::Postgres.quote_ident("user"), r#""user""#);
-    /// assert_eq!(Dialect::Mysql.quote_ident("odd`name"), "`odd``name`");
-    /// ```
-    pub fn quote_ident(self, name: &str) -> String {
-        match self {
-            Dialect::Mysql => mysql::q(name),
-            Dialect::Postgres | Dialect::Sqlite => quote_ident(name),
-        }
-    }
-
     /// `text` as a string literal of this dialect, read back as exactly `text` whatever the
     /// session's settings.
     ///

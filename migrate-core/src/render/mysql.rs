@@ -23,7 +23,7 @@ use crate::model::{
 use crate::schema::Simulation;
 
 /// `` `name` `` with embedded backticks doubled.
-pub(super) fn q(name: &str) -> String {
+fn q(name: &str) -> String {
     format!("`{}`", name.replace('`', "``"))
 }
 
@@ -170,10 +170,7 @@ pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step>
             q(&fk.referenced_table),
             list(&fk.referenced_columns),
             fk.on_delete.sql(),
-            match fk.on_update {
-                crate::model::ReferentialAction::NoAction => String::new(),
-                action => format!(" ON UPDATE {}", action.sql()),
-            }
+            super::on_update_sql(fk)
         ),
         Op::DropForeignKey(fk) => format!(
             "ALTER TABLE {} DROP FOREIGN KEY {}{}",
