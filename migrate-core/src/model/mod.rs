@@ -6,6 +6,7 @@
 //! `Cow::Borrowed` is const-constructible, which `inventory` needs for registration.
 
 mod column;
+pub mod encoding;
 mod migration;
 mod op;
 
