@@ -179,8 +179,51 @@ fn files_added_to_the_folder_are_found_and_checked_as_a_chain() {
         "{error}"
     );
 
-    // And a removed file is gone from the build.
+    // A file with functions of its own is compiled as a module, its data step linked, beside
+    // the files `migrations!()` embeds itself.
     project.remove("src/migrations/helpers.rs");
+    project.write(
+        "src/migrations/m0003_greet_users.rs",
+        &format!(
+            "use migrate_runtime::{{BoxError, DataConnection}};
+
+             pub fn greet(_: &mut DataConnection<'_>) -> Result<(), BoxError> {{
+    Ok(())
+}}
+
+{}",
+            migration(
+                "0003_greet_users",
+                "\"0002_add_user_name\"",
+                "run(up: self::greet, down: self::greet);"
+            )
+        ),
+    );
+    assert_eq!(
+        project.run().unwrap(),
+        [
+            "0001_create_users",
+            "0002_add_user_name",
+            "0003_greet_users"
+        ]
+    );
+
+    // An edit of a file already built is seen.
+    project.write(
+        "src/migrations/m0002_add_user_name.rs",
+        &migration(
+            "0002_add_user_names",
+            "\"0001_create_users\"",
+            "add_column(users, name: text nullable);",
+        ),
+    );
+    project.remove("src/migrations/m0003_greet_users.rs");
+    assert_eq!(
+        project.run().unwrap(),
+        ["0001_create_users", "0002_add_user_names"]
+    );
+
+    // And a removed file is gone from the build.
     project.remove("src/migrations/m0002_add_user_name.rs");
     assert_eq!(project.run().unwrap(), ["0001_create_users"]);
 }

@@ -2,19 +2,23 @@
 //! checks that need the whole chain.
 //!
 //! Called with no input, it looks for the migration files in a folder (`migrations/` among the
-//! invoking file's child modules, or `package.metadata.migrate.dir`), declares
-//! one module per file, and folds the chain they form: the graph (duplicate ids, unknown parents,
-//! cycles) and the rules of `migrate_core::fold` become compile errors naming the file and line.
-//! Called with `mod` items, it folds the migrations written inline in them instead, and points its
-//! errors at their tokens. Each `migration!` still checks itself; this macro reports only what the
-//! chain adds.
+//! invoking file's child modules, or `package.metadata.migrate.dir`), reads and checks each, and
+//! folds the chain they form: the graph (duplicate ids, unknown parents, cycles) and the rules of
+//! `migrate_core::fold` become compile errors naming the file and line. A file that holds only a
+//! clean migration is emitted as bytes in the token (see `migrate_runtime::Registration`): most of
+//! the cost of a long chain in the edit–compile loop was rustc expanding, type-checking and
+//! registering one typed constant per file. A file with errors, a Rust data step or other items
+//! is declared as a module as any Rust file is, so its own `migration!` reports its errors at its
+//! tokens and its functions compile. Called with `mod` items, it folds the migrations written
+//! inline in them instead, and points its errors at their tokens. Each `migration!` still checks
+//! itself; this macro reports only what the chain adds.
 
 use std::path::{Path, PathBuf};
 
 use migrate_core::check::check;
 use migrate_core::diagnostic::{did_you_mean, Diagnostic, Location, Part, Section};
 use migrate_core::graph::GraphError;
-use migrate_core::model::Migration;
+use migrate_core::model::{encoding, Migration};
 use migrate_core::render::Dialect;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
@@ -25,9 +29,9 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
     let mut errors: Vec<syn::Error> = Vec::new();
     let mut inline_backend = None;
     let mut inline_targets = None;
-    let (modules, sources) = if input.is_empty() {
+    let (mut modules, sources) = if input.is_empty() {
         match discover() {
-            Ok(found) => found,
+            Ok(found) => (TokenStream::new(), found),
             Err(error) => {
                 errors.push(error);
                 (TokenStream::new(), Vec::new())
@@ -47,16 +51,12 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
         }
     };
     // `migration!` reports a malformed configuration; the chain goes on with the defaults.
-    let mut config = crate::config::load().unwrap_or_default();
+    let loaded = crate::config::load();
+    let config_read = loaded.is_ok();
+    let mut config = loaded.unwrap_or_default();
     if let Some(targets) = inline_targets {
         config.targets = targets;
     }
-    let names = config.targets.iter().map(|target| target.name());
-    let token = quote! {
-        /// Every migration registered in this module and below; pass it to `Migrator::new`.
-        pub static MIGRATIONS: ::migrate_runtime::Migrations =
-            ::migrate_runtime::Migrations::__new(::core::module_path!(), &[#(#names),*]);
-    };
     let mut entries = Vec::new();
     let mut complete = true;
     for source in &sources {
@@ -108,11 +108,65 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
         Ok(_) => TokenStream::new(),
         Err(error) => syn::Error::new(Span::call_site(), error).to_compile_error(),
     };
+    let (mut files, mut statics) = (Vec::new(), TokenStream::new());
+    for source in &sources {
+        let Source::File { path, .. } = source else {
+            continue;
+        };
+        let entry = entries
+            .iter()
+            .find(|entry| std::ptr::eq(entry.source, source));
+        match entry {
+            Some(entry) if config_read && entry.compact() => {
+                let bytes = proc_macro2::Literal::byte_string(&encoding::encode(&entry.migration));
+                let literal = path.display().to_string();
+                // Cargo's dep-info learns the file from `include_bytes!`, as from a module.
+                // One static per file: an edit changes one item, which is all rustc checks again.
+                let name =
+                    format_ident!("__MIGRATE_{}", module_name(path).to_string().to_uppercase());
+                files.push(name.clone());
+                statics.extend(quote! {
+                    static #name: ::migrate_runtime::__private::Encoded =
+                        ::migrate_runtime::__private::Encoded::new({
+                            const _: &[u8] = include_bytes!(#literal);
+                            #bytes
+                        });
+                });
+            }
+            _ => modules.extend(module_declaration(path)),
+        }
+    }
+    let count = files.len();
+    let registrations = files.iter().map(|name| {
+        quote!(::migrate_runtime::__private::Registration::encoded(&#name, ::core::module_path!()))
+    });
+    let names = config.targets.iter().map(|target| target.name());
+    let token = quote! {
+        #statics
+        static __MIGRATE_REGISTRATIONS: [::migrate_runtime::__private::Registration; #count] =
+            [#(#registrations),*];
+        /// Every migration registered in this module and below; pass it to `Migrator::new`.
+        pub static MIGRATIONS: ::migrate_runtime::Migrations = ::migrate_runtime::Migrations::__new(
+            ::core::module_path!(),
+            &[#(#names),*],
+            &__MIGRATE_REGISTRATIONS,
+        );
+    };
     let mut out: TokenStream = errors.iter().map(syn::Error::to_compile_error).collect();
     for entry in entries {
         out.extend(entry.cx.into_compile_errors());
     }
     quote!(#out #modules #token #schema)
+}
+
+/// `#[path = "…"] mod name;` for a file of the migrations folder.
+fn module_declaration(path: &Path) -> TokenStream {
+    let name = module_name(path);
+    let literal = path.display().to_string();
+    quote! {
+        #[path = #literal]
+        mod #name;
+    }
 }
 
 /// The settings at the top of an inline set, as `package.metadata.migrate` gives them for a
@@ -255,6 +309,29 @@ struct Entry<'a> {
 }
 
 impl Entry<'_> {
+    /// Whether the migration can be emitted as bytes instead of its file compiled as a module: it
+    /// is clean (its own `migration!` would report nothing), has no Rust step to link, and its
+    /// file holds nothing else the program could name (`use` items only serve the file).
+    fn compact(&self) -> bool {
+        let Source::File {
+            items: Some(items), ..
+        } = self.source
+        else {
+            return false;
+        };
+        self.local.is_empty()
+            && self.cx.rust_steps.is_empty()
+            && items.iter().all(|item| match item {
+                syn::Item::Macro(item) => item
+                    .mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "migration"),
+                item => matches!(item, syn::Item::Use(_)),
+            })
+    }
+
     /// Reports `diagnostic` at the migration's tokens, or, for a discovered file, at the call of
     /// `migrations!()` with the file and line in the message.
     fn report(&mut self, diagnostic: &Diagnostic) {
@@ -375,9 +452,9 @@ fn graph_diagnostic(error: &GraphError, ids: &[String]) -> (String, Diagnostic) 
     }
 }
 
-/// The files of the migrations folder and the modules that declare them; nothing when the folder
-/// does not exist and no `package.metadata.migrate.dir` asks for one.
-fn discover() -> Result<(TokenStream, Vec<Source>), syn::Error> {
+/// The files of the migrations folder, read and parsed; nothing when the folder does not exist
+/// and no `package.metadata.migrate.dir` asks for one.
+fn discover() -> Result<Vec<Source>, syn::Error> {
     let error = |message: String| syn::Error::new(Span::call_site(), message);
     let configured = crate::config::migrations_dir().map_err(error)?;
     let crate_root = std::env::var("CARGO_MANIFEST_DIR")
@@ -389,11 +466,11 @@ fn discover() -> Result<(TokenStream, Vec<Source>), syn::Error> {
     let dir = match (&configured, &invoking) {
         (Some(dir), _) => crate_root.join(dir),
         (None, Some(file)) => default_dir(file),
-        (None, None) => return Ok((TokenStream::new(), Vec::new())),
+        (None, None) => return Ok(Vec::new()),
     };
     let listing = match std::fs::read_dir(&dir) {
         Ok(listing) => listing,
-        Err(_) if configured.is_none() => return Ok((TokenStream::new(), Vec::new())),
+        Err(_) if configured.is_none() => return Ok(Vec::new()),
         Err(cause) => {
             return Err(error(format!(
                 "cannot read the migrations folder {} (`package.metadata.migrate.dir`): {cause}",
@@ -409,10 +486,9 @@ fn discover() -> Result<(TokenStream, Vec<Source>), syn::Error> {
         .collect();
     paths.sort();
     if paths.is_empty() {
-        return Ok((TokenStream::new(), Vec::new()));
+        return Ok(Vec::new());
     }
     require_build_script(&crate_root, &dir)?;
-    let mut modules = TokenStream::new();
     let mut sources = Vec::new();
     for path in paths {
         let text = std::fs::read_to_string(&path)
@@ -420,15 +496,9 @@ fn discover() -> Result<(TokenStream, Vec<Source>), syn::Error> {
         // A file that does not parse is reported by rustc when it loads the module; the chain is
         // not whole without it.
         let items = syn::parse_file(&text).map(|file| file.items).ok();
-        let name = module_name(&path);
-        let literal = path.display().to_string();
-        modules.extend(quote! {
-            #[path = #literal]
-            mod #name;
-        });
         sources.push(Source::File { path, text, items });
     }
-    Ok((modules, sources))
+    Ok(sources)
 }
 
 /// The `migrations/` folder among the invoking file's child modules: `src/migrations/` for

@@ -119,10 +119,14 @@ pub use migrate_macros::migration;
 /// Declares the token of a set of migrations (`pub static MIGRATIONS`), finds their files, and
 /// checks the chain they form at compile time.
 ///
-/// In a migrations crate, `migrations!()` in `lib.rs` declares one module per file of
-/// `src/migrations/` (for a module file `src/db.rs`, `src/db/migrations/`; another folder with
-/// `[package.metadata.migrate] dir = "…"`): no `mod` line per migration, so two branches that each add a
-/// migration do not conflict. Every file of the folder must hold one `migration!`. A build script
+/// In a migrations crate, `migrations!()` in `lib.rs` reads every file of `src/migrations/` (for
+/// a module file `src/db.rs`, `src/db/migrations/`; another folder with
+/// `[package.metadata.migrate] dir = "…"`): no `mod` line per migration, so two branches that each
+/// add a migration do not conflict. Every file of the folder must hold one `migration!`. A file
+/// that holds only its migration is checked and embedded by `migrations!()` itself, which keeps
+/// the edit–compile loop of a long chain short; a file with other items (the functions of a
+/// `run` step) is compiled as a module named after it (`m0003_backfill.rs` → `m0003_backfill`),
+/// as is a file with errors, so they are reported at its tokens. A build script
 /// makes cargo rebuild the crate when a file is added; the macro asks for it:
 ///
 /// ```text
@@ -172,7 +176,7 @@ pub use migrate_macros::migrations;
 /// Not public API. Used by code that `migration!` generates.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::registry::{Registration, RustStep};
+    pub use crate::registry::{Encoded, Registration, RustStep};
     pub use diesel;
     pub use inventory;
     pub use migrate_core::model;

@@ -2,18 +2,49 @@
 //!
 //! `migration!` submits a [`Registration`] carrying the `module_path!()` it was expanded in. The
 //! `migrations!()` token records the module it was declared in; [`Migrator::new`] takes the
-//! registrations below that module. Requiring the token has two effects: an app that forgets its
+//! registrations below that module, and the token's own: the files of a migrations folder that
+//! hold nothing but their migration are not compiled as modules but emitted by `migrations!()` as
+//! the bytes of [`migrate_core::model::encoding`], decoded once per process (a byte string costs
+//! the compiler far less than a typed constant and its registration, which is what keeps the
+//! edit–compile loop of a long chain short). Requiring the token has two effects: an app that forgets its
 //! migrations crate does not compile (instead of silently finding nothing, because cargo drops a
 //! crate nothing names), and two apps' migrations linked into one test binary stay apart.
 
 use migrate_core::model::Migration;
 
-/// One registered migration, as `migration!` submits it.
+/// One registered migration, as `migration!` submits it or `migrations!()` emits it.
 #[derive(Debug)]
 pub struct Registration {
-    migration: &'static Migration,
+    migration: Emitted,
     rust_steps: &'static [RustStep],
     module: &'static str,
+}
+
+/// The form the macro emitted a migration in.
+#[derive(Debug)]
+enum Emitted {
+    Typed(&'static Migration),
+    Encoded(&'static Encoded),
+}
+
+/// A migration as `migrations!()` emits it: the bytes of [`migrate_core::model::encoding`],
+/// decoded on first use. Apart from [`Registration`], which `inventory` needs free of interior
+/// mutability.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Encoded {
+    bytes: &'static [u8],
+    decoded: std::sync::OnceLock<Migration>,
+}
+
+impl Encoded {
+    #[doc(hidden)]
+    pub const fn new(bytes: &'static [u8]) -> Encoded {
+        Encoded {
+            bytes,
+            decoded: std::sync::OnceLock::new(),
+        }
+    }
 }
 
 impl Registration {
@@ -24,14 +55,41 @@ impl Registration {
         module: &'static str,
     ) -> Registration {
         Registration {
-            migration,
+            migration: Emitted::Typed(migration),
             rust_steps,
             module,
         }
     }
 
-    pub fn migration(&self) -> &'static Migration {
-        self.migration
+    #[doc(hidden)]
+    pub const fn encoded(migration: &'static Encoded, module: &'static str) -> Registration {
+        Registration {
+            migration: Emitted::Encoded(migration),
+            rust_steps: &[],
+            module,
+        }
+    }
+
+    /// The migration, decoded on first use when `migrations!()` emitted it as bytes.
+    ///
+    /// # Panics
+    ///
+    /// When the bytes were not written by the `migrate-macros` this runtime re-exports, which
+    /// the pinned versions of the two crates rule out.
+    pub fn migration(&'static self) -> &'static Migration {
+        match &self.migration {
+            Emitted::Typed(migration) => migration,
+            Emitted::Encoded(Encoded { bytes, decoded }) => decoded.get_or_init(|| {
+                match migrate_core::model::encoding::decode(bytes) {
+                    Ok(migration) => migration,
+                    Err(error) => panic!(
+                        "a migration of {} was emitted by another version of migrate-macros than this migrate-runtime's ({error}): run `cargo clean -p {}` and rebuild",
+                        self.module,
+                        self.module.split("::").next().unwrap_or_default()
+                    ),
+                }
+            }),
+        }
     }
 
     /// The Rust function registered under `path` by `run(up: path, …)`.
@@ -96,6 +154,8 @@ pub struct Migrations {
     /// The backends the compiler checked the migrations for beyond PostgreSQL and SQLite
     /// (`package.metadata.migrate.targets`), by name.
     targets: &'static [&'static str],
+    /// The migrations `migrations!()` emitted itself, from the files of a migrations folder.
+    files: &'static [Registration],
     /// The graph ordered and validated, once per process: the registrations cannot change.
     prepared: std::sync::OnceLock<Result<Prepared, migrate_core::graph::GraphErrors>>,
 }
@@ -111,10 +171,15 @@ pub(crate) struct Prepared {
 
 impl Migrations {
     #[doc(hidden)]
-    pub const fn __new(module: &'static str, targets: &'static [&'static str]) -> Migrations {
+    pub const fn __new(
+        module: &'static str,
+        targets: &'static [&'static str],
+        files: &'static [Registration],
+    ) -> Migrations {
         Migrations {
             module,
             targets,
+            files,
             prepared: std::sync::OnceLock::new(),
         }
     }
@@ -172,11 +237,12 @@ impl Migrations {
         }
     }
 
-    /// Every registration in the token's module or below it.
+    /// Every registration in the token's module or below it, and the token's own.
     pub fn registrations(&self) -> Vec<&'static Registration> {
         inventory::iter::<Registration>
             .into_iter()
             .filter(|registration| within(registration.module, self.module))
+            .chain(self.files)
             .collect()
     }
 }
