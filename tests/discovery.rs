@@ -20,10 +20,11 @@ struct Project {
 }
 
 impl Project {
-    fn new() -> Project {
+    /// A crate named after the test, with `metadata` as its `[package.metadata.migrate]`.
+    fn new(name: &str, metadata: &str) -> Project {
         let root = workspace()
             .join("target/discovery")
-            .join(format!("crate_{}", std::process::id()));
+            .join(format!("{name}_{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(root.join("src/migrations")).unwrap();
         let runtime = workspace().join("migrate-runtime").canonicalize().unwrap();
@@ -31,8 +32,8 @@ impl Project {
         project.write(
             "Cargo.toml",
             &format!(
-                "[package]\nname = \"discovered\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-                 [dependencies]\nmigrate-runtime = {{ path = {:?} }}\n\n[workspace]\n",
+                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+                 [dependencies]\nmigrate-runtime = {{ path = {:?} }}\n\n[package.metadata.migrate]\n{metadata}\n\n[workspace]\n",
                 runtime.display().to_string()
             ),
         );
@@ -46,9 +47,10 @@ impl Project {
             "fn main() {\n    println!(\"cargo:rerun-if-changed=src/migrations\");\n}\n",
         );
         project.write("src/lib.rs", "migrate_runtime::migrations!();\n");
+        // Named apart, as the crates share a target folder.
         project.write(
             "src/main.rs",
-            "fn main() {\n    let migrator = migrate_runtime::Migrator::new(&discovered::MIGRATIONS).unwrap();\n    for migration in migrator.migrations() {\n        println!(\"{}\", migration.id);\n    }\n}\n",
+            &format!("fn main() {{\n    let migrator = migrate_runtime::Migrator::new(&{name}::MIGRATIONS).unwrap();\n    for migration in migrator.migrations() {{\n        println!(\"{{}}\", migration.id);\n    }}\n}}\n"),
         );
         project
     }
@@ -99,7 +101,7 @@ fn migration(id: &str, parent: &str, body: &str) -> String {
 
 #[test]
 fn files_added_to_the_folder_are_found_and_checked_as_a_chain() {
-    let project = Project::new();
+    let project = Project::new("found", "");
     project.write(
         "src/migrations/m0001_create_users.rs",
         &migration(
@@ -226,4 +228,69 @@ fn files_added_to_the_folder_are_found_and_checked_as_a_chain() {
     // And a removed file is gone from the build.
     project.remove("src/migrations/m0002_add_user_name.rs");
     assert_eq!(project.run().unwrap(), ["0001_create_users"]);
+}
+
+/// `migrations!()` keeps what it checked in the crate's `OUT_DIR`: an unchanged file is not parsed
+/// and checked again, but the chain still is, with the file's waivers.
+#[test]
+fn unchanged_files_are_taken_from_the_last_build_with_their_waivers() {
+    let project = Project::new("cached", "targets = [\"postgres\", \"mysql\"]");
+    project.write(
+        "src/migrations/m0001_create_users.rs",
+        &migration(
+            "0001_create_users",
+            "none",
+            "create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id));",
+        ),
+    );
+    let waived = migration(
+        "0002_unique_emails",
+        "\"0001_create_users\"",
+        "#[allow(mysql_unbounded_key, reason = \"emails are short; a prefix key is added on MySQL\")]\n        add_unique(uq_users_email, users(email));",
+    );
+    project.write("src/migrations/m0002_unique_emails.rs", &waived);
+    assert_eq!(
+        project.run().unwrap(),
+        ["0001_create_users", "0002_unique_emails"]
+    );
+    let cache = std::fs::read_dir(workspace().join("target/discovery/target/debug/build"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("cached-")
+        })
+        .map(|path| path.join("out/migrate-macros.cache"))
+        .filter(|path| path.exists())
+        .max_by_key(|path| path.metadata().unwrap().modified().unwrap())
+        .unwrap();
+    let kept = String::from_utf8_lossy(&std::fs::read(&cache).unwrap()).into_owned();
+    assert!(kept.contains("m0002_unique_emails.rs"), "{kept}");
+
+    // Another file edited: 0002 comes from the cache, and its waiver still silences the chain's rule.
+    project.write(
+        "src/migrations/m0001_create_users.rs",
+        &format!(
+            "// Accounts.\n{}",
+            migration(
+                "0001_create_users",
+                "none",
+                "create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id));",
+            )
+        ),
+    );
+    assert_eq!(
+        project.run().unwrap(),
+        ["0001_create_users", "0002_unique_emails"]
+    );
+
+    // Without the waiver, the chain's rule is reported again.
+    project.write(
+        "src/migrations/m0002_unique_emails.rs",
+        &waived.replace("#[allow(mysql_unbounded_key, reason = \"emails are short; a prefix key is added on MySQL\")]\n        ", ""),
+    );
+    let error = project.run().unwrap_err();
+    assert!(error.contains("[mysql_unbounded_key]"), "{error}");
 }

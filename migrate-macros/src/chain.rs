@@ -23,14 +23,23 @@ use migrate_core::render::Dialect;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::cache::{Cache, Checked};
 use crate::ctxt::Ctxt;
 
 pub(crate) fn migrations(input: TokenStream) -> TokenStream {
     let mut errors: Vec<syn::Error> = Vec::new();
     let mut inline_backend = None;
     let mut inline_targets = None;
+    // `migration!` reports a malformed configuration; the chain goes on with the defaults.
+    let loaded = crate::config::load();
+    let config_read = loaded.is_ok();
+    let mut config = loaded.unwrap_or_default();
+    let mut cache = Cache::default();
     let (mut modules, sources) = if input.is_empty() {
-        match discover() {
+        if config_read {
+            cache = Cache::load(&format!("{config:?}"));
+        }
+        match discover(&cache) {
             Ok(found) => (TokenStream::new(), found),
             Err(error) => {
                 errors.push(error);
@@ -50,16 +59,28 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
             Err(error) => return error.to_compile_error(),
         }
     };
-    // `migration!` reports a malformed configuration; the chain goes on with the defaults.
-    let loaded = crate::config::load();
-    let config_read = loaded.is_ok();
-    let mut config = loaded.unwrap_or_default();
     if let Some(targets) = inline_targets {
         config.targets = targets;
     }
     let mut entries = Vec::new();
     let mut complete = true;
     for source in &sources {
+        if let Source::File {
+            cached: Some(cached),
+            ..
+        } = source
+        {
+            let (migration, checked) = &**cached;
+            entries.push(Entry {
+                migration: migration.clone(),
+                local: Vec::new(),
+                waivers: checked.waivers.clone(),
+                cx: Ctxt::default(),
+                source,
+                compact: true,
+            });
+            continue;
+        }
         let (found, whole) = source.migration_macros();
         complete &= whole;
         if let Source::File { path, items, .. } = source {
@@ -82,12 +103,14 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
                 Some(def) if !cx.has_errors() => {
                     let waivers = def.waivers.clone();
                     let (migration, local) = check(def, &config);
+                    let compact = config_read && compact(source, &local, &cx);
                     entries.push(Entry {
                         migration,
                         local,
                         waivers,
                         cx,
                         source,
+                        compact,
                     });
                 }
                 // The migration reports its own errors; the chain is not whole without it.
@@ -110,15 +133,31 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
     };
     let (mut files, mut statics) = (Vec::new(), TokenStream::new());
     for source in &sources {
-        let Source::File { path, .. } = source else {
+        let Source::File {
+            path, text, cached, ..
+        } = source
+        else {
             continue;
         };
         let entry = entries
             .iter()
             .find(|entry| std::ptr::eq(entry.source, source));
         match entry {
-            Some(entry) if config_read && entry.compact() => {
-                let bytes = proc_macro2::Literal::byte_string(&encoding::encode(&entry.migration));
+            Some(entry) if entry.compact => {
+                let bytes = match cached {
+                    Some(cached) => cached.1.bytes.clone(),
+                    None => encoding::encode(&entry.migration),
+                };
+                let literal = proc_macro2::Literal::byte_string(&bytes);
+                cache.keep(
+                    path,
+                    Checked {
+                        text: text.clone(),
+                        bytes,
+                        waivers: entry.waivers.clone(),
+                    },
+                );
+                let bytes = literal;
                 let literal = path.display().to_string();
                 // Cargo's dep-info learns the file from `include_bytes!`, as from a module.
                 // One static per file: an edit changes one item, which is all rustc checks again.
@@ -136,6 +175,7 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
             _ => modules.extend(module_declaration(path)),
         }
     }
+    cache.save();
     let count = files.len();
     let registrations = files.iter().map(|name| {
         quote!(::migrate_runtime::__private::Registration::encoded(&#name, ::core::module_path!()))
@@ -254,8 +294,10 @@ enum Source {
     File {
         path: PathBuf,
         text: String,
-        /// `None` when the file does not parse.
+        /// `None` when the file does not parse, or was not parsed because it is `cached`.
         items: Option<Vec<syn::Item>>,
+        /// The migration checked at an earlier build from the same text.
+        cached: Option<Box<(Migration, Checked)>>,
     },
     Inline(Vec<syn::Item>),
 }
@@ -306,32 +348,34 @@ struct Entry<'a> {
     waivers: Vec<migrate_core::check::Waiver>,
     cx: Ctxt,
     source: &'a Source,
+    /// Emitted as bytes, its file not compiled (see [`compact`]).
+    compact: bool,
+}
+
+/// Whether a migration can be emitted as bytes instead of its file compiled as a module: it is
+/// clean (its own `migration!` would report nothing), has no Rust step to link, and its file
+/// holds nothing else the program could name (`use` items only serve the file).
+fn compact(source: &Source, local: &[Diagnostic], cx: &Ctxt) -> bool {
+    let Source::File {
+        items: Some(items), ..
+    } = source
+    else {
+        return false;
+    };
+    local.is_empty()
+        && cx.rust_steps.is_empty()
+        && items.iter().all(|item| match item {
+            syn::Item::Macro(item) => item
+                .mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "migration"),
+            item => matches!(item, syn::Item::Use(_)),
+        })
 }
 
 impl Entry<'_> {
-    /// Whether the migration can be emitted as bytes instead of its file compiled as a module: it
-    /// is clean (its own `migration!` would report nothing), has no Rust step to link, and its
-    /// file holds nothing else the program could name (`use` items only serve the file).
-    fn compact(&self) -> bool {
-        let Source::File {
-            items: Some(items), ..
-        } = self.source
-        else {
-            return false;
-        };
-        self.local.is_empty()
-            && self.cx.rust_steps.is_empty()
-            && items.iter().all(|item| match item {
-                syn::Item::Macro(item) => item
-                    .mac
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "migration"),
-                item => matches!(item, syn::Item::Use(_)),
-            })
-    }
-
     /// Reports `diagnostic` at the migration's tokens, or, for a discovered file, at the call of
     /// `migrations!()` with the file and line in the message.
     fn report(&mut self, diagnostic: &Diagnostic) {
@@ -454,7 +498,7 @@ fn graph_diagnostic(error: &GraphError, ids: &[String]) -> (String, Diagnostic) 
 
 /// The files of the migrations folder, read and parsed; nothing when the folder does not exist
 /// and no `package.metadata.migrate.dir` asks for one.
-fn discover() -> Result<Vec<Source>, syn::Error> {
+fn discover(cache: &Cache) -> Result<Vec<Source>, syn::Error> {
     let error = |message: String| syn::Error::new(Span::call_site(), message);
     let configured = crate::config::migrations_dir().map_err(error)?;
     let crate_root = std::env::var("CARGO_MANIFEST_DIR")
@@ -495,8 +539,17 @@ fn discover() -> Result<Vec<Source>, syn::Error> {
             .map_err(|cause| error(format!("cannot read {}: {cause}", display(&path))))?;
         // A file that does not parse is reported by rustc when it loads the module; the chain is
         // not whole without it.
-        let items = syn::parse_file(&text).map(|file| file.items).ok();
-        sources.push(Source::File { path, text, items });
+        let cached = cache.get(&path, &text).map(Box::new);
+        let items = match cached {
+            Some(_) => None,
+            None => syn::parse_file(&text).map(|file| file.items).ok(),
+        };
+        sources.push(Source::File {
+            path,
+            text,
+            items,
+            cached,
+        });
     }
     Ok(sources)
 }

@@ -6,6 +6,7 @@
 //! its grammar.
 
 mod args;
+mod cache;
 mod chain;
 mod config;
 mod ctxt;
