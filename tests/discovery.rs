@@ -225,6 +225,21 @@ fn files_added_to_the_folder_are_found_and_checked_as_a_chain() {
         ["0001_create_users", "0002_add_user_names"]
     );
 
+    // A build script that watches something else would miss the next edit: refused.
+    project.write(
+        "build.rs",
+        "fn main() {\n    println!(\"cargo:rerun-if-env-changed=PROFILE\");\n}\n",
+    );
+    let error = project.run().unwrap_err();
+    assert!(
+        error.contains("build.rs tells cargo when to re-run it (`rerun-if-…`) but does not watch the migrations folder"),
+        "{error}"
+    );
+    project.write(
+        "build.rs",
+        "fn main() {\n    println!(\"cargo:rerun-if-changed=src/migrations\");\n}\n",
+    );
+
     // And a removed file is gone from the build.
     project.remove("src/migrations/m0002_add_user_name.rs");
     assert_eq!(project.run().unwrap(), ["0001_create_users"]);

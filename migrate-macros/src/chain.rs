@@ -13,6 +13,7 @@
 //! inline in them instead, and points its errors at their tokens. Each `migration!` still checks
 //! itself; this macro reports only what the chain adds.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use migrate_core::check::check;
@@ -131,7 +132,14 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
         Ok(_) => TokenStream::new(),
         Err(error) => syn::Error::new(Span::call_site(), error).to_compile_error(),
     };
-    let (mut files, mut statics) = (Vec::new(), TokenStream::new());
+    // The embedded files are written as text and lexed once by rustc: a thousand of them built
+    // token by token with `quote!` would cost more than everything else this macro does.
+    let mut embedded = String::new();
+    let (mut registrations, mut count) = (String::new(), 0);
+    let by_source: std::collections::HashMap<*const Source, &Entry<'_>> = entries
+        .iter()
+        .map(|entry| (std::ptr::from_ref(entry.source), entry))
+        .collect();
     for source in &sources {
         let Source::File {
             path, text, cached, ..
@@ -139,16 +147,26 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
         else {
             continue;
         };
-        let entry = entries
-            .iter()
-            .find(|entry| std::ptr::eq(entry.source, source));
-        match entry {
+        match by_source.get(&std::ptr::from_ref(source)) {
             Some(entry) if entry.compact => {
                 let bytes = match cached {
                     Some(cached) => cached.1.bytes.clone(),
                     None => encoding::encode(&entry.migration),
                 };
-                let literal = proc_macro2::Literal::byte_string(&bytes);
+                // One static per file: an edit changes one item, which is all rustc checks again.
+                // Cargo sees the edit through the build script that watches the folder (see
+                // `require_build_script`).
+                let name = format!("__MIGRATE_{}", module_name(path).to_string().to_uppercase());
+                let _ = writeln!(
+                    embedded,
+                    "static {name}: ::migrate_runtime::__private::Encoded = ::migrate_runtime::__private::Encoded::new({});",
+                    byte_string(&bytes),
+                );
+                let _ = write!(
+                    registrations,
+                    "::migrate_runtime::__private::Registration::encoded(&{name}, ::core::module_path!()),"
+                );
+                count += 1;
                 cache.keep(
                     path,
                     Checked {
@@ -157,34 +175,28 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
                         waivers: entry.waivers.clone(),
                     },
                 );
-                let bytes = literal;
-                let literal = path.display().to_string();
-                // Cargo's dep-info learns the file from `include_bytes!`, as from a module.
-                // One static per file: an edit changes one item, which is all rustc checks again.
-                let name =
-                    format_ident!("__MIGRATE_{}", module_name(path).to_string().to_uppercase());
-                files.push(name.clone());
-                statics.extend(quote! {
-                    static #name: ::migrate_runtime::__private::Encoded =
-                        ::migrate_runtime::__private::Encoded::new({
-                            const _: &[u8] = include_bytes!(#literal);
-                            #bytes
-                        });
-                });
             }
             _ => modules.extend(module_declaration(path)),
         }
     }
     cache.save();
-    let count = files.len();
-    let registrations = files.iter().map(|name| {
-        quote!(::migrate_runtime::__private::Registration::encoded(&#name, ::core::module_path!()))
-    });
+    let _ = write!(
+        embedded,
+        "static __MIGRATE_REGISTRATIONS: [::migrate_runtime::__private::Registration; {}] = [{registrations}];",
+        count
+    );
+    // rustc's own lexer: proc_macro2's `parse` lexes the text once more by itself first.
+    let embedded: TokenStream = match embedded.parse::<proc_macro::TokenStream>() {
+        Ok(tokens) => tokens.into(),
+        Err(error) => syn::Error::new(
+            Span::call_site(),
+            format!("the embedded migrations do not lex: {error}"),
+        )
+        .to_compile_error(),
+    };
     let names = config.targets.iter().map(|target| target.name());
     let token = quote! {
-        #statics
-        static __MIGRATE_REGISTRATIONS: [::migrate_runtime::__private::Registration; #count] =
-            [#(#registrations),*];
+        #embedded
         /// Every migration registered in this module and below; pass it to `Migrator::new`.
         pub static MIGRATIONS: ::migrate_runtime::Migrations = ::migrate_runtime::Migrations::__new(
             ::core::module_path!(),
@@ -193,10 +205,31 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
         );
     };
     let mut out: TokenStream = errors.iter().map(syn::Error::to_compile_error).collect();
-    for entry in entries {
+    // Each `extend` is a call into the compiler: only for the entries that have something to say.
+    for entry in entries.into_iter().filter(|entry| entry.cx.has_errors()) {
         out.extend(entry.cx.into_compile_errors());
     }
     quote!(#out #modules #token #schema)
+}
+
+/// `b"…"`, printable ASCII as itself.
+fn byte_string(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 3);
+    out.push_str("b\"");
+    for &byte in bytes {
+        match byte {
+            b'"' | b'\\' => {
+                out.push('\\');
+                out.push(char::from(byte));
+            }
+            b' '..=b'~' => out.push(char::from(byte)),
+            _ => {
+                let _ = write!(out, "\\x{byte:02x}");
+            }
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// `#[path = "…"] mod name;` for a file of the migrations folder.
@@ -565,8 +598,9 @@ fn default_dir(file: &Path) -> PathBuf {
     modules.join("migrations")
 }
 
-/// Cargo rebuilds a crate when a file it compiled changes, but not when a file appears in a
-/// folder: only a build script watching the folder makes a new migration rebuild the crate.
+/// Cargo rebuilds a crate when a file it compiled changes, but neither when a file appears in a
+/// folder nor when a file it never compiled changes (the embedded migrations): only a build script
+/// watching the folder makes a new or edited migration rebuild the crate.
 fn require_build_script(crate_root: &Path, dir: &Path) -> Result<(), syn::Error> {
     let relative = dir
         .strip_prefix(crate_root)
@@ -583,10 +617,11 @@ fn require_build_script(crate_root: &Path, dir: &Path) -> Result<(), syn::Error>
         ));
     }
     let script = std::fs::read_to_string(crate_root.join("build.rs")).unwrap_or_default();
-    if script.contains("rerun-if-changed") && !script.contains(&relative) {
+    // Any `rerun-if-…` line replaces cargo's default of re-running on every change in the crate.
+    if script.contains("rerun-if") && !script.contains(&relative) {
         return Err(syn::Error::new(
             Span::call_site(),
-            format!("build.rs names files to watch with `rerun-if-changed` but not the migrations folder, so a new migration would not rebuild this crate: add\n\n    println!(\"cargo:rerun-if-changed={relative}\");"),
+            format!("build.rs tells cargo when to re-run it (`rerun-if-…`) but does not watch the migrations folder, so a new or edited migration would not rebuild this crate: add\n\n    println!(\"cargo:rerun-if-changed={relative}\");"),
         ));
     }
     Ok(())
