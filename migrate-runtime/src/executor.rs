@@ -594,6 +594,13 @@ impl<C: Database> Runner<'_, C> {
         result.map_err(|error| server_message(&error))
     }
     /// Batches until no row matches, each batch committed on its own when `own_transactions`.
+    ///
+    /// A batch leaves out a row that a concurrent write changed while the batch waited for it
+    /// (PostgreSQL re-checks it and finds it moved), so batches may update fewer rows than they
+    /// select, or none while rows still match. The rows `where:` matches are counted again when a
+    /// batch updates nothing and when the batches the last count allowed are spent: the backfill
+    /// goes on while that count falls, and fails once a whole allowance made no progress (a
+    /// `where:` that still matches the rows it set).
     fn backfill(
         &mut self,
         op: &Op,
@@ -601,20 +608,36 @@ impl<C: Database> Runner<'_, C> {
         remaining: &str,
         own_transactions: bool,
     ) -> Result<(), String> {
-        let total = self
-            .conn
-            .query_i64(remaining)
-            .map_err(|error| server_message(&error))?
-            .unwrap_or(0);
+        let count = |executor: &mut Self| {
+            executor
+                .conn
+                .query_i64(remaining)
+                .map_err(|error| server_message(&error))
+                .map(|count| count.unwrap_or(0))
+        };
+        let total = count(self)?;
         let batch_size = match op {
             Op::Backfill { batch_size, .. } => i64::from(*batch_size),
             _ => 1,
         };
-        // Each batch must shrink what `where:` matches; one batch more than needed is the limit.
-        let limit = total / batch_size + 2;
+        let allowance = |matching: i64| matching / batch_size + 2;
+        let (mut matching, mut left) = (total, allowance(total));
         let mut updated = 0i64;
         let started = std::time::Instant::now();
-        for batch_number in 1..=limit {
+        let mut batch_number = 0u64;
+        loop {
+            batch_number += 1;
+            if left == 0 {
+                let now = count(self)?;
+                if now >= matching {
+                    return Err(format!(
+                        "the backfill updated {updated} rows for {total} matching at the start, and its `where:` still matches {now} rows after {} more batches: it must select only rows not yet done",
+                        allowance(matching)
+                    ));
+                }
+                (matching, left) = (now, allowance(now));
+            }
+            left -= 1;
             let mut rows = 0usize;
             let result = if own_transactions {
                 self.in_transaction(|conn| {
@@ -626,7 +649,10 @@ impl<C: Database> Runner<'_, C> {
             };
             result.map_err(|error| server_message(&error))?;
             if rows == 0 {
-                return Ok(());
+                if count(self)? == 0 {
+                    return Ok(());
+                }
+                continue;
             }
             updated += rows as i64;
             let rows_per_second =
@@ -645,9 +671,6 @@ impl<C: Database> Runner<'_, C> {
                 rows_per_second,
             });
         }
-        Err(format!(
-            "the backfill updated {updated} rows for {total} matching at the start and its `where:` still matches rows: it must select only rows not yet done"
-        ))
     }
 
     fn drop_invalid_index(&mut self, name: &str) -> Result<(), String> {

@@ -388,3 +388,58 @@ fn urls_that_name_no_database_are_refused_with_the_form_expected() {
         "nothing was created"
     );
 }
+
+/// A batch of a backfill skips a row that a concurrent write changed while the batch waited for
+/// it (PostgreSQL re-checks the row, finds it moved, and leaves it to a later batch), and may then
+/// update fewer rows than it selected, or none. Here a trigger plays the concurrent writer: the
+/// first update of each row is swallowed, kept as it was (`keep`) or skipped (`skip`). The
+/// backfill takes more batches than the rows it counted at the start, and must go on while the
+/// rows its `where:` matches keep getting fewer, and never stop early while some still match;
+/// when every update is swallowed (`never`), it stops with an error once batches make no progress.
+#[test]
+fn a_backfill_goes_on_while_rows_skipped_by_concurrent_writes_remain() {
+    for (swallow, returns) in [("keep", "OLD"), ("skip", "NULL"), ("never", "OLD")] {
+        let db = TestDb::postgres();
+        let mut conn = db.any();
+        let migrator = Migrator::new(&fixtures::chain::MIGRATIONS).unwrap();
+        migrator
+            .upgrade(&mut conn, Target::Revision("0002".into()))
+            .unwrap();
+        conn.batch_execute(&format!(
+            "INSERT INTO users (email) SELECT 'user' || n || '@example.com' FROM generate_series(1, 9) AS n;
+             CREATE TABLE attempts (id bigint PRIMARY KEY);
+             CREATE FUNCTION swallow_first() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 IF {never} OR NOT EXISTS (SELECT 1 FROM attempts WHERE id = OLD.id) THEN
+                     INSERT INTO attempts VALUES (OLD.id) ON CONFLICT DO NOTHING;
+                     RETURN {returns};
+                 END IF;
+                 RETURN NEW;
+             END $$;
+             CREATE TRIGGER swallow_first BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION swallow_first();",
+            never = swallow == "never"
+        ))
+        .unwrap();
+        // 0003 adds `role`, backfills it two rows a batch, then requires it.
+        let result = migrator.upgrade(&mut conn, Target::Revision("0003".into()));
+        if swallow == "never" {
+            let error = result.unwrap_err().to_string();
+            assert!(
+                error.contains("the backfill updated 12 rows for 9 matching at the start, and its `where:` still matches 9 rows after 6 more batches: it must select only rows not yet done"),
+                "{error}"
+            );
+            continue;
+        }
+        result.unwrap_or_else(|error| panic!("{swallow}: {error}"));
+        #[derive(diesel::QueryableByName)]
+        struct Members {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            value: i64,
+        }
+        let members: Vec<Members> =
+            diesel::sql_query("SELECT count(*) AS value FROM users WHERE role = 'member'")
+                .load(&mut db.pg())
+                .unwrap();
+        assert_eq!(members[0].value, 9, "{swallow}");
+    }
+}
