@@ -132,15 +132,44 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
         Ok(_) => TokenStream::new(),
         Err(error) => syn::Error::new(Span::call_site(), error).to_compile_error(),
     };
-    // The embedded files are written as text and lexed once by rustc: a thousand of them built
-    // token by token with `quote!` would cost more than everything else this macro does.
+    let embedded = embed(&sources, &entries, cache, &mut modules);
+    let names = config.targets.iter().map(|target| target.name());
+    let token = quote! {
+        #embedded
+        /// Every migration registered in this module and below; pass it to `Migrator::new`.
+        pub static MIGRATIONS: ::migrate_runtime::Migrations = ::migrate_runtime::Migrations::__new(
+            ::core::module_path!(),
+            &[#(#names),*],
+            &__MIGRATE_REGISTRATIONS,
+        );
+    };
+    let mut out: TokenStream = errors.iter().map(syn::Error::to_compile_error).collect();
+    // Each `extend` is a call into the compiler: only for the entries that have something to say.
+    for entry in entries.into_iter().filter(|entry| entry.cx.has_errors()) {
+        out.extend(entry.cx.into_compile_errors());
+    }
+    quote!(#out #modules #token #schema)
+}
+
+/// The statics of the files emitted as bytes and the array of their registrations; the module
+/// declarations of the others go to `modules`. What was checked is kept in `cache` for the next
+/// build.
+///
+/// The statics are written as text and lexed once by rustc: a thousand of them built token by
+/// token with `quote!` would cost more than everything else this macro does.
+fn embed(
+    sources: &[Source],
+    entries: &[Entry<'_>],
+    mut cache: Cache,
+    modules: &mut TokenStream,
+) -> TokenStream {
     let mut embedded = String::new();
     let (mut registrations, mut count) = (String::new(), 0);
     let by_source: std::collections::HashMap<*const Source, &Entry<'_>> = entries
         .iter()
         .map(|entry| (std::ptr::from_ref(entry.source), entry))
         .collect();
-    for source in &sources {
+    for source in sources {
         let Source::File {
             path, text, cached, ..
         } = source
@@ -186,30 +215,14 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
         count
     );
     // rustc's own lexer: proc_macro2's `parse` lexes the text once more by itself first.
-    let embedded: TokenStream = match embedded.parse::<proc_macro::TokenStream>() {
+    match embedded.parse::<proc_macro::TokenStream>() {
         Ok(tokens) => tokens.into(),
         Err(error) => syn::Error::new(
             Span::call_site(),
             format!("the embedded migrations do not lex: {error}"),
         )
         .to_compile_error(),
-    };
-    let names = config.targets.iter().map(|target| target.name());
-    let token = quote! {
-        #embedded
-        /// Every migration registered in this module and below; pass it to `Migrator::new`.
-        pub static MIGRATIONS: ::migrate_runtime::Migrations = ::migrate_runtime::Migrations::__new(
-            ::core::module_path!(),
-            &[#(#names),*],
-            &__MIGRATE_REGISTRATIONS,
-        );
-    };
-    let mut out: TokenStream = errors.iter().map(syn::Error::to_compile_error).collect();
-    // Each `extend` is a call into the compiler: only for the entries that have something to say.
-    for entry in entries.into_iter().filter(|entry| entry.cx.has_errors()) {
-        out.extend(entry.cx.into_compile_errors());
     }
-    quote!(#out #modules #token #schema)
 }
 
 /// `b"…"`, printable ASCII as itself.
