@@ -1,16 +1,30 @@
-//! `cargo run --release --manifest-path bench/Cargo.toml -- [N] [RUNS]`
+//! `cargo run --release --manifest-path bench/Cargo.toml -- [N] [RUNS] [--tools LIST]`
 //!
-//! Generates two apps in `target/bench/` with the same N migrations (create table, add column,
-//! create index, add check, in turn), one written with `migrate`, one with `diesel_migrations`
-//! (`embed_migrations!` over `up.sql`/`down.sql`), and measures, in one interleaved run:
+//! Generates an app per tool in `target/bench/`, each with the same N migrations (create table,
+//! add column, create index, add check, in turn):
 //!
-//! - the debug and release rebuild after editing one migration (median, min–max of RUNS);
-//! - applying all N to a fresh PostgreSQL database, against `psql -1 -f` of the same statements;
-//! - start-up with nothing pending, in-process (the migrations check alone, on an open
-//!   connection) and as a whole process (connect, check, exit);
+//! - `migrate`: `migrations!()` over `src/migrations/*.rs`, written in the DSL;
+//! - `diesel`: diesel_migrations 2 (libpq), `embed_migrations!` over `up.sql`/`down.sql`;
+//! - `sqlx`: sqlx 0.9 (tokio, current-thread runtime), `sqlx::migrate!()` over simple, up-only
+//!   `migrations/<version>_m.sql` files;
+//! - `refinery`: refinery 0.10 with the sync `postgres` crate, `embed_migrations!` over
+//!   `migrations/V<version>__m.sql`;
+//!
+//! the three SQL-file tools with the same statements. It measures, in one interleaved run:
+//!
+//! - the debug and release rebuild after editing one migration (median, min–max of RUNS): the
+//!   `migrate` app's doc comment, or a leading `-- edit <run>` comment in the SQL file, so each
+//!   tool re-embeds the file and its checksum changes;
+//! - applying all N to a fresh PostgreSQL database, against `psql -1 -f` of the same statements
+//!   (and checks the resulting schema by counting tables, columns, indexes and checks); every
+//!   tool, and psql, connects without TLS (`sslmode=disable`);
+//! - start-up with nothing pending, in-process (each tool's whole "apply what is pending" call,
+//!   on an open connection, median of 200) and as a whole process (connect, check, exit);
 //! - the size of the release binary.
 //!
-//! Prints a Markdown table of the figures and the ratios `migrate / diesel_migrations`.
+//! Prints a Markdown table: a column per tool, then the ratios of the first tool (`migrate`) to
+//! each other one. `--tools migrate,sqlx` (or `--tools=…`) runs only the tools named, kept in the
+//! order above; the default is all four.
 //!
 //! `cargo run --release --manifest-path bench/Cargo.toml -- mysql [N] [RUNS]` measures MySQL
 //! instead (the server at 127.0.0.1:3306, user root): applying the same N migrations (with
@@ -25,6 +39,9 @@ use std::time::{Duration, Instant};
 const POSTGRES: &str = "postgres://postgres@127.0.0.1:5432";
 const MYSQL: &str = "mysql://root@127.0.0.1:3306";
 
+/// The tools the PostgreSQL run can compare, in the order of the table's columns.
+const TOOLS: [&str; 4] = ["migrate", "diesel", "sqlx", "refinery"];
+
 fn main() {
     let mut args = std::env::args().skip(1).peekable();
     if args.peek().map(String::as_str) == Some("mysql") {
@@ -33,13 +50,49 @@ fn main() {
         let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(3);
         return mysql(n, runs);
     }
-    let n: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
-    let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(3);
+    let mut positional = Vec::new();
+    let mut chosen: Vec<String> = TOOLS.iter().map(|tool| tool.to_string()).collect();
+    while let Some(arg) = args.next() {
+        let list = match arg.strip_prefix("--tools=") {
+            Some(list) => list.to_owned(),
+            None if arg == "--tools" => args
+                .next()
+                .expect("--tools takes a list, e.g. migrate,sqlx"),
+            None => {
+                positional.push(arg);
+                continue;
+            }
+        };
+        chosen = list.split(',').map(|tool| tool.trim().to_owned()).collect();
+        for tool in &chosen {
+            assert!(
+                TOOLS.contains(&tool.as_str()),
+                "unknown tool {tool:?}: choose among {}",
+                TOOLS.join(",")
+            );
+        }
+    }
+    let mut positional = positional.into_iter();
+    let n: usize = positional
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
+    let runs: usize = positional.next().and_then(|n| n.parse().ok()).unwrap_or(3);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out).unwrap();
-    let apps = [App::migrate(&out, &root, n), App::diesel(&out, &root, n)];
-    let mut table = Table::default();
+    let apps: Vec<App> = TOOLS
+        .iter()
+        .filter(|tool| chosen.iter().any(|chosen| chosen == *tool))
+        .map(|tool| match *tool {
+            "migrate" => App::migrate(&out, &root, n),
+            "diesel" => App::diesel(&out, n),
+            "sqlx" => App::sqlx(&out, n),
+            _ => App::refinery(&out, n),
+        })
+        .collect();
+    assert!(!apps.is_empty(), "--tools chose no tool");
+    let mut table = Table::new(&apps);
     for app in &apps {
         eprintln!("building {} (debug and release, first time)", app.name);
         app.build(false);
@@ -50,6 +103,7 @@ fn main() {
     let mut release = vec![Vec::new(); apps.len()];
     for run in 0..runs {
         for (index, app) in apps.iter().enumerate() {
+            eprintln!("run {}/{runs}: rebuilding {}", run + 1, app.name);
             app.edit(run);
             debug[index].push(app.build(false));
             release[index].push(app.build(true));
@@ -58,16 +112,21 @@ fn main() {
     table.row("debug rebuild after editing one migration", &debug, "s");
     table.row("release rebuild after editing one migration", &release, "s");
 
-    // Apply all to a fresh database, against psql -1 -f of the same SQL.
+    // Apply all to a fresh database, against psql -1 -f of the same SQL. Every database is new,
+    // and every app runs its last-built binary, so each tool's checksums are those of the files
+    // as last edited.
     let script = out.join("all.sql");
     std::fs::write(&script, psql_script(n)).unwrap();
-    let mut apply = vec![Vec::new(); apps.len() + 1];
+    let mut apply = vec![Vec::new(); apps.len()];
+    let mut psql = Vec::new();
     let mut startup = vec![Vec::new(); apps.len()];
     let mut process = vec![Vec::new(); apps.len()];
     for run in 0..runs {
         for (index, app) in apps.iter().enumerate() {
+            eprintln!("run {}/{runs}: applying and starting {}", run + 1, app.name);
             let db = Database::new(&format!("bench_{}_{run}", app.name));
             apply[index].push(app.run(&["apply", &db.url]).parse_seconds());
+            db.assert_schema(n, app.name);
             startup[index].push(app.run(&["startup", &db.url, "200"]).parse_seconds());
             for _ in 0..5 {
                 let started = Instant::now();
@@ -85,20 +144,25 @@ fn main() {
             .status()
             .unwrap();
         assert!(status.success());
-        apply[apps.len()].push(started.elapsed());
+        psql.push(started.elapsed());
+        db.assert_schema(n, "psql");
     }
-    table.row("apply all to a fresh database", &apply[..apps.len()], "s");
-    table.line(&format!(
-        "| `psql -1 -f` of the same statements | {} | | |",
-        summary(&apply[apps.len()], "s")
-    ));
-    let to_psql =
-        |tool: &[Duration]| median(tool).as_secs_f64() / median(&apply[apps.len()]).as_secs_f64();
-    table.line(&format!(
-        "| apply all, × `psql -1 -f` | {:.2} | {:.2} | |",
-        to_psql(&apply[0]),
-        to_psql(&apply[1])
-    ));
+    table.row("apply all to a fresh database", &apply, "s");
+    table.cells(
+        "`psql -1 -f` of the same statements",
+        vec![summary(&psql, "s")],
+        Vec::new(),
+    );
+    let to_psql = apply
+        .iter()
+        .map(|tool| {
+            format!(
+                "{:.2}",
+                median(tool).as_secs_f64() / median(&psql).as_secs_f64()
+            )
+        })
+        .collect();
+    table.cells("apply all, × `psql -1 -f`", to_psql, Vec::new());
     table.row(
         "start-up with nothing pending, in-process (median of 200)",
         &startup,
@@ -109,17 +173,22 @@ fn main() {
         &process,
         "ms",
     );
-    let sizes: Vec<u64> = apps.iter().map(|app| app.binary_size()).collect();
-    table.line(&format!(
-        "| release binary | {:.1} MiB | {:.1} MiB | {:.2} |",
-        sizes[0] as f64 / 1048576.0,
-        sizes[1] as f64 / 1048576.0,
-        sizes[0] as f64 / sizes[1] as f64
-    ));
+    let sizes: Vec<f64> = apps.iter().map(|app| app.binary_size() as f64).collect();
+    table.cells(
+        "release binary",
+        sizes
+            .iter()
+            .map(|size| format!("{:.1} MiB", size / 1048576.0))
+            .collect(),
+        sizes[1..]
+            .iter()
+            .map(|size| format!("{:.2}", sizes[0] / size))
+            .collect(),
+    );
     println!(
-        "N = {n} migrations, {runs} runs, PostgreSQL {}\n\n| figure | migrate | diesel_migrations | migrate / diesel |\n|---|---|---|---|\n{}",
+        "N = {n} migrations, {runs} runs, PostgreSQL {}\n\n{}",
         server_version(),
-        table.0
+        table.text
     );
 }
 
@@ -134,7 +203,9 @@ fn mysql(n: usize, runs: usize) {
     let script = out.join("all_mysql.sql");
     std::fs::write(
         &script,
-        (0..n).map(|i| format!("{};\n", mysql_sql(i))).collect::<String>(),
+        (0..n)
+            .map(|i| format!("{};\n", mysql_sql(i)))
+            .collect::<String>(),
     )
     .unwrap();
     let (mut apply, mut client, mut startup) = (Vec::new(), Vec::new(), Vec::new());
@@ -153,15 +224,29 @@ fn mysql(n: usize, runs: usize) {
         client.push(started.elapsed());
     }
     let version = Command::new("mysql")
-        .args(["-h", "127.0.0.1", "-u", "root", "-N", "-e", "SELECT VERSION()"])
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-u",
+            "root",
+            "-N",
+            "-e",
+            "SELECT VERSION()",
+        ])
         .output()
         .unwrap();
     println!(
         "N = {n} migrations, {runs} runs, MySQL-compatible server {}\n\n| figure | median (min–max) |\n|---|---|",
         String::from_utf8_lossy(&version.stdout).trim()
     );
-    println!("| migrate: apply all to a fresh database | {} |", summary(&apply, "s"));
-    println!("| `mysql` client running the same statements | {} |", summary(&client, "s"));
+    println!(
+        "| migrate: apply all to a fresh database | {} |",
+        summary(&apply, "s")
+    );
+    println!(
+        "| `mysql` client running the same statements | {} |",
+        summary(&client, "s")
+    );
     println!(
         "| apply all, × `mysql` client | {:.2} |",
         median(&apply).as_secs_f64() / median(&client).as_secs_f64()
@@ -226,22 +311,62 @@ impl Drop for MysqlDatabase {
     }
 }
 
-#[derive(Default)]
-struct Table(String);
+/// The Markdown table: a column per tool, then the ratio of the first tool to each other one.
+struct Table {
+    text: String,
+    tools: usize,
+}
 
 impl Table {
+    fn new(apps: &[App]) -> Table {
+        let labels: Vec<&str> = apps.iter().map(|app| app.label).collect();
+        let ratios: Vec<String> = apps[1..]
+            .iter()
+            .map(|app| format!("{} / {}", apps[0].name, app.name))
+            .collect();
+        let columns = 1 + labels.len() + ratios.len();
+        let mut text = format!("| figure | {} |", labels.join(" | "));
+        for ratio in &ratios {
+            let _ = write!(text, " {ratio} |");
+        }
+        let _ = write!(text, "\n|{}\n", "---|".repeat(columns));
+        Table {
+            text,
+            tools: apps.len(),
+        }
+    }
+
+    /// A row of samples per tool: each tool's median (min–max), then the ratios of the medians.
     fn row(&mut self, what: &str, samples: &[Vec<Duration>], unit: &str) {
-        let ratio = median(&samples[0]).as_secs_f64() / median(&samples[1]).as_secs_f64();
-        let _ = writeln!(
-            self.0,
-            "| {what} | {} | {} | {ratio:.2} |",
-            summary(&samples[0], unit),
-            summary(&samples[1], unit)
+        let first = median(&samples[0]).as_secs_f64();
+        self.cells(
+            what,
+            samples.iter().map(|tool| summary(tool, unit)).collect(),
+            samples[1..]
+                .iter()
+                .map(|tool| format!("{:.2}", first / median(tool).as_secs_f64()))
+                .collect(),
         );
     }
 
-    fn line(&mut self, line: &str) {
-        let _ = writeln!(self.0, "{line}");
+    /// A row of the given tool cells and ratio cells, the missing ones left empty.
+    fn cells(&mut self, what: &str, tools: Vec<String>, ratios: Vec<String>) {
+        let _ = write!(self.text, "| {what} |");
+        for index in 0..self.tools {
+            let _ = write!(
+                self.text,
+                " {} |",
+                tools.get(index).map_or("", String::as_str)
+            );
+        }
+        for index in 1..self.tools {
+            let _ = write!(
+                self.text,
+                " {} |",
+                ratios.get(index - 1).map_or("", String::as_str)
+            );
+        }
+        self.text.push('\n');
     }
 }
 
@@ -314,10 +439,33 @@ impl Database {
             .status()
             .unwrap()
             .success());
+        // Without TLS, for every tool alike: the sqlx and refinery apps have no TLS backend, and
+        // libpq (under `migrate`, diesel and psql) would otherwise negotiate TLS with a server
+        // that has `ssl = on`, a handshake that would count in their whole-process figures only.
         Database {
             name: name.to_owned(),
-            url: format!("{POSTGRES}/{name}"),
+            url: format!("{POSTGRES}/{name}?sslmode=disable"),
         }
+    }
+
+    /// Checks that the database holds the N migrations' schema: the tables, the `note` columns,
+    /// the indexes and the checks, counted by name (each tool's own bookkeeping tables aside).
+    fn assert_schema(&self, n: usize, who: &str) {
+        let count = |k: usize| (0..n).filter(|i| i % 4 == k).count();
+        let expected = format!("{}|{}|{}|{}", count(0), count(1), count(2), count(3));
+        let sql = "SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename ~ '^t[0-9]+$'), \
+            (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND table_name ~ '^t[0-9]+$' AND column_name = 'note'), \
+            (SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND indexname ~ '^ix_t[0-9]+_name$'), \
+            (SELECT count(*) FROM pg_constraint WHERE conname ~ '^ck_t[0-9]+_name_not_blank$' AND convalidated)";
+        let output = Command::new("psql")
+            .args(["-tA", "-c", sql, &self.url])
+            .output()
+            .unwrap();
+        let found = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        assert_eq!(
+            found, expected,
+            "{who}: tables|notes|indexes|checks after applying"
+        );
     }
 }
 
@@ -353,6 +501,12 @@ fn sql(i: usize) -> (String, String) {
     }
 }
 
+/// The SQL file of migration `i` as run `run` leaves it: a comment that changes what the tool
+/// embeds (and so its checksum), then the same statement.
+fn edited_sql(i: usize, run: usize) -> String {
+    format!("-- edit {}\n{};\n", run + 1, sql(i).0)
+}
+
 fn psql_script(n: usize) -> String {
     (0..n).map(|i| format!("{};\n", sql(i).0)).collect()
 }
@@ -377,7 +531,10 @@ fn migrate_source(i: usize, edit: usize) -> String {
 }
 
 struct App {
+    /// The tool's short name: the app is `{name}_app`, its databases `bench_{name}_*`.
     name: &'static str,
+    /// The tool's column in the table.
+    label: &'static str,
     dir: PathBuf,
     /// The file one run edits, and how to write it for run `r`.
     edited: (PathBuf, Box<dyn Fn(usize) -> String>),
@@ -410,6 +567,7 @@ impl App {
         let edited_index = n / 2;
         App {
             name: "migrate",
+            label: "migrate",
             edited: (
                 dir.join(format!("src/migrations/m{edited_index:04}.rs")),
                 Box::new(move |run| migrate_source(edited_index, run + 1)),
@@ -446,13 +604,17 @@ impl App {
         }
         App {
             name: "migrate_mysql",
-            edited: (dir.join("src/migrations/m0000.rs"), Box::new(migrate_mysql_source)),
+            label: "migrate",
+            edited: (
+                dir.join("src/migrations/m0000.rs"),
+                Box::new(migrate_mysql_source),
+            ),
             target: out.join("target"),
             dir,
         }
     }
 
-    fn diesel(out: &Path, _root: &Path, n: usize) -> App {
+    fn diesel(out: &Path, n: usize) -> App {
         let dir = out.join("diesel_app");
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("src")).unwrap();
@@ -471,9 +633,68 @@ impl App {
         let edited_index = n / 2;
         App {
             name: "diesel",
+            label: "diesel_migrations",
             edited: (
                 dir.join(format!("migrations/2024-01-01-{edited_index:06}_m/up.sql")),
-                Box::new(move |run| format!("-- edit {}\n{};\n", run + 1, sql(edited_index).0)),
+                Box::new(move |run| edited_sql(edited_index, run)),
+            ),
+            target: out.join("target"),
+            dir,
+        }
+    }
+
+    /// sqlx: `sqlx::migrate!()` over `migrations/<version>_m.sql`, the simple (up-only) form,
+    /// each file holding the statement of diesel's `up.sql`.
+    fn sqlx(out: &Path, n: usize) -> App {
+        let dir = out.join("sqlx_app");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::create_dir_all(dir.join("migrations")).unwrap();
+        write(
+            &dir.join("Cargo.toml"),
+            "[package]\nname = \"sqlx_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nsqlx = { version = \"0.9\", default-features = false, features = [\"runtime-tokio\", \"postgres\", \"migrate\", \"macros\"] }\ntokio = { version = \"1\", features = [\"rt\", \"macros\"] }\n\n[workspace]\n",
+        );
+        write(&dir.join("src/main.rs"), SQLX_MAIN);
+        let file = |i: usize| dir.join(format!("migrations/{:04}_m.sql", i + 1));
+        for i in 0..n {
+            write(&file(i), &format!("{};\n", sql(i).0));
+        }
+        let edited_index = n / 2;
+        App {
+            name: "sqlx",
+            label: "sqlx",
+            edited: (
+                file(edited_index),
+                Box::new(move |run| edited_sql(edited_index, run)),
+            ),
+            target: out.join("target"),
+            dir,
+        }
+    }
+
+    /// refinery: `embed_migrations!("migrations")` over `migrations/V<version>__m.sql`, each file
+    /// holding the statement of diesel's `up.sql`.
+    fn refinery(out: &Path, n: usize) -> App {
+        let dir = out.join("refinery_app");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::create_dir_all(dir.join("migrations")).unwrap();
+        write(
+            &dir.join("Cargo.toml"),
+            "[package]\nname = \"refinery_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nrefinery = { version = \"0.10\", features = [\"postgres\"] }\npostgres = \"0.19\"\n\n[workspace]\n",
+        );
+        write(&dir.join("src/main.rs"), REFINERY_MAIN);
+        let file = |i: usize| dir.join(format!("migrations/V{}__m.sql", i + 1));
+        for i in 0..n {
+            write(&file(i), &format!("{};\n", sql(i).0));
+        }
+        let edited_index = n / 2;
+        App {
+            name: "refinery",
+            label: "refinery",
+            edited: (
+                file(edited_index),
+                Box::new(move |run| edited_sql(edited_index, run)),
             ),
             target: out.join("target"),
             dir,
@@ -588,6 +809,74 @@ fn main() {
         }
         _ => {
             assert!(conn.run_pending_migrations(MIGRATIONS).unwrap().is_empty());
+        }
+    }
+}
+"#;
+
+const SQLX_MAIN: &str = r#"use std::time::Instant;
+use sqlx::migrate::Migrator;
+use sqlx::{Connection, PgConnection};
+
+static MIGRATOR: Migrator = sqlx::migrate!();
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let mut conn = PgConnection::connect(&args[2]).await.unwrap();
+    match args[1].as_str() {
+        "apply" => {
+            let started = Instant::now();
+            MIGRATOR.run(&mut conn).await.unwrap();
+            println!("{}", started.elapsed().as_secs_f64());
+        }
+        "startup" => {
+            let mut times = Vec::new();
+            for _ in 0..args[3].parse::<usize>().unwrap() {
+                let started = Instant::now();
+                MIGRATOR.run(&mut conn).await.unwrap();
+                times.push(started.elapsed());
+            }
+            times.sort();
+            println!("{}", times[times.len() / 2].as_secs_f64());
+        }
+        _ => {
+            MIGRATOR.run(&mut conn).await.unwrap();
+        }
+    }
+}
+"#;
+
+const REFINERY_MAIN: &str = r#"use std::time::Instant;
+use postgres::{Client, NoTls};
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let mut client = Client::connect(&args[2], NoTls).unwrap();
+    match args[1].as_str() {
+        "apply" => {
+            let started = Instant::now();
+            embedded::migrations::runner().run(&mut client).unwrap();
+            println!("{}", started.elapsed().as_secs_f64());
+        }
+        "startup" => {
+            let mut times = Vec::new();
+            for _ in 0..args[3].parse::<usize>().unwrap() {
+                let started = Instant::now();
+                let report = embedded::migrations::runner().run(&mut client).unwrap();
+                assert!(report.applied_migrations().is_empty());
+                times.push(started.elapsed());
+            }
+            times.sort();
+            println!("{}", times[times.len() / 2].as_secs_f64());
+        }
+        _ => {
+            let report = embedded::migrations::runner().run(&mut client).unwrap();
+            assert!(report.applied_migrations().is_empty());
         }
     }
 }
