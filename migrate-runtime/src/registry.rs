@@ -6,9 +6,11 @@
 //! hold nothing but their migration are not compiled as modules but emitted by `migrations!()` as
 //! the bytes of [`migrate_core::model::encoding`], decoded once per process (a byte string costs
 //! the compiler far less than a typed constant and its registration, which is what keeps the
-//! edit–compile loop of a long chain short). Requiring the token has two effects: an app that forgets its
-//! migrations crate does not compile (instead of silently finding nothing, because cargo drops a
-//! crate nothing names), and two apps' migrations linked into one test binary stay apart.
+//! edit–compile loop of a long chain short).
+//!
+//! Requiring the token has two effects: an app that forgets its migrations crate does not compile
+//! (instead of silently finding nothing, because cargo drops a crate nothing names), and two
+//! apps' migrations linked into one test binary stay apart.
 
 use migrate_core::model::Migration;
 
@@ -83,9 +85,8 @@ impl Registration {
                 match migrate_core::model::encoding::decode(bytes) {
                     Ok(migration) => migration,
                     Err(error) => panic!(
-                        "a migration of {} was emitted by another version of migrate-macros than this migrate-runtime's ({error}): run `cargo clean -p {}` and rebuild",
-                        self.module,
-                        self.module.split("::").next().unwrap_or_default()
+                        "a migration of {} was emitted by another version of migrate-macros than this migrate-runtime's ({error}): run `cargo clean` and rebuild",
+                        self.module
                     ),
                 }
             }),
