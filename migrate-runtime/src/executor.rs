@@ -601,7 +601,7 @@ impl<C: Database> Runner<'_, C> {
     ///
     /// A batch keeps the rows it updates locked until it commits, so a write to one of them waits
     /// for the whole batch: `batch:` is a ceiling, and each batch is sized from how long the last
-    /// took, halved above [`BATCH_TARGET`] and doubled below half of it.
+    /// took, halved above [`BATCH_TARGET`] and doubled well below it.
     ///
     /// A batch leaves out a row that a concurrent write changed while the batch waited for it
     /// (PostgreSQL re-checks it and finds it moved), so batches may update fewer rows than they
@@ -681,7 +681,7 @@ impl<C: Database> Runner<'_, C> {
             });
             if took > BATCH_TARGET {
                 rows_per_batch = (rows_per_batch / 2).max(1);
-            } else if took < BATCH_TARGET / 2 && rows >= rows_per_batch as usize {
+            } else if took < BATCH_TARGET / 4 && rows >= rows_per_batch as usize {
                 rows_per_batch = rows_per_batch.saturating_mul(2).min(batch.rows.max(1));
             }
         }
