@@ -12,7 +12,7 @@ use migrate_core::model::{
     ForeignKey, Index, Migration, Op, PrimaryKey, ReferentialAction, Scalar, SqlFunction, Table,
     Text, UniqueConstraint,
 };
-use migrate_core::render::{render_ops, render_ops_on, Batch, Dialect, Step};
+use migrate_core::render::{render_ops, render_ops_on, Dialect, Step};
 use migrate_core::schema::Simulation;
 
 fn column(name: &'static str, scalar: Scalar) -> Column {
@@ -294,11 +294,7 @@ fn backfills_use_update_with_limit() {
         [format!(
             "{:?}",
             Step::Backfill {
-                batch: Batch {
-                    head: "UPDATE `users` SET name = email WHERE name IS NULL LIMIT ".into(),
-                    rows: 500,
-                    tail: String::new(),
-                },
+                batch: "UPDATE `users` SET name = email WHERE name IS NULL LIMIT 500".into(),
                 remaining: "SELECT count(*) AS value FROM `users` WHERE name IS NULL".into(),
             }
         )]

@@ -8,8 +8,7 @@ use migrate_core::model::{
     UniqueConstraint,
 };
 use migrate_core::render::{
-    generated_name, quote_ident, quote_literal, render, render_ops, render_upgrade, Batch, Dialect,
-    Step,
+    generated_name, quote_ident, quote_literal, render, render_ops, render_upgrade, Dialect, Step,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1160,11 +1159,7 @@ fn backfill_postgres_batches_by_ctid() {
     assert_eq!(
         pg(&op),
         vec![Step::Backfill {
-            batch: Batch {
-                head: r#"UPDATE "users" SET email = lower(email) WHERE ctid IN (SELECT ctid FROM "users" WHERE email <> lower(email) LIMIT "#.into(),
-                rows: 1000,
-                tail: ")".into(),
-            },
+            batch: r#"UPDATE "users" SET email = lower(email) WHERE ctid IN (SELECT ctid FROM "users" WHERE email <> lower(email) LIMIT 1000)"#.into(),
             remaining: r#"SELECT CAST(count(*) AS bigint) AS value FROM "users" WHERE email <> lower(email)"#.into(),
         }]
     );
@@ -1181,11 +1176,7 @@ fn backfill_sqlite_batches_by_rowid() {
     assert_eq!(
         lite(&op),
         vec![Step::Backfill {
-            batch: Batch {
-                head: r#"UPDATE "we""ird" SET name = 'x' WHERE rowid IN (SELECT rowid FROM "we""ird" WHERE name IS NULL LIMIT "#.into(),
-                rows: 50,
-                tail: ")".into(),
-            },
+            batch: r#"UPDATE "we""ird" SET name = 'x' WHERE rowid IN (SELECT rowid FROM "we""ird" WHERE name IS NULL LIMIT 50)"#.into(),
             remaining: r#"SELECT CAST(count(*) AS bigint) AS value FROM "we""ird" WHERE name IS NULL"#.into(),
         }]
     );
@@ -1222,15 +1213,11 @@ fn display_sql_of_every_step() {
     );
     assert_eq!(
         Step::Backfill {
-            batch: Batch {
-                head: "UPDATE t SET a = 1 WHERE a <> 1 LIMIT ".into(),
-                rows: 500,
-                tail: String::new(),
-            },
+            batch: "UPDATE t SET a = 1".into(),
             remaining: "SELECT CAST(count(*) AS bigint) AS value FROM t WHERE a <> 1".into(),
         }
         .display_sql(),
-        "-- repeated until no row is updated, at most 500 rows a batch\nUPDATE t SET a = 1 WHERE a <> 1 LIMIT 500;"
+        "-- repeated until no row is updated\nUPDATE t SET a = 1;"
     );
     assert_eq!(
         Step::DropInvalidIndex("ix_users_email".into()).display_sql(),

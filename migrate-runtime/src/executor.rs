@@ -13,16 +13,12 @@
 use std::time::{Duration, Instant};
 
 use migrate_core::model::{Migration, Op};
-use migrate_core::render::{quote_ident, rewind_after_failure, Batch, Dialect, Step};
+use migrate_core::render::{quote_ident, rewind_after_failure, Dialect, Step};
 
 use crate::database::Database;
 use crate::error::StepError;
 use crate::version_table;
 use crate::{Error, Migrator};
-
-/// How long one backfill batch may hold its rows locked, as the batches are sized: a write to one
-/// of them waits that long.
-const BATCH_TARGET: Duration = Duration::from_millis(50);
 
 /// Which way a migration ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,7 +278,7 @@ impl<C: Database> Runner<'_, C> {
                     .map_err(self.db_error("setting timeouts"))?;
             }
             for (index, op, _, step) in steps {
-                self.step(&step, false).map_err(|message| {
+                self.step(op, &step, false).map_err(|message| {
                     self.failure(
                         index,
                         op,
@@ -363,8 +359,8 @@ impl<C: Database> Runner<'_, C> {
                         Some(start) => self
                             .in_transaction(|conn| conn.batch_execute(&start))
                             .map_err(|error| server_message(&error))
-                            .and_then(|()| self.recorded_step(done, step)),
-                        None => self.recorded_step(done, step),
+                            .and_then(|()| self.recorded_step(done, op, step)),
+                        None => self.recorded_step(done, op, step),
                     },
                 };
                 if let Err(message) = outcome {
@@ -457,7 +453,7 @@ impl<C: Database> Runner<'_, C> {
 
     /// Runs step number `done` (0-based) and records that `done + 1` steps are complete:
     /// together in one transaction where the step can run in one.
-    fn recorded_step(&mut self, done: usize, step: &Step) -> Result<(), String> {
+    fn recorded_step(&mut self, done: usize, op: &Op, step: &Step) -> Result<(), String> {
         let progress = version_table::progress_sql(
             &self.migration.id,
             self.direction.name(),
@@ -489,12 +485,12 @@ impl<C: Database> Runner<'_, C> {
                 }
             }
             // Dropping an INVALID index prepares the build after it: a retry redoes both.
-            Step::DropInvalidIndex(_) => self.step(step, true),
+            Step::DropInvalidIndex(_) => self.step(op, step, true),
             // Outside a transaction, or in transactions of its own: the step is written to be
             // idempotent (IF NOT EXISTS, a backfill's `where:`), so recording progress afterwards
             // is enough.
             _ => {
-                self.step(step, true)?;
+                self.step(op, step, true)?;
                 self.conn
                     .batch_execute(&progress)
                     .map_err(|error| format!("recording progress: {}", server_message(&error)))
@@ -575,7 +571,7 @@ impl<C: Database> Runner<'_, C> {
     }
 
     /// Runs one step of op `index`; `own_transactions` when the migration has none around it.
-    fn step(&mut self, step: &Step, own_transactions: bool) -> Result<(), String> {
+    fn step(&mut self, op: &Op, step: &Step, own_transactions: bool) -> Result<(), String> {
         let result = match step {
             Step::Sql(sql) if own_transactions => {
                 self.in_transaction(|conn| conn.batch_execute(sql))
@@ -583,7 +579,7 @@ impl<C: Database> Runner<'_, C> {
             Step::Sql(sql) | Step::SqlOutsideTransaction(sql) => self.conn.batch_execute(sql),
             Step::DropInvalidIndex(name) => return self.drop_invalid_index(name),
             Step::Backfill { batch, remaining } => {
-                return self.backfill(batch, remaining, own_transactions)
+                return self.backfill(op, batch, remaining, own_transactions)
             }
             Step::RunRust { path } => {
                 let function = self.rust_step(path)?;
@@ -599,19 +595,16 @@ impl<C: Database> Runner<'_, C> {
     }
     /// Batches until no row matches, each batch committed on its own when `own_transactions`.
     ///
-    /// A batch keeps the rows it updates locked until it commits, so a write to one of them waits
-    /// for the whole batch: `batch:` is a ceiling, and each batch is sized from how long the last
-    /// took, halved above [`BATCH_TARGET`] and doubled well below it.
-    ///
     /// A batch leaves out a row that a concurrent write changed while the batch waited for it
     /// (PostgreSQL re-checks it and finds it moved), so batches may update fewer rows than they
     /// select, or none while rows still match. The rows `where:` matches are counted again when a
-    /// batch updates nothing and when the batches since the last count could have done them all
-    /// twice over: the backfill goes on while that count falls, and fails once it does not (a
+    /// batch updates nothing and when the batches the last count allowed are spent: the backfill
+    /// goes on while that count falls, and fails once a whole allowance made no progress (a
     /// `where:` that still matches the rows it set).
     fn backfill(
         &mut self,
-        batch: &Batch,
+        op: &Op,
+        batch: &str,
         remaining: &str,
         own_transactions: bool,
     ) -> Result<(), String> {
@@ -623,38 +616,38 @@ impl<C: Database> Runner<'_, C> {
                 .map(|count| count.unwrap_or(0))
         };
         let total = count(self)?;
-        let ceiling = i64::from(batch.rows.max(1));
-        let allowance = |matching: i64| matching + 2 * ceiling;
+        let batch_size = match op {
+            Op::Backfill { batch_size, .. } => i64::from(*batch_size),
+            _ => 1,
+        };
+        let allowance = |matching: i64| matching / batch_size + 2;
         let (mut matching, mut left) = (total, allowance(total));
-        let mut rows_per_batch = batch.rows.clamp(1, 1_000);
         let mut updated = 0i64;
         let started = std::time::Instant::now();
         let mut batch_number = 0u64;
         loop {
             batch_number += 1;
-            if left <= 0 {
+            if left == 0 {
                 let now = count(self)?;
                 if now >= matching {
                     return Err(format!(
-                        "the backfill updated {updated} rows for {total} matching at the start, and its `where:` still matches {now} rows: it must select only rows not yet done"
+                        "the backfill updated {updated} rows for {total} matching at the start, and its `where:` still matches {now} rows after {} more batches: it must select only rows not yet done",
+                        allowance(matching)
                     ));
                 }
                 (matching, left) = (now, allowance(now));
             }
-            left -= i64::from(rows_per_batch);
-            let sql = batch.limited_to(rows_per_batch);
+            left -= 1;
             let mut rows = 0usize;
-            let took = std::time::Instant::now();
             let result = if own_transactions {
                 self.in_transaction(|conn| {
-                    rows = conn.execute(&sql)?;
+                    rows = conn.execute(batch)?;
                     Ok(())
                 })
             } else {
-                self.conn.execute(&sql).map(|count| rows = count)
+                self.conn.execute(batch).map(|count| rows = count)
             };
             result.map_err(|error| server_message(&error))?;
-            let took = took.elapsed();
             if rows == 0 {
                 if count(self)? == 0 {
                     return Ok(());
@@ -666,11 +659,9 @@ impl<C: Database> Runner<'_, C> {
                 (updated as f64 / started.elapsed().as_secs_f64().max(1e-3)) as u64;
             tracing::info!(
                 batch = batch_number,
-                rows,
                 updated,
                 total,
                 rows_per_second,
-                took_ms = took.as_millis() as u64,
                 "backfill progress"
             );
             self.migrator.report(&crate::migrator::Progress {
@@ -679,11 +670,6 @@ impl<C: Database> Runner<'_, C> {
                 rows_total: total,
                 rows_per_second,
             });
-            if took > BATCH_TARGET {
-                rows_per_batch = (rows_per_batch / 2).max(1);
-            } else if took < BATCH_TARGET / 4 && rows >= rows_per_batch as usize {
-                rows_per_batch = rows_per_batch.saturating_mul(2).min(batch.rows.max(1));
-            }
         }
     }
 

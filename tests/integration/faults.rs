@@ -425,7 +425,7 @@ fn a_backfill_goes_on_while_rows_skipped_by_concurrent_writes_remain() {
         if swallow == "never" {
             let error = result.unwrap_err().to_string();
             assert!(
-                error.contains("rows for 9 matching at the start, and its `where:` still matches 9 rows: it must select only rows not yet done"),
+                error.contains("the backfill updated 12 rows for 9 matching at the start, and its `where:` still matches 9 rows after 6 more batches: it must select only rows not yet done"),
                 "{error}"
             );
             continue;

@@ -100,7 +100,7 @@ pub enum Step {
     /// Run `batch` repeatedly, each time in its own short transaction, until it updates no row.
     /// `remaining` counts the rows still to do, as one `bigint` column named `value`; the runtime
     /// uses it to report progress and to stop a `where:` that never stops matching.
-    Backfill { batch: Batch, remaining: String },
+    Backfill { batch: String, remaining: String },
     /// Call the registered Rust function at `path`.
     RunRust { path: String },
     /// SQLite: rebuild `table` with `op` applied (create new, copy, drop old, rename, re-index);
@@ -109,29 +109,6 @@ pub enum Step {
     /// The op cannot be written in this dialect, for the reason given: the runtime refuses the
     /// whole run before any statement, and the offline script says why.
     Unsupported(String),
-}
-
-/// The `UPDATE` of one backfill batch, around its row limit: `batch:` is a ceiling, and the
-/// runtime sizes each batch below it by how long the last one held its rows locked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Batch {
-    pub head: String,
-    /// `batch:`, the most rows one batch updates.
-    pub rows: u32,
-    pub tail: String,
-}
-
-impl Batch {
-    /// The statement that updates at most `rows` rows.
-    pub fn limited_to(&self, rows: u32) -> String {
-        format!("{}{rows}{}", self.head, self.tail)
-    }
-}
-
-impl std::fmt::Display for Batch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}{}{}", self.head, self.rows, self.tail)
-    }
 }
 
 impl Step {
@@ -144,10 +121,7 @@ impl Step {
                 quote_ident(name)
             ),
             Step::Backfill { batch, .. } => {
-                format!(
-                    "-- repeated until no row is updated, at most {} rows a batch\n{batch};",
-                    batch.rows
-                )
+                format!("-- repeated until no row is updated\n{batch};")
             }
             Step::RunRust { path } => format!("-- Rust: {path}"),
             Step::RebuildTable { table, op } => {

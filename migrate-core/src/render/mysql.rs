@@ -216,11 +216,10 @@ pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step>
             batch_size,
         } => {
             return vec![Step::Backfill {
-                batch: super::Batch {
-                    head: format!("UPDATE {} SET {set} WHERE {filter} LIMIT ", q(table)),
-                    rows: *batch_size,
-                    tail: String::new(),
-                },
+                batch: format!(
+                    "UPDATE {} SET {set} WHERE {filter} LIMIT {batch_size}",
+                    q(table)
+                ),
                 remaining: format!("SELECT count(*) AS value FROM {} WHERE {filter}", q(table)),
             }]
         }

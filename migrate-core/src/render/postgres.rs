@@ -157,14 +157,10 @@ pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step>
             batch_size,
         } => {
             return vec![Step::Backfill {
-                batch: super::Batch {
-                    head: format!(
-                        "UPDATE {t} SET {set} WHERE ctid IN (SELECT ctid FROM {t} WHERE {filter} LIMIT ",
-                        t = q(table)
-                    ),
-                    rows: *batch_size,
-                    tail: ")".to_owned(),
-                },
+                batch: format!(
+                    "UPDATE {t} SET {set} WHERE ctid IN (SELECT ctid FROM {t} WHERE {filter} LIMIT {batch_size})",
+                    t = q(table)
+                ),
                 remaining: format!(
                     "SELECT CAST(count(*) AS bigint) AS value FROM {} WHERE {filter}",
                     q(table)
