@@ -9,7 +9,7 @@ use std::fmt::{self, Display, Formatter, Write as _};
 
 use crate::model::{
     Column, ColumnChange, ColumnType, DefaultValue, Downgrade, EnumPosition, Migration, Mode, Op,
-    Scalar, SqlFunction,
+    RawSql, Scalar, SqlFunction,
 };
 
 /// The canonical text of a whole migration (without its doc comment, which is a comment).
@@ -162,9 +162,9 @@ impl Display for Op {
                 f.write_str(")")
             }
             Op::Execute { up, down } => {
-                write!(f, "{name}({up:?}")?;
+                write!(f, "{name}({}", CanonicalSql(up))?;
                 if let Some(down) = down {
-                    write!(f, ", down: {down:?}")?;
+                    write!(f, ", down: {}", CanonicalSql(down))?;
                 }
                 f.write_str(")")
             }
@@ -275,6 +275,31 @@ impl Display for ColumnChange {
                 None => write!(f, "set_default({to}, from: none)"),
             },
             ColumnChange::DropDefault { was } => write!(f, "drop_default(was: {was})"),
+        }
+    }
+}
+
+/// `"sql"` for portable SQL (the form checksums were first computed with), `(postgres: "…",
+/// sqlite: none)` per dialect.
+struct CanonicalSql<'a>(&'a RawSql);
+
+impl Display for CanonicalSql<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            RawSql::Portable(sql) => write!(f, "{sql:?}"),
+            RawSql::PerDialect(texts) => {
+                f.write_str("(")?;
+                for (position, (dialect, sql)) in texts.iter().enumerate() {
+                    if position > 0 {
+                        f.write_str(", ")?;
+                    }
+                    match sql.is_empty() {
+                        true => write!(f, "{}: none", dialect.name())?,
+                        false => write!(f, "{}: {sql:?}", dialect.name())?,
+                    }
+                }
+                f.write_str(")")
+            }
         }
     }
 }

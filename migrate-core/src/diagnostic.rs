@@ -25,6 +25,7 @@ pub enum CheckId {
     DefaultOutOfRange,
     DefaultTypeMismatch,
     BackfillAssignments,
+    ExecuteMissingDialect,
     UnknownInChain,
     DuplicateInChain,
     DefinitionMismatch,
@@ -87,6 +88,7 @@ impl CheckId {
         CheckId::DefaultOutOfRange,
         CheckId::DefaultTypeMismatch,
         CheckId::BackfillAssignments,
+        CheckId::ExecuteMissingDialect,
         CheckId::UnknownInChain,
         CheckId::DuplicateInChain,
         CheckId::DefinitionMismatch,
@@ -149,6 +151,7 @@ impl CheckId {
             CheckId::DefaultOutOfRange => "default_out_of_range",
             CheckId::DefaultTypeMismatch => "default_type_mismatch",
             CheckId::BackfillAssignments => "backfill_assignments",
+            CheckId::ExecuteMissingDialect => "execute_missing_dialect",
             CheckId::UnknownInChain => "unknown_in_chain",
             CheckId::DuplicateInChain => "duplicate_in_chain",
             CheckId::DefinitionMismatch => "definition_mismatch",
@@ -212,7 +215,8 @@ impl CheckId {
             | CheckId::EnumLabelTooLong
             | CheckId::DefaultOutOfRange
             | CheckId::DefaultTypeMismatch
-            | CheckId::BackfillAssignments => "values",
+            | CheckId::BackfillAssignments
+            | CheckId::ExecuteMissingDialect => "values",
             CheckId::UnknownInChain
             | CheckId::DuplicateInChain
             | CheckId::DefinitionMismatch

@@ -763,7 +763,9 @@ impl Simulation {
             // schema, what the SQL names becomes open.
             Op::Execute { up, .. } => {
                 if let Some(closed) = &mut self.closed {
-                    closed.learn(up);
+                    for (_, sql) in up.texts() {
+                        closed.learn(sql);
+                    }
                 }
             }
             Op::RunRust { .. } => {}

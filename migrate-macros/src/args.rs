@@ -122,6 +122,11 @@ impl Args {
         self.items.first().and_then(Arg::as_ident)
     }
 
+    /// Whether the next argument is labelled, `key: …`.
+    pub(crate) fn next_is_labelled(&self) -> bool {
+        self.items.first().is_some_and(|arg| arg.key.is_some())
+    }
+
     /// The tokens of the next positional argument, without taking it.
     pub(crate) fn peek_tokens(&self) -> TokenStream {
         self.items

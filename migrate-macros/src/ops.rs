@@ -5,8 +5,8 @@
 
 use migrate_core::diagnostic::{did_you_mean, CheckId, Diagnostic, Location, Part, Section};
 use migrate_core::model::{
-    CheckConstraint, ColumnChange, EnumPosition, EnumType, ForeignKey, Index, Op, OpKind,
-    PrimaryKey, ReferentialAction, Table, Text, UniqueConstraint,
+    CheckConstraint, ColumnChange, Dialect, EnumPosition, EnumType, ForeignKey, Index, Op, OpKind,
+    PrimaryKey, RawSql, ReferentialAction, Table, Text, UniqueConstraint,
 };
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
@@ -15,6 +15,14 @@ use syn::{Ident, Token};
 
 use crate::args::{self, any_ident, lit_str, table_columns, text, Arg, Args};
 use crate::ctxt::Ctxt;
+
+/// Takes the arguments labelled with a dialect's name, in [`Dialect::ALL`] order.
+fn per_dialect(args: &mut Args) -> Vec<(Dialect, Arg)> {
+    Dialect::ALL
+        .iter()
+        .filter_map(|&dialect| args.named(dialect.name()).map(|arg| (dialect, arg)))
+        .collect()
+}
 
 /// Parses one statement of an `upgrade`/`downgrade` block.
 pub(crate) fn op(cx: &mut Ctxt, section: Section, statement: TokenStream) -> syn::Result<Op> {
@@ -128,6 +136,61 @@ impl OpParser<'_> {
             )
             .help(format!("name it first: `{}({suggestion}, …)`", kind.name())),
         );
+    }
+
+    /// The next string of an `execute`, at value `position`.
+    fn sql_value(&mut self, position: &mut usize, arg: &Arg) -> syn::Result<Text> {
+        let sql = self.value(*position, arg)?;
+        *position += 1;
+        Ok(sql)
+    }
+
+    /// `postgres: "…", sqlite: none, …`, in [`Dialect::ALL`] order, which is the order of their
+    /// value positions.
+    fn dialect_sql(
+        &mut self,
+        written: Vec<(Dialect, Arg)>,
+        position: &mut usize,
+    ) -> syn::Result<RawSql> {
+        let mut texts = Vec::new();
+        for (dialect, arg) in written {
+            let sql = match arg.value_ident() {
+                Some(none) if none == "none" => {
+                    self.record(Part::Value(*position), &arg);
+                    *position += 1;
+                    Text::from("")
+                }
+                _ => self.sql_value(position, &arg)?,
+            };
+            texts.push((dialect, sql));
+        }
+        Ok(RawSql::PerDialect(texts.into()))
+    }
+
+    /// `down: "…"`, or `down: (postgres: "…", sqlite: "…")`.
+    fn down_sql(
+        &mut self,
+        arg: &Arg,
+        position: &mut usize,
+        signature: &str,
+    ) -> syn::Result<RawSql> {
+        let mut tokens = arg.value.clone().into_iter();
+        let (Some(TokenTree::Group(group)), None) = (tokens.next(), tokens.next()) else {
+            return Ok(RawSql::Portable(self.sql_value(position, arg)?));
+        };
+        if group.delimiter() != proc_macro2::Delimiter::Parenthesis {
+            return Ok(RawSql::Portable(self.sql_value(position, arg)?));
+        }
+        let mut inner = Args::split(self.args.op().clone(), group.stream());
+        let written = per_dialect(&mut inner);
+        inner.finish(signature, &["postgres", "sqlite", "mysql"])?;
+        if written.is_empty() {
+            return Err(syn::Error::new_spanned(
+                arg,
+                format!("expected the `down:` SQL per dialect; write `{signature}`"),
+            ));
+        }
+        self.dialect_sql(written, position)
     }
 
     fn parse(&mut self, kind: OpKind) -> syn::Result<Op> {
@@ -489,15 +552,27 @@ impl OpParser<'_> {
                 }
             }
             OpKind::Execute => {
-                let signature = "execute(\"SQL\", down: \"SQL that undoes it\")";
+                let signature = "execute(\"SQL\", down: \"SQL that undoes it\")`, or per dialect `execute(postgres: \"…\", sqlite: \"…\", mysql: none, down: (postgres: \"…\", sqlite: \"…\", mysql: none))";
                 let down = self.args.named("down");
-                let up = self.args.unlabelled("the SQL", signature)?;
-                let up = self.value(0, &up)?;
+                let written = per_dialect(&mut self.args);
+                let mut position = 0;
+                let known = ["down", "postgres", "sqlite", "mysql"];
+                let up = if written.is_empty() {
+                    if self.args.next_is_labelled() {
+                        // A label that names no dialect: say which ones there are.
+                        self.args.finish(signature, &known)?;
+                    }
+                    let up = self.args.unlabelled("the SQL", signature)?;
+                    RawSql::Portable(self.sql_value(&mut position, &up)?)
+                } else {
+                    self.dialect_sql(written, &mut position)?
+                };
                 let down = match down {
-                    Some(arg) => Some(self.value(1, &arg)?),
+                    Some(arg) => Some(self.down_sql(&arg, &mut position, signature)?),
                     None => None,
                 };
-                self.args.finish(signature, &["down"])?;
+                self.args
+                    .finish(signature, &["down", "postgres", "sqlite", "mysql"])?;
                 Op::Execute { up, down }
             }
             OpKind::Backfill => {

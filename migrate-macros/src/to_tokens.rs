@@ -2,9 +2,9 @@
 //! constant (`Cow::Borrowed` everywhere, which is const-constructible).
 
 use migrate_core::model::{
-    CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, Downgrade, EnumPosition,
-    ForeignKey, Index, Migration, Mode, Op, PrimaryKey, ReferentialAction, Scalar, SqlFunction,
-    Text, UniqueConstraint,
+    CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, Dialect, Downgrade,
+    EnumPosition, ForeignKey, Index, Migration, Mode, Op, PrimaryKey, RawSql, ReferentialAction,
+    Scalar, SqlFunction, Text, UniqueConstraint,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -34,6 +34,28 @@ fn list<T>(items: &[T], f: impl Fn(&T) -> TokenStream) -> TokenStream {
 
 fn texts(items: &[Text]) -> TokenStream {
     list(items, |item| text(item))
+}
+
+fn raw_sql(sql: &RawSql) -> TokenStream {
+    let m = model();
+    match sql {
+        RawSql::Portable(sql) => {
+            let sql = text(sql);
+            quote!(#m::RawSql::Portable(#sql))
+        }
+        RawSql::PerDialect(texts) => {
+            let texts = list(texts, |(dialect, sql)| {
+                let dialect = match dialect {
+                    Dialect::Postgres => quote!(#m::Dialect::Postgres),
+                    Dialect::Sqlite => quote!(#m::Dialect::Sqlite),
+                    Dialect::Mysql => quote!(#m::Dialect::Mysql),
+                };
+                let sql = text(sql);
+                quote!((#dialect, #sql))
+            });
+            quote!(#m::RawSql::PerDialect(#texts))
+        }
+    }
 }
 
 pub(crate) fn migration(migration: &Migration) -> TokenStream {
@@ -180,7 +202,7 @@ fn op(op: &Op) -> TokenStream {
             }
         }
         Op::Execute { up, down } => {
-            let (up, down) = (text(up), opt(down, |down| text(down)));
+            let (up, down) = (raw_sql(up), opt(down, raw_sql));
             quote!(#m::Op::Execute { up: #up, down: #down })
         }
         Op::Backfill {

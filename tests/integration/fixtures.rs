@@ -350,3 +350,68 @@ pub mod duplicate_emails {
         }
     }
 }
+
+/// SQL written per dialect: a trigger, which each database spells its own way.
+pub mod per_dialect {
+    migrate_runtime::migrations! {
+        #![targets = "postgres, sqlite, mysql"]
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_notes",
+                parent: none,
+                change {
+                    create_table(notes, { id: bigint identity, body: text }, primary_key: pk_notes(id));
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_stamp_notes",
+                parent: "0001_create_notes",
+                change {
+                    #[allow(raw_sql, reason = "fixture: a trigger has no typed op")]
+                    execute(
+                        postgres: "CREATE FUNCTION notes_stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.body := NEW.body || ' [postgres]'; RETURN NEW; END $$; CREATE TRIGGER notes_stamp BEFORE INSERT ON notes FOR EACH ROW EXECUTE FUNCTION notes_stamp()",
+                        sqlite: "CREATE TRIGGER notes_stamp AFTER INSERT ON notes BEGIN UPDATE notes SET body = body || ' [sqlite]' WHERE id = NEW.id; END",
+                        mysql: "CREATE TRIGGER notes_stamp BEFORE INSERT ON notes FOR EACH ROW SET NEW.body = CONCAT(NEW.body, ' [mysql]')",
+                        down: (
+                            postgres: "DROP TRIGGER notes_stamp ON notes; DROP FUNCTION notes_stamp()",
+                            sqlite: "DROP TRIGGER notes_stamp",
+                            mysql: "DROP TRIGGER notes_stamp",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// SQL written for PostgreSQL and SQLite, the crate's targets, in a set also run on MySQL.
+pub mod no_mysql_sql {
+    migrate_runtime::migrations! {
+        #![targets = "postgres, sqlite, mysql"]
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_notes",
+                parent: none,
+                change {
+                    create_table(notes, { id: bigint identity, body: text }, primary_key: pk_notes(id));
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_note_lengths",
+                parent: "0001_create_notes",
+                change {
+                    #[allow(raw_sql, reason = "fixture: a view has no typed op")]
+                    execute(
+                        postgres: "CREATE VIEW note_lengths AS SELECT id, char_length(body) AS length FROM notes",
+                        sqlite: "CREATE VIEW note_lengths AS SELECT id, length(body) AS length FROM notes",
+                        down: "DROP VIEW note_lengths",
+                    );
+                }
+            }
+        }
+    }
+}

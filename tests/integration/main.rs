@@ -13,6 +13,7 @@ mod fixtures;
 mod literals;
 mod lock;
 mod mysql;
+mod per_dialect;
 mod round_trips;
 mod runtime;
 mod safety;

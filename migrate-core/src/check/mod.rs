@@ -80,7 +80,7 @@ pub fn check(def: MigrationDef, config: &Config) -> (Migration, Vec<Diagnostic>)
     let mut diagnostics = Vec::new();
     naming::check_migration_id(&def, &mut diagnostics);
     naming::check_names(&def, config, &mut diagnostics);
-    values::check_values(&def, &mut diagnostics);
+    values::check_values(&def, &config.targets, &mut diagnostics);
     let downgrade = reversibility::check_reversibility(&def, &mut diagnostics);
     // A computed downgrade mirrors the upgrade: whatever is wrong with it is reported there.
     let written_downgrade = match (&def.downgrade, &downgrade) {

@@ -435,7 +435,7 @@ fn uses_value(op: &Op, enum_name: &str, value: &str) -> bool {
             .predicate
             .as_ref()
             .is_some_and(|predicate| written(predicate)),
-        Op::Execute { up, .. } => written(up),
+        Op::Execute { up, .. } => up.texts().into_iter().any(|(_, sql)| written(sql)),
         Op::Backfill { set, filter, .. } => written(set) || written(filter),
         _ => false,
     }

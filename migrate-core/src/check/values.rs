@@ -17,14 +17,65 @@ use std::collections::BTreeMap;
 use super::{DowngradeDef, MigrationDef};
 use crate::diagnostic::{CheckId, Diagnostic, Location, Part, Section};
 use crate::model::{ColumnChange, ColumnType, DefaultValue, Op, Scalar, SqlFunction};
+use crate::render::Dialect;
 
 /// PostgreSQL's NAMEDATALEN - 1, which bounds enum labels as it bounds identifiers.
 pub const MAX_ENUM_LABEL_BYTES: usize = super::MAX_IDENTIFIER_BYTES;
 
-pub(super) fn check_values(def: &MigrationDef, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_values(def: &MigrationDef, targets: &[Dialect], out: &mut Vec<Diagnostic>) {
     check_ops(&def.upgrade, Section::Upgrade, true, out);
+    check_dialects(&def.upgrade, Section::Upgrade, targets, out);
     if let DowngradeDef::Ops(ops) = &def.downgrade {
         check_ops(ops, Section::Downgrade, false, out);
+        check_dialects(ops, Section::Downgrade, targets, out);
+    }
+}
+
+/// An `execute` written per dialect says what runs on each backend the crate targets (its
+/// `targets`, or PostgreSQL and SQLite when it names none): a backend left out would fail the
+/// migration there at run time.
+fn check_dialects(
+    ops: &[Op],
+    section: fn(usize) -> Section,
+    targets: &[Dialect],
+    out: &mut Vec<Diagnostic>,
+) {
+    let targets = match targets {
+        [] => &[Dialect::Postgres, Dialect::Sqlite][..],
+        targets => targets,
+    };
+    for (index, op) in ops.iter().enumerate() {
+        let Op::Execute { up, down } = op else {
+            continue;
+        };
+        let up = (up, "", "the migration would fail there when it runs");
+        let down = down.iter().map(|down| {
+            (
+                down,
+                "`down:` ",
+                "rolling the migration back would fail there",
+            )
+        });
+        for (sql, side, consequence) in std::iter::once(up).chain(down) {
+            for &dialect in targets {
+                if sql.on(dialect).is_none() {
+                    out.push(
+                        Diagnostic::new(
+                            CheckId::ExecuteMissingDialect,
+                            Location::op(section(index)),
+                            format!(
+                                "this `execute` has no {side}SQL for {}, a target of this crate: {consequence}",
+                                dialect.name()
+                            ),
+                        )
+                        .help(format!(
+                            "add `{0}: \"…\"` to the {side}SQL, or `{0}: none` when nothing needs to run on {0}",
+                            dialect.name()
+                        )),
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -130,9 +181,8 @@ fn texts(op: &Op) -> Vec<OpText<'_>> {
             }
         }
         Op::Execute { up, down } => {
-            found.push(text(Part::Value(0), "the SQL".into(), up));
-            if let Some(down) = down {
-                found.push(text(Part::Value(1), "the `down:` SQL".into(), down));
+            for sql in crate::model::execute_texts(up, down.as_ref()) {
+                found.push(text(Part::Value(sql.position), sql.describe(), sql.sql));
             }
         }
         Op::Backfill { set, filter, .. } => {

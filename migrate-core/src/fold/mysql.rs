@@ -9,6 +9,7 @@ use crate::diagnostic::{CheckId, Diagnostic, Location, Part, Section};
 use crate::model::{
     ColumnChange, ColumnType, DefaultValue, EnumPosition, Op, ReferentialAction, Scalar,
 };
+use crate::render::Dialect;
 use crate::schema::Simulation;
 
 /// The problems of `op` on MySQL, against the chain's schema before it. `new_table`: the op's
@@ -83,7 +84,11 @@ pub(super) fn rules(
         found.extend(copies_the_table(schema, op, at));
     }
     if let Op::Execute { up, .. } = op {
-        found.extend(raw_sql(up, at(Part::Value(0))));
+        for sql in crate::model::execute_texts(up, None) {
+            if matches!(sql.dialect, None | Some(Dialect::Mysql)) {
+                found.extend(raw_sql(sql.sql, at(Part::Value(sql.position))));
+            }
+        }
     }
     found
 }

@@ -16,12 +16,13 @@ use std::fmt::{self, Display, Formatter};
 
 use super::{
     CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, Downgrade, EnumPosition,
-    EnumType, ForeignKey, Index, List, Migration, Mode, Op, PrimaryKey, ReferentialAction, Scalar,
-    SqlFunction, Table, Text, UniqueConstraint,
+    EnumType, ForeignKey, Index, List, Migration, Mode, Op, PrimaryKey, RawSql, ReferentialAction,
+    Scalar, SqlFunction, Table, Text, UniqueConstraint,
 };
+use crate::render::Dialect;
 
 /// The format version, the first byte of every encoding; bump it whenever the format changes.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 
 /// The bytes of a migration, as `migrations!()` emits them.
 ///
@@ -442,8 +443,8 @@ fn write_op(w: &mut Writer, op: &Op) {
         }
         Op::Execute { up, down } => {
             w.u8(19);
-            w.text(up);
-            w.option(down, |w, down| w.text(down));
+            write_raw_sql(w, up);
+            w.option(down, write_raw_sql);
         }
         Op::Backfill {
             table,
@@ -512,8 +513,8 @@ fn read_op(r: &mut Reader<'_>) -> Result<Op> {
             position: r.option(read_enum_position)?,
         },
         19 => Op::Execute {
-            up: r.text()?,
-            down: r.option(Reader::text)?,
+            up: read_raw_sql(r)?,
+            down: r.option(read_raw_sql)?,
         },
         20 => Op::Backfill {
             table: r.text()?,
@@ -852,6 +853,42 @@ fn read_enum_type(r: &mut Reader<'_>) -> Result<EnumType> {
     })
 }
 
+fn write_raw_sql(w: &mut Writer, sql: &RawSql) {
+    match sql {
+        RawSql::Portable(sql) => {
+            w.u8(0);
+            w.text(sql);
+        }
+        RawSql::PerDialect(texts) => {
+            w.u8(1);
+            w.list(texts, |w, (dialect, sql)| {
+                w.u8(match dialect {
+                    Dialect::Postgres => 0,
+                    Dialect::Sqlite => 1,
+                    Dialect::Mysql => 2,
+                });
+                w.text(sql);
+            });
+        }
+    }
+}
+
+fn read_raw_sql(r: &mut Reader<'_>) -> Result<RawSql> {
+    Ok(match r.u8()? {
+        0 => RawSql::Portable(r.text()?),
+        1 => RawSql::PerDialect(r.list(|r| {
+            let dialect = match r.u8()? {
+                0 => Dialect::Postgres,
+                1 => Dialect::Sqlite,
+                2 => Dialect::Mysql,
+                tag => return r.bad_tag("Dialect", tag),
+            };
+            Ok((dialect, r.text()?))
+        })?),
+        tag => return r.bad_tag("RawSql", tag),
+    })
+}
+
 fn write_enum_position(w: &mut Writer, position: &EnumPosition) {
     match position {
         EnumPosition::Before(label) => {
@@ -1139,6 +1176,18 @@ mod tests {
             Op::Execute {
                 up: String::new().into(),
                 down: None,
+            },
+            Op::Execute {
+                up: RawSql::PerDialect(
+                    vec![
+                        (Dialect::Postgres, "CREATE EXTENSION citext".into()),
+                        (Dialect::Sqlite, String::new().into()),
+                    ]
+                    .into(),
+                ),
+                down: Some(RawSql::PerDialect(
+                    vec![(Dialect::Mysql, "SELECT 1".into())].into(),
+                )),
             },
             Op::Backfill {
                 table: "users".into(),

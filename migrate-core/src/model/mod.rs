@@ -13,9 +13,12 @@ mod op;
 pub use column::{Column, ColumnType, DefaultValue, Scalar, SqlFunction};
 pub use migration::{Downgrade, Migration, Mode};
 pub use op::{
-    on_new_table, CheckConstraint, ColumnChange, EnumPosition, EnumType, ForeignKey, Index, Op,
-    OpKind, PrimaryKey, ReferentialAction, Table, UniqueConstraint,
+    execute_texts, on_new_table, CheckConstraint, ColumnChange, EnumPosition, EnumType,
+    ExecuteText, ForeignKey, Index, Op, OpKind, PrimaryKey, RawSql, ReferentialAction, Table,
+    UniqueConstraint,
 };
+
+pub use crate::render::Dialect;
 
 use std::borrow::Cow;
 

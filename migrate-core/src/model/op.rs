@@ -4,6 +4,7 @@
 //! inverse that can be computed rather than trusted.
 
 use super::{Column, ColumnType, DefaultValue, List, Text};
+use crate::render::Dialect;
 
 /// One step of a migration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,8 +61,8 @@ pub enum Op {
     },
     /// Raw SQL; without `down` it has no inverse.
     Execute {
-        up: Text,
-        down: Option<Text>,
+        up: RawSql,
+        down: Option<RawSql>,
     },
     /// A batched `UPDATE`: one short transaction per batch until no row matches `filter`.
     Backfill {
@@ -397,4 +398,87 @@ pub enum ColumnChange {
     DropDefault {
         was: DefaultValue,
     },
+}
+
+/// The SQL of an `execute`: one text every database runs, or one text per dialect, for the
+/// statements databases spell differently (a trigger, a function, a generated column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawSql {
+    Portable(Text),
+    /// In [`Dialect::ALL`] order, each dialect at most once. A dialect left out has no SQL: the
+    /// checks require every target of the crate, and the runtime refuses the others before
+    /// running anything.
+    PerDialect(List<(Dialect, Text)>),
+}
+
+impl RawSql {
+    /// What runs on `dialect`, if anything is written for it.
+    pub fn on(&self, dialect: Dialect) -> Option<&Text> {
+        match self {
+            RawSql::Portable(sql) => Some(sql),
+            RawSql::PerDialect(texts) => texts
+                .iter()
+                .find(|(written, _)| *written == dialect)
+                .map(|(_, sql)| sql),
+        }
+    }
+
+    /// Every text, with its dialect (`None`: every dialect), in the order they are written.
+    pub fn texts(&self) -> Vec<(Option<Dialect>, &Text)> {
+        match self {
+            RawSql::Portable(sql) => vec![(None, sql)],
+            RawSql::PerDialect(texts) => texts.iter().map(|(d, sql)| (Some(*d), sql)).collect(),
+        }
+    }
+}
+
+/// One text of an `execute`, where it is among the op's values: the upgrade's texts, then the
+/// `down:`'s, each in [`RawSql::texts`] order (the order the macro records their literals in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExecuteText<'a> {
+    pub position: usize,
+    pub down: bool,
+    /// `None` when every dialect runs it.
+    pub dialect: Option<Dialect>,
+    pub sql: &'a Text,
+}
+
+impl ExecuteText<'_> {
+    /// What the text is, for messages: "the SQL", "the `down:` SQL for sqlite".
+    pub fn describe(&self) -> String {
+        let side = if self.down {
+            "the `down:` SQL"
+        } else {
+            "the SQL"
+        };
+        match self.dialect {
+            Some(dialect) => format!("{side} for {}", dialect.name()),
+            None => side.to_owned(),
+        }
+    }
+}
+
+/// The texts of `execute(up, down: down)`, in value-position order.
+pub fn execute_texts<'a>(up: &'a RawSql, down: Option<&'a RawSql>) -> Vec<ExecuteText<'a>> {
+    let sides = std::iter::once((false, up)).chain(down.map(|down| (true, down)));
+    sides
+        .flat_map(|(down, sql)| {
+            sql.texts()
+                .into_iter()
+                .map(move |(dialect, sql)| (down, dialect, sql))
+        })
+        .enumerate()
+        .map(|(position, (down, dialect, sql))| ExecuteText {
+            position,
+            down,
+            dialect,
+            sql,
+        })
+        .collect()
+}
+
+impl<T: Into<Text>> From<T> for RawSql {
+    fn from(sql: T) -> RawSql {
+        RawSql::Portable(sql.into())
+    }
 }

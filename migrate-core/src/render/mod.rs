@@ -16,14 +16,14 @@ mod sqlite;
 pub use diesel::diesel_schema;
 pub(crate) use mysql::varchar_widening_in_place as mysql_varchar_widening_in_place;
 
-use crate::model::{Migration, Op};
+use crate::model::{Migration, Op, RawSql};
 use crate::schema::Simulation;
 
 /// A database family the renderer knows.
 ///
 /// Exhaustive on purpose: every `match` on it, here and in the runtime, must decide for each
 /// backend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Dialect {
     Postgres,
     Sqlite,
@@ -144,6 +144,20 @@ impl Step {
 ///     vec![Step::Sql(r#"ALTER TABLE "users" RENAME COLUMN "name" TO "full_name""#.into())]
 /// );
 /// ```
+/// The steps of an `execute`'s SQL on `dialect`: none for `dialect: none`, and a step the runtime
+/// refuses when nothing is written for the dialect (the checks require every target of the crate,
+/// but a database outside them can still be connected to).
+fn raw_sql(sql: &RawSql, dialect: Dialect) -> Vec<Step> {
+    match sql.on(dialect) {
+        Some(text) if text.is_empty() => Vec::new(),
+        Some(text) => vec![Step::Sql(text.to_string())],
+        None => vec![Step::Unsupported(format!(
+            "this `execute` has no SQL for {0}: write `{0}: \"…\"`, or `{0}: none` when nothing needs to run there",
+            dialect.name()
+        ))],
+    }
+}
+
 pub fn render(op: &Op, dialect: Dialect) -> Vec<Step> {
     render_on(op, false, dialect, &Simulation::closed())
 }

@@ -208,7 +208,7 @@ pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step>
         Op::AddEnumValue { enum_name, .. } | Op::DropEnumValue { enum_name, .. } => {
             return rewrite_enum_columns(op, enum_name, schema)
         }
-        Op::Execute { up, .. } => up.to_string(),
+        Op::Execute { up, .. } => return super::raw_sql(up, Dialect::Mysql),
         Op::Backfill {
             table,
             set,

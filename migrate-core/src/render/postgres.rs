@@ -149,7 +149,7 @@ pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step>
         Op::DropEnumValue {
             enum_name, value, ..
         } => return drop_enum_value(enum_name, value, schema),
-        Op::Execute { up, .. } => up.to_string(),
+        Op::Execute { up, .. } => return super::raw_sql(up, Dialect::Postgres),
         Op::Backfill {
             table,
             set,

@@ -78,7 +78,7 @@ pub(super) fn render(op: &Op) -> Vec<Step> {
         | Op::DropEnum(_)
         | Op::AddEnumValue { .. }
         | Op::DropEnumValue { .. } => return Vec::new(),
-        Op::Execute { up, .. } => up.to_string(),
+        Op::Execute { up, .. } => return super::raw_sql(up, Dialect::Sqlite),
         Op::Backfill {
             table,
             set,
