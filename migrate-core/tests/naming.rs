@@ -738,6 +738,103 @@ fn a_custom_convention() {
     );
 }
 
+/// PostgreSQL's own names, as a schema that predates `migrate` has them: patterns with
+/// placeholders instead of prefixes.
+fn postgres_convention() -> Config {
+    Config {
+        naming: NamingConvention {
+            index: "{table}_{columns}_idx".into(),
+            unique: "{table}_{columns}_key".into(),
+            foreign_key: "{table}_{columns}_fkey".into(),
+            check: "{table}_{what}_check".into(),
+            primary_key: "{table}_pkey".into(),
+        },
+        ..Config::default()
+    }
+}
+
+#[test]
+fn a_convention_of_patterns() {
+    assert_eq!(
+        diagnostics_with(
+            vec![
+                Op::CreateTable(table("users", &["id", "email"], Some("users_pkey"))),
+                Op::CreateIndex(index("users_email_idx", &["email"], false)),
+                Op::CreateIndex(index("users_name_key", &["name"], true)),
+                Op::AddForeignKey(fk("orders_user_id_fkey")),
+                Op::AddCheck(check_constraint("users_age_positive_check")),
+                Op::AddUnique(unique("users_email_key")),
+            ],
+            &postgres_convention()
+        ),
+        vec![]
+    );
+}
+
+#[test]
+fn a_pattern_names_what_it_expects_and_suggests_the_name() {
+    let wrong = |name: &str, expected: &str, suggestion: &str, op: Op| {
+        let diagnostics = diagnostics_with(vec![op], &postgres_convention());
+        assert_eq!(
+            diagnostics,
+            vec![Diagnostic::new(
+                CheckId::NamingConvention,
+                Location::new(Section::Upgrade(0), Part::Name),
+                format!("`{name}` does not follow the naming convention {expected}: conventional names say what they are and where they live"),
+            )
+            .help(format!("`{suggestion}`"))],
+            "{name}"
+        );
+    };
+    // The columns are part of the name: an index on another column does not fit.
+    wrong(
+        "users_name_idx",
+        "`users_email_idx`",
+        "users_email_idx",
+        Op::CreateIndex(index("users_name_idx", &["email"], false)),
+    );
+    wrong(
+        "ix_users_email",
+        "`users_email_idx` or `users_email_key`",
+        "users_email_idx",
+        Op::CreateIndex(index("ix_users_email", &["email"], true)),
+    );
+    // `{what}` stands for at least one word.
+    wrong(
+        "users__check",
+        "`users_…_check`",
+        "users_<what>_check",
+        Op::AddCheck(check_constraint("users__check")),
+    );
+    wrong(
+        "pk_users",
+        "`users_pkey`",
+        "users_pkey",
+        Op::CreateTable(table("users", &["id"], Some("pk_users"))),
+    );
+}
+
+#[test]
+fn a_prefix_and_a_pattern_mixed() {
+    let config = Config {
+        naming: NamingConvention {
+            primary_key: "{table}_pk".into(),
+            ..NamingConvention::default()
+        },
+        ..Config::default()
+    };
+    assert_eq!(
+        diagnostics_with(
+            vec![
+                Op::CreateTable(table("users", &["id", "email"], Some("users_pk"))),
+                Op::CreateIndex(index("ix_users_email", &["email"], false)),
+            ],
+            &config
+        ),
+        vec![]
+    );
+}
+
 #[test]
 fn names_in_a_downgrade_are_not_held_to_the_convention() {
     // The upgrade drops legacy objects; the downgrade re-creates them under their legacy names.

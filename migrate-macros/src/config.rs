@@ -9,7 +9,7 @@
 //! unique = "uq"
 //! foreign_key = "fk"
 //! check = "ck"
-//! primary_key = "pk"
+//! primary_key = "{table}_pkey"   # or a pattern: {table}, {columns}, {what}
 //! ```
 //!
 //! Cargo rebuilds a crate when its `Cargo.toml` changes, so a changed convention re-checks every
@@ -143,16 +143,12 @@ pub(crate) fn parse(manifest: &str) -> Result<Config, String> {
         .as_table()
         .ok_or("`package.metadata.migrate.naming` must be a table")?;
     for (key, value) in table {
-        let prefix = value.as_str().ok_or_else(|| {
-            format!("`package.metadata.migrate.naming.{key}` must be a string, e.g. \"ix\"")
+        let convention = value.as_str().ok_or_else(|| {
+            format!("`package.metadata.migrate.naming.{key}` must be a string, e.g. \"ix\" or \"{{table}}_{{columns}}_idx\"")
         })?;
-        if prefix.is_empty()
-            || !prefix
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        {
+        if let Some(problem) = NamingConvention::problem(convention) {
             return Err(format!(
-                "`package.metadata.migrate.naming.{key}` = {prefix:?} must be lower snake_case"
+                "`package.metadata.migrate.naming.{key}` = {problem}"
             ));
         }
         let slot = field(&mut config.naming, key).ok_or_else(|| {
@@ -161,7 +157,7 @@ pub(crate) fn parse(manifest: &str) -> Result<Config, String> {
                 KEYS.join(", ")
             )
         })?;
-        *slot = prefix.to_owned();
+        *slot = convention.to_owned();
     }
     Ok(config)
 }
@@ -224,7 +220,22 @@ mod tests {
         let bad = parse("[package.metadata.migrate.naming]\nindex = \"IX\"\n");
         assert_eq!(
             bad.err().as_deref(),
-            Some("`package.metadata.migrate.naming.index` = \"IX\" must be lower snake_case")
+            Some("`package.metadata.migrate.naming.index` = \"IX\" must be a lower snake_case prefix, or a pattern of lower snake_case and placeholders such as \"{table}_{columns}_idx\"")
         );
+        let placeholder = parse("[package.metadata.migrate.naming]\nindex = \"{tbl}_idx\"\n");
+        assert_eq!(
+            placeholder.err().as_deref(),
+            Some("`package.metadata.migrate.naming.index` = \"{tbl}_idx\" has the unknown placeholder `{tbl}`; the placeholders are {table}, {columns}, {what}")
+        );
+    }
+
+    #[test]
+    fn reads_patterns() {
+        let config = parse(
+            "[package.metadata.migrate.naming]\nprimary_key = \"{table}_pkey\"\nindex = \"{table}_{columns}_idx\"\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(config.naming.primary_key, "{table}_pkey");
+        assert_eq!(config.naming.index, "{table}_{columns}_idx");
     }
 }

@@ -12,7 +12,11 @@ use crate::model::{Op, Text};
 /// PostgreSQL's NAMEDATALEN - 1: longer identifiers are truncated, by bytes, with only a NOTICE.
 pub const MAX_IDENTIFIER_BYTES: usize = 63;
 
-/// The prefixes of conventional names: `<prefix>_<table>_<what>`.
+/// The conventional names of each kind of object, for the indexes and constraints an upgrade
+/// creates. Each is a prefix, `ix` meaning `ix_<table>` or `ix_<table>_<what>`, or a pattern with
+/// placeholders, for a schema that has a convention of its own: `{table}_{columns}_idx`,
+/// `{table}_pkey`, `{table}_{what}_check`. `{table}` is the op's table, `{columns}` its columns
+/// joined by `_` (any words for a check, which has none), `{what}` any words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamingConvention {
     pub index: String,
@@ -32,6 +36,105 @@ impl Default for NamingConvention {
             primary_key: "pk".into(),
         }
     }
+}
+
+impl NamingConvention {
+    /// Why `convention` is neither a prefix nor a pattern, if it is not.
+    ///
+    /// ```
+    /// use migrate_core::check::NamingConvention;
+    ///
+    /// assert_eq!(NamingConvention::problem("idx"), None);
+    /// assert_eq!(NamingConvention::problem("{table}_{columns}_idx"), None);
+    /// assert!(NamingConvention::problem("{tbl}_idx").unwrap().contains("{tbl}"));
+    /// ```
+    pub fn problem(convention: &str) -> Option<String> {
+        let mut rest = convention;
+        let mut literal = String::new();
+        while let Some(start) = rest.find('{') {
+            literal.push_str(&rest[..start]);
+            let Some(end) = rest[start..].find('}') else {
+                return Some(format!("{convention:?} has a `{{` without its `}}`"));
+            };
+            let placeholder = &rest[start..start + end + 1];
+            if !PLACEHOLDERS.contains(&placeholder) {
+                return Some(format!(
+                    "{convention:?} has the unknown placeholder `{placeholder}`; the placeholders are {}",
+                    PLACEHOLDERS.join(", ")
+                ));
+            }
+            rest = &rest[start + end + 1..];
+        }
+        literal.push_str(rest);
+        let snake = literal
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if convention.is_empty() || !snake {
+            return Some(format!(
+                "{convention:?} must be a lower snake_case prefix, or a pattern of lower snake_case and placeholders such as \"{{table}}_{{columns}}_idx\""
+            ));
+        }
+        None
+    }
+}
+
+const PLACEHOLDERS: &[&str] = &["{table}", "{columns}", "{what}"];
+
+/// The names `convention` allows for an object of `table` on `columns`, as templates in which
+/// `{what}` stands for any words: a prefix allows `<prefix>_<table>` and `<prefix>_<table>_{what}`.
+fn templates(convention: &str, table: &str, columns: Option<&str>) -> Vec<String> {
+    if !convention.contains('{') {
+        return vec![
+            format!("{convention}_{table}"),
+            format!("{convention}_{table}_{{what}}"),
+        ];
+    }
+    let template = convention.replace("{table}", table);
+    vec![match columns {
+        Some(columns) => template.replace("{columns}", columns),
+        None => template.replace("{columns}", "{what}"),
+    }]
+}
+
+/// Whether `name` is `template` with each `{what}` standing for one or more characters.
+fn fits(template: &str, name: &str) -> bool {
+    let mut parts = template.split("{what}");
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    for (position, part) in parts.iter().enumerate() {
+        let last = position + 1 == parts.len();
+        // `{what}` takes at least one character, then the literal that follows it.
+        let found = match last {
+            true => rest.len() > part.len() && rest.ends_with(part),
+            false => rest
+                .get(1..)
+                .and_then(|after| after.find(part))
+                .map(|at| at + 1)
+                .inspect(|at| rest = &rest[at + part.len()..])
+                .is_some(),
+        };
+        if !found {
+            return false;
+        }
+        if last {
+            return true;
+        }
+    }
+    rest.is_empty()
+}
+
+/// How the convention reads in a message: `` `ix_users_…` ``, `` `users_email_idx` ``.
+fn shown(convention: &str, table: &str, columns: Option<&str>) -> String {
+    let template = templates(convention, table, columns)
+        .pop()
+        .unwrap_or_default();
+    format!(
+        "`{}`",
+        template.replace("_{what}", "_…").replace("{what}", "…")
+    )
 }
 
 pub(super) fn check_migration_id(def: &MigrationDef, out: &mut Vec<Diagnostic>) {
@@ -94,8 +197,16 @@ fn is_snake_case(name: &str) -> bool {
 struct Created<'a> {
     name: &'a str,
     part: Part,
-    /// `(prefixes, table, suggested suffix)` for indexes and constraints.
-    convention: Option<(Vec<&'a str>, &'a str, String)>,
+    convention: Option<Convention<'a>>,
+}
+
+/// The conventions a created index or constraint may follow (a unique index: the index's or the
+/// unique constraint's), its table and columns, and the words a suggestion puts for `{what}`.
+struct Convention<'a> {
+    kinds: Vec<&'a str>,
+    table: &'a str,
+    columns: Option<String>,
+    what: String,
 }
 
 fn created_names<'a>(op: &'a Op, naming: &'a super::NamingConvention) -> Vec<Created<'a>> {
@@ -104,12 +215,20 @@ fn created_names<'a>(op: &'a Op, naming: &'a super::NamingConvention) -> Vec<Cre
         part,
         convention: None,
     };
-    let conventional =
-        |name: &'a Text, prefixes: Vec<&'a str>, table: &'a Text, what: String| Created {
-            name,
-            part: Part::Name,
-            convention: Some((prefixes, table, what)),
-        };
+    let conventional = |name: &'a Text,
+                        kinds: Vec<&'a str>,
+                        table: &'a Text,
+                        columns: Option<&[Text]>,
+                        what: String| Created {
+        name,
+        part: Part::Name,
+        convention: Some(Convention {
+            kinds,
+            table,
+            columns: columns.map(|columns| columns.join("_")),
+            what,
+        }),
+    };
     match op {
         Op::CreateTable(table) => {
             let mut names = vec![plain(&table.name, Part::Table)];
@@ -121,6 +240,7 @@ fn created_names<'a>(op: &'a Op, naming: &'a super::NamingConvention) -> Vec<Cre
                     &pk.name,
                     vec![&naming.primary_key],
                     &table.name,
+                    Some(&pk.columns),
                     String::new(),
                 ));
             }
@@ -129,14 +249,15 @@ fn created_names<'a>(op: &'a Op, naming: &'a super::NamingConvention) -> Vec<Cre
         Op::AddColumn { column, .. } => vec![plain(&column.name, Part::Column(0))],
         Op::RenameTable { to, .. } | Op::RenameColumn { to, .. } => vec![plain(to, Part::Name)],
         Op::CreateIndex(index) => {
-            let mut prefixes = vec![naming.index.as_str()];
+            let mut kinds = vec![naming.index.as_str()];
             if index.unique {
-                prefixes.push(&naming.unique);
+                kinds.push(&naming.unique);
             }
             vec![conventional(
                 &index.name,
-                prefixes,
+                kinds,
                 &index.table,
+                Some(&index.columns),
                 index.columns.join("_"),
             )]
         }
@@ -144,18 +265,21 @@ fn created_names<'a>(op: &'a Op, naming: &'a super::NamingConvention) -> Vec<Cre
             &fk.name,
             vec![&naming.foreign_key],
             &fk.table,
+            Some(&fk.columns),
             fk.columns.join("_"),
         )],
         Op::AddCheck(check) => vec![conventional(
             &check.name,
             vec![&naming.check],
             &check.table,
+            None,
             "<what>".to_owned(),
         )],
         Op::AddUnique(unique) => vec![conventional(
             &unique.name,
             vec![&naming.unique],
             &unique.table,
+            Some(&unique.columns),
             unique.columns.join("_"),
         )],
         Op::CreateEnum(ty) => vec![plain(&ty.name, Part::Name)],
@@ -202,34 +326,8 @@ pub(super) fn check_names(def: &MigrationDef, config: &super::Config, out: &mut 
                     }),
                 );
             }
-            if let Some((prefixes, table, what)) = created.convention {
-                let fits = prefixes.iter().any(|prefix| {
-                    created.name == format!("{prefix}_{table}")
-                        || created.name.starts_with(&format!("{prefix}_{table}_"))
-                });
-                if !fits {
-                    let suggestion = if what.is_empty() {
-                        format!("{}_{table}", prefixes[0])
-                    } else {
-                        format!("{}_{table}_{what}", prefixes[0])
-                    };
-                    out.push(
-                        Diagnostic::new(
-                            CheckId::NamingConvention,
-                            at,
-                            format!(
-                                "`{}` does not follow the naming convention {}: conventional names say what they are and where they live",
-                                created.name,
-                                prefixes
-                                    .iter()
-                                    .map(|prefix| format!("`{prefix}_{table}_…`"))
-                                    .collect::<Vec<_>>()
-                                    .join(" or ")
-                            ),
-                        )
-                        .help(format!("`{suggestion}`")),
-                    );
-                }
+            if let Some(convention) = created.convention {
+                check_convention(created.name, &convention, at, out);
             }
         }
     }
@@ -244,6 +342,51 @@ pub(super) fn check_names(def: &MigrationDef, config: &super::Config, out: &mut 
             }
         }
     }
+}
+
+fn check_convention(
+    name: &str,
+    convention: &Convention<'_>,
+    at: Location,
+    out: &mut Vec<Diagnostic>,
+) {
+    let columns = convention.columns.as_deref();
+    let fits_one = convention.kinds.iter().any(|kind| {
+        templates(kind, convention.table, columns)
+            .iter()
+            .any(|template| fits(template, name))
+    });
+    if fits_one {
+        return;
+    }
+    // A prefix allows a name with and without words after the table: suggest the one that fits
+    // what the object is (a primary key has no words).
+    let mut candidates = templates(convention.kinds[0], convention.table, columns);
+    let wanted = candidates
+        .iter()
+        .position(|template| template.contains("{what}") != convention.what.is_empty())
+        .unwrap_or(0);
+    let what = match convention.what.as_str() {
+        "" => "<what>",
+        what => what,
+    };
+    let suggestion = candidates.swap_remove(wanted).replace("{what}", what);
+    let expected: Vec<String> = convention
+        .kinds
+        .iter()
+        .map(|kind| shown(kind, convention.table, columns))
+        .collect();
+    out.push(
+        Diagnostic::new(
+            CheckId::NamingConvention,
+            at,
+            format!(
+                "`{name}` does not follow the naming convention {}: conventional names say what they are and where they live",
+                expected.join(" or ")
+            ),
+        )
+        .help(format!("`{suggestion}`")),
+    );
 }
 
 fn check_length(name: &str, at: Location, out: &mut Vec<Diagnostic>) {
