@@ -10,7 +10,7 @@ use crate::model::Migration;
 /// ```
 /// # use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
 /// # let def = MigrationDef { id: "0001_a".into(), parents: vec![], doc: "one".into(), upgrade: vec![],
-/// #     downgrade: DowngradeDef::Computed, lock_timeout_ms: None, statement_timeout_ms: None, waivers: vec![] };
+/// #     downgrade: DowngradeDef::Computed, lock_timeout_ms: None, statement_timeout_ms: None, waivers: vec![], adopted_names: false };
 /// let (migration, _) = check(def.clone(), &Config::default());
 /// assert_eq!(migration.checksum.len(), 64);
 /// // The doc comment is a comment: editing it is not drift.

@@ -380,6 +380,7 @@ fn def(upgrade: Vec<Op>) -> MigrationDef {
         lock_timeout_ms: None,
         statement_timeout_ms: None,
         waivers: vec![],
+        adopted_names: false,
     }
 }
 

@@ -315,6 +315,7 @@ fn migration(id: &str, parents: &[&str], upgrade: Vec<Op>) -> Migration {
         lock_timeout_ms: None,
         statement_timeout_ms: None,
         waivers: vec![],
+        adopted_names: false,
     };
     check(def, &Config::default()).0
 }

@@ -23,6 +23,7 @@ fn def(id: &str, parents: &[&str], upgrade: Vec<Op>, downgrade: DowngradeDef) ->
         lock_timeout_ms: None,
         statement_timeout_ms: None,
         waivers: vec![],
+        adopted_names: false,
     }
 }
 

@@ -1279,6 +1279,7 @@ fn render_upgrade_renders_every_op_in_order() {
             lock_timeout_ms: None,
             statement_timeout_ms: None,
             waivers: vec![],
+            adopted_names: false,
         },
         &Config::default(),
     );

@@ -25,6 +25,7 @@ fn def(upgrade: Vec<Op>, downgrade: DowngradeDef, waivers: Vec<Waiver>) -> Migra
         lock_timeout_ms: None,
         statement_timeout_ms: None,
         waivers,
+        adopted_names: false,
     }
 }
 

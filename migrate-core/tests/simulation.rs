@@ -35,6 +35,7 @@ fn check_all(upgrade: Vec<Op>, downgrade: DowngradeDef) -> (Migration, Vec<Diagn
             lock_timeout_ms: None,
             statement_timeout_ms: None,
             waivers: vec![],
+            adopted_names: false,
         },
         &Config::default(),
     )

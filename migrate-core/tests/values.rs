@@ -18,6 +18,7 @@ fn def(upgrade: Vec<Op>, downgrade: DowngradeDef) -> MigrationDef {
         lock_timeout_ms: None,
         statement_timeout_ms: None,
         waivers: vec![],
+        adopted_names: false,
     }
 }
 
@@ -516,6 +517,7 @@ fn a_backfill_assigns_each_column_once() {
             lock_timeout_ms: None,
             statement_timeout_ms: None,
             waivers: vec![],
+            adopted_names: false,
         };
         check(def, &Config::default())
             .1

@@ -5,6 +5,7 @@
 //! id: "0003_add_user_role",
 //! parent: "0002_create_users",        // or `parent: none`, or `parents: ["a", "b"]`
 //! lock_timeout: "5s",                 // optional; also `statement_timeout`
+//! names: adopted,                     // optional: the objects exist already, names kept
 //! upgrade { op; op; … }               // or `change { … }`: the downgrade is computed
 //! downgrade { op; … }                 // or `downgrade { irreversible("reason"); }`
 //! ```
@@ -30,6 +31,7 @@ const FIELDS: &[&str] = &[
     "parents",
     "lock_timeout",
     "statement_timeout",
+    "names",
     "upgrade",
     "change",
     "downgrade",
@@ -95,6 +97,7 @@ pub(crate) fn migration(cx: &mut Ctxt, input: TokenStream) -> Option<MigrationDe
         downgrade,
         lock_timeout_ms: header.lock_timeout_ms,
         waivers: std::mem::take(&mut cx.waivers),
+        adopted_names: header.adopted_names,
         statement_timeout_ms: header.statement_timeout_ms,
     })
 }
@@ -172,6 +175,8 @@ struct Header {
     parents_tokens: Option<TokenStream>,
     lock_timeout_ms: Option<u64>,
     statement_timeout_ms: Option<u64>,
+    /// `names: adopted`.
+    adopted_names: bool,
     /// The keyword, the block, and whether it is `change`.
     upgrade: Option<(Ident, TokenStream, bool)>,
     downgrade: Option<(Ident, TokenStream)>,
@@ -250,6 +255,17 @@ impl Header {
                     } else {
                         header.statement_timeout_ms = Some(ms);
                     }
+                }
+                "names" => {
+                    input.parse::<Token![:]>()?;
+                    let value = any_ident(input)?;
+                    if value != "adopted" {
+                        return Err(syn::Error::new_spanned(
+                            value,
+                            "expected `names: adopted`: the objects this migration creates already exist and keep their names (only their length is checked)",
+                        ));
+                    }
+                    header.adopted_names = true;
                 }
                 "upgrade" | "change" => {
                     let content;

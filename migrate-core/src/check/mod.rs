@@ -31,6 +31,10 @@ pub struct MigrationDef {
     pub statement_timeout_ms: Option<u64>,
     /// `#[allow(…)]` attributes on ops.
     pub waivers: Vec<Waiver>,
+    /// `names: adopted`: the objects the migration creates already exist (a baseline of a
+    /// database that predates `migrate`, or a history translated from another tool), so their
+    /// names are theirs: neither the convention nor the case is checked, only the length.
+    pub adopted_names: bool,
 }
 
 /// What the author wrote for the way back.
@@ -71,6 +75,7 @@ pub struct Config {
 ///     lock_timeout_ms: None,
 ///     statement_timeout_ms: None,
 ///     waivers: vec![],
+///     adopted_names: false,
 /// };
 /// let (_, diagnostics) = check(def, &Config::default());
 /// assert_eq!(diagnostics[0].check.as_str(), "missing_downgrade");

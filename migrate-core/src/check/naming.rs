@@ -2,7 +2,8 @@
 //! snake_case; and well-formed migration ids.
 //!
 //! Only names an `upgrade` creates are held to the convention: a downgrade re-creates objects as
-//! they were, and a legacy object keeps its legacy name. Length is checked everywhere, because
+//! they were, and a legacy object keeps its legacy name, as do the objects of a migration marked
+//! `names: adopted` (a baseline of a database that predates `migrate`). Length is checked everywhere, because
 //! PostgreSQL silently truncates a longer name and the object then answers to another one.
 
 use super::MigrationDef;
@@ -313,6 +314,9 @@ pub(super) fn check_names(def: &MigrationDef, config: &super::Config, out: &mut 
         for created in created_names(op, &config.naming) {
             let at = Location::new(Section::Upgrade(index), created.part);
             check_length(created.name, at, out);
+            if def.adopted_names {
+                continue;
+            }
             if !is_snake_case(created.name) {
                 out.push(
                     Diagnostic::new(

@@ -54,6 +54,7 @@ pub struct ChainProblem {
 ///         lock_timeout_ms: None,
 ///         statement_timeout_ms: None,
 ///         waivers: vec![],
+///         adopted_names: false,
 ///     };
 ///     check(def, &Config::default()).0
 /// };
@@ -82,7 +83,7 @@ pub fn fold(migrations: &[&Migration]) -> Result<Vec<ChainProblem>, Vec<GraphErr
 /// let def = MigrationDef {
 ///     id: "0001_create_jobs".into(), parents: vec![], doc: String::new(),
 ///     upgrade: vec![Op::CreateTable(migrate_core::model::Table { name: "jobs".into(), columns: vec![wait].into(), primary_key: None })],
-///     downgrade: DowngradeDef::Computed, lock_timeout_ms: None, statement_timeout_ms: None, waivers: vec![],
+///     downgrade: DowngradeDef::Computed, lock_timeout_ms: None, statement_timeout_ms: None, waivers: vec![], adopted_names: false,
 /// };
 /// let migration = check(def, &Config::default()).0;
 /// assert!(migrate_core::fold::fold(&[&migration]).unwrap().is_empty());

@@ -53,7 +53,7 @@ impl Schema {
 /// # use migrate_core::model::{Column, ColumnType, Op, Scalar};
 /// # let migration = |id: &str, parents: &[&str], upgrade: Vec<Op>| check(MigrationDef {
 /// #     id: id.into(), parents: parents.iter().map(|p| p.to_string()).collect(), doc: String::new(),
-/// #     upgrade, downgrade: DowngradeDef::Computed, lock_timeout_ms: None, statement_timeout_ms: None, waivers: vec![],
+/// #     upgrade, downgrade: DowngradeDef::Computed, lock_timeout_ms: None, statement_timeout_ms: None, waivers: vec![], adopted_names: false,
 /// # }, &Config::default()).0;
 /// # let column = |name: &'static str| Column { name: name.into(), ty: ColumnType::Scalar(Scalar::Text), nullable: true, default: None, identity: false };
 /// # let table = migrate_core::model::Table { name: "users".into(), columns: vec![column("email")].into(), primary_key: None };
