@@ -140,6 +140,9 @@ impl Display for Op {
                 unique.table,
                 idents(&unique.columns)
             ),
+            Op::AddPrimaryKey { table, key } | Op::DropPrimaryKey { table, key } => {
+                write!(f, "{name}({}, {table}({}))", key.name, idents(&key.columns))
+            }
             Op::CreateEnum(ty) | Op::DropEnum(ty) => {
                 write!(f, "{name}({}, [{}])", ty.name, quoted_list(&ty.values))
             }

@@ -58,6 +58,8 @@ impl Op {
             Op::DropCheck(check) => Op::AddCheck(check),
             Op::AddUnique(unique) => Op::DropUnique(unique),
             Op::DropUnique(unique) => Op::AddUnique(unique),
+            Op::AddPrimaryKey { table, key } => Op::DropPrimaryKey { table, key },
+            Op::DropPrimaryKey { table, key } => Op::AddPrimaryKey { table, key },
             Op::CreateEnum(ty) => Op::DropEnum(ty),
             Op::DropEnum(ty) => Op::CreateEnum(ty),
             // Removing a label re-creates the type and rewrites every table using it, and fails

@@ -685,6 +685,40 @@ impl Simulation {
                 Facts::Unique(unique.clone()),
                 Part::Name,
             ),
+            Op::AddPrimaryKey { table, key } => {
+                if self.require_table(table) {
+                    self.require_columns(table, &key.columns);
+                }
+                let existing = self.current.iter().find_map(|(_, state)| match state {
+                    State::Present(Facts::PrimaryKey { table: owner, key }) if owner == table => {
+                        Some(key.name.clone())
+                    }
+                    _ => None,
+                });
+                if let Some(existing) = existing {
+                    self.problem(
+                        CheckId::DuplicateName,
+                        Part::Name,
+                        format!("table `{table}` already has a primary key, `{existing}`: a table has one; `drop_primary_key` it first"),
+                    );
+                }
+                self.create(
+                    Key::Named(key.name.to_string()),
+                    Facts::PrimaryKey {
+                        table: table.to_string(),
+                        key: key.clone(),
+                    },
+                    Part::Name,
+                );
+            }
+            Op::DropPrimaryKey { table, key } => self.drop_known(
+                Key::Named(key.name.to_string()),
+                Facts::PrimaryKey {
+                    table: table.to_string(),
+                    key: key.clone(),
+                },
+                Part::Name,
+            ),
             Op::CreateEnum(ty) => {
                 self.enum_labels.insert(
                     ty.name.to_string(),

@@ -284,6 +284,26 @@ fn ops_and_texts() -> Vec<(Op, &'static str)> {
             "drop_unique(uq_users_email, users(email, tenant_id))",
         ),
         (
+            Op::AddPrimaryKey {
+                table: "users".into(),
+                key: PrimaryKey {
+                    name: "pk_users".into(),
+                    columns: vec!["tenant_id".into(), "id".into()].into(),
+                },
+            },
+            "add_primary_key(pk_users, users(tenant_id, id))",
+        ),
+        (
+            Op::DropPrimaryKey {
+                table: "users".into(),
+                key: PrimaryKey {
+                    name: "pk_users".into(),
+                    columns: vec!["id".into()].into(),
+                },
+            },
+            "drop_primary_key(pk_users, users(id))",
+        ),
+        (
             Op::CreateEnum(mood()),
             r#"create_enum(mood, ["sad", "it's ok", "happy"])"#,
         ),

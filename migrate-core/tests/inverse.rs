@@ -165,6 +165,20 @@ fn all_ops() -> Vec<Op> {
         Op::DropCheck(age_check()),
         Op::AddUnique(email_unique()),
         Op::DropUnique(email_unique()),
+        Op::AddPrimaryKey {
+            table: "users".into(),
+            key: migrate_core::model::PrimaryKey {
+                name: "pk_users_email".into(),
+                columns: vec!["email".into()].into(),
+            },
+        },
+        Op::DropPrimaryKey {
+            table: "users".into(),
+            key: migrate_core::model::PrimaryKey {
+                name: "pk_users_email".into(),
+                columns: vec!["email".into()].into(),
+            },
+        },
         Op::CreateEnum(mood_enum()),
         Op::DropEnum(mood_enum()),
         Op::AddEnumValue {
@@ -698,6 +712,8 @@ fn inverse_keeps_the_kind_family() {
             OpKind::DropCheck => OpKind::AddCheck,
             OpKind::AddUnique => OpKind::DropUnique,
             OpKind::DropUnique => OpKind::AddUnique,
+            OpKind::AddPrimaryKey => OpKind::DropPrimaryKey,
+            OpKind::DropPrimaryKey => OpKind::AddPrimaryKey,
             OpKind::CreateEnum => OpKind::DropEnum,
             OpKind::DropEnum => OpKind::CreateEnum,
             OpKind::DropEnumValue => OpKind::AddEnumValue,

@@ -623,7 +623,7 @@ fn mixed(section: Section, kind: &str, first: &str) -> Diagnostic {
         Location::op(section),
         format!("`{kind}` cannot share a migration with `{first}`: that op runs outside any transaction, so this one would lose its all-or-nothing guarantee"),
     )
-    .help("move the ops that run outside a transaction (`concurrently`, `add_unique` on an existing table) into a migration of their own")
+    .help("move the ops that run outside a transaction (`concurrently`, `add_unique` or `add_primary_key` on an existing table) into a migration of their own")
 }
 
 fn unused_waiver(section: Section, check: CheckId) -> Diagnostic {

@@ -1450,7 +1450,7 @@ fn mixed(section: Section, kind: &str, concurrent: &str) -> Diagnostic {
         Location::op(section),
         format!("`{kind}` cannot share a migration with `{concurrent}`{MIXED_MESSAGE_END}"),
     )
-    .help("move the ops that run outside a transaction (`concurrently`, `add_unique` on an existing table) into a migration of their own")
+    .help("move the ops that run outside a transaction (`concurrently`, `add_unique` or `add_primary_key` on an existing table) into a migration of their own")
 }
 
 #[test]

@@ -492,6 +492,25 @@ impl OpParser<'_> {
                     Op::DropUnique(unique)
                 }
             }
+            OpKind::AddPrimaryKey | OpKind::DropPrimaryKey => {
+                let signature = format!("{}(pk_table, table(column, …))", kind.name());
+                let name = self.object_name(kind, &signature, |arg| {
+                    let (table, _) = arg.parse(table_columns).ok()?;
+                    Some(format!("pk_{table}"))
+                })?;
+                let on = self.args.positional("the table and columns", &signature)?;
+                let (table, columns) = self.table_columns(&on)?;
+                self.args.finish(&signature, &[])?;
+                let key = PrimaryKey {
+                    name,
+                    columns: columns.into(),
+                };
+                if kind == OpKind::AddPrimaryKey {
+                    Op::AddPrimaryKey { table, key }
+                } else {
+                    Op::DropPrimaryKey { table, key }
+                }
+            }
             OpKind::CreateEnum | OpKind::DropEnum => {
                 let signature = format!("{}(name, [\"value\", …])", kind.name());
                 let name = self.ident(Part::Name, "the enum name", &signature)?;

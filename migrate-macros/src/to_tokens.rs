@@ -163,6 +163,14 @@ fn op(op: &Op) -> TokenStream {
             let u = unique(u);
             quote!(#m::Op::DropUnique(#u))
         }
+        Op::AddPrimaryKey { table, key } => {
+            let (table, key) = (text(table), primary_key(key));
+            quote!(#m::Op::AddPrimaryKey { table: #table, key: #key })
+        }
+        Op::DropPrimaryKey { table, key } => {
+            let (table, key) = (text(table), primary_key(key));
+            quote!(#m::Op::DropPrimaryKey { table: #table, key: #key })
+        }
         Op::CreateEnum(e) => {
             let (name, values) = (text(&e.name), texts(&e.values));
             quote!(#m::Op::CreateEnum(#m::EnumType { name: #name, values: #values }))
@@ -225,11 +233,14 @@ fn table(table: &migrate_core::model::Table) -> TokenStream {
     let m = model();
     let name = text(&table.name);
     let columns = list(&table.columns, column);
-    let primary_key = opt(&table.primary_key, |pk: &PrimaryKey| {
-        let (name, columns) = (text(&pk.name), texts(&pk.columns));
-        quote!(#m::PrimaryKey { name: #name, columns: #columns })
-    });
+    let primary_key = opt(&table.primary_key, primary_key);
     quote!(#m::Table { name: #name, columns: #columns, primary_key: #primary_key })
+}
+
+fn primary_key(key: &PrimaryKey) -> TokenStream {
+    let m = model();
+    let (name, columns) = (text(&key.name), texts(&key.columns));
+    quote!(#m::PrimaryKey { name: #name, columns: #columns })
 }
 
 fn column(column: &Column) -> TokenStream {

@@ -91,6 +91,9 @@ pub(crate) fn mysql_took_effect(op: &migrate_core::model::Op) -> Option<String> 
         Op::AddForeignKey(fk) => constraint(&fk.table, &fk.name),
         Op::DropForeignKey(fk) => format!("NOT {}", constraint(&fk.table, &fk.name)),
         Op::AddCheck(check) => constraint(&check.table, &check.name),
+        // MySQL names every primary key `PRIMARY`.
+        Op::AddPrimaryKey { table, .. } => constraint(table, "PRIMARY"),
+        Op::DropPrimaryKey { table, .. } => format!("NOT {}", constraint(table, "PRIMARY")),
         Op::DropCheck(check) => format!("NOT {}", constraint(&check.table, &check.name)),
         _ => return None,
     };

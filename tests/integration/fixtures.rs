@@ -415,3 +415,40 @@ pub mod no_mysql_sql {
         }
     }
 }
+
+/// A primary key moved from one column to another, on a table with rows.
+pub mod primary_key_change {
+    migrate_runtime::migrations! {
+        #![targets = "postgres, sqlite, mysql"]
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_accounts",
+                parent: none,
+                change {
+                    create_table(accounts, { id: bigint, code: varchar(20), name: text nullable }, primary_key: pk_accounts(id));
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_unkey_accounts_id",
+                parent: "0001_create_accounts",
+                change {
+                    #[allow(drop_constraint, reason = "fixture: the key moves to code")]
+                    drop_primary_key(pk_accounts, accounts(id));
+                }
+            }
+        }
+        // Its own migration: on PostgreSQL the key's index is built concurrently, outside any
+        // transaction.
+        mod m0003 {
+            migrate_runtime::migration! {
+                id: "0003_key_accounts_by_code",
+                parent: "0002_unkey_accounts_id",
+                change {
+                    add_primary_key(pk_accounts_code, accounts(code));
+                }
+            }
+        }
+    }
+}

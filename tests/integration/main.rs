@@ -14,6 +14,7 @@ mod literals;
 mod lock;
 mod mysql;
 mod per_dialect;
+mod primary_keys;
 mod round_trips;
 mod runtime;
 mod safety;

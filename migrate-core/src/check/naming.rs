@@ -283,6 +283,13 @@ fn created_names<'a>(op: &'a Op, naming: &'a super::NamingConvention) -> Vec<Cre
             Some(&unique.columns),
             unique.columns.join("_"),
         )],
+        Op::AddPrimaryKey { table, key } => vec![conventional(
+            &key.name,
+            vec![&naming.primary_key],
+            table,
+            Some(&key.columns),
+            String::new(),
+        )],
         Op::CreateEnum(ty) => vec![plain(&ty.name, Part::Name)],
         _ => Vec::new(),
     }
@@ -297,6 +304,7 @@ fn dropped_name(op: &Op) -> Option<&Text> {
         Op::DropForeignKey(fk) => Some(&fk.name),
         Op::DropCheck(check) => Some(&check.name),
         Op::DropUnique(unique) => Some(&unique.name),
+        Op::DropPrimaryKey { key, .. } => Some(&key.name),
         Op::DropEnum(ty) => Some(&ty.name),
         _ => None,
     }

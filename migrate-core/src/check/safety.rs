@@ -108,6 +108,7 @@ fn added_earlier(earlier: &[Op], name: &str) -> bool {
         Op::AddForeignKey(fk) => fk.name == name,
         Op::AddCheck(check) => check.name == name,
         Op::AddUnique(unique) => unique.name == name,
+        Op::AddPrimaryKey { key, .. } => key.name == name,
         _ => false,
     })
 }
@@ -270,7 +271,10 @@ fn check_loss_and_breakage(rules: &mut Rules<'_>, index: usize, op: &Op, existin
         Op::DropForeignKey(crate::model::ForeignKey { name, .. })
         | Op::DropCheck(crate::model::CheckConstraint { name, .. })
         | Op::DropUnique(crate::model::UniqueConstraint { name, .. })
-            if existing && !added_earlier(&rules.ops[..index], name) =>
+        | Op::DropPrimaryKey {
+            key: crate::model::PrimaryKey { name, .. },
+            ..
+        } if existing && !added_earlier(&rules.ops[..index], name) =>
         {
             rules.report(
                 index,

@@ -39,7 +39,7 @@ fn check_section(ops: &[Op], section: fn(usize) -> Section, out: &mut Vec<Diagno
                     ops[first]
                 ),
             )
-            .help("move the ops that run outside a transaction (`concurrently`, `add_unique` on an existing table) into a migration of their own"),
+            .help("move the ops that run outside a transaction (`concurrently`, `add_unique` or `add_primary_key` on an existing table) into a migration of their own"),
         );
     }
 }

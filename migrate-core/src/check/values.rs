@@ -195,6 +195,8 @@ fn texts(op: &Op) -> Vec<OpText<'_>> {
         | Op::DropForeignKey(_)
         | Op::AddUnique(_)
         | Op::DropUnique(_)
+        | Op::AddPrimaryKey { .. }
+        | Op::DropPrimaryKey { .. }
         | Op::RunRust { .. } => {}
     }
     found

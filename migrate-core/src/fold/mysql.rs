@@ -108,6 +108,7 @@ fn unbounded_key(schema: &Simulation, op: &Op, at: impl Fn(Part) -> Location) ->
     let (table, columns, what) = match op {
         Op::CreateIndex(index) => (&index.table, &index.columns, "an index"),
         Op::AddUnique(unique) => (&unique.table, &unique.columns, "a unique constraint"),
+        Op::AddPrimaryKey { table, key } => (table, &key.columns, "a primary key"),
         Op::CreateTable(table) => match &table.primary_key {
             Some(key) => (&table.name, &key.columns, "a primary key"),
             None => return Vec::new(),

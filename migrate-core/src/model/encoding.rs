@@ -413,6 +413,16 @@ fn write_op(w: &mut Writer, op: &Op) {
             w.u8(14);
             write_unique(w, unique);
         }
+        Op::AddPrimaryKey { table, key } => {
+            w.u8(23);
+            w.text(table);
+            write_primary_key(w, key);
+        }
+        Op::DropPrimaryKey { table, key } => {
+            w.u8(24);
+            w.text(table);
+            write_primary_key(w, key);
+        }
         Op::CreateEnum(ty) => {
             w.u8(15);
             write_enum_type(w, ty);
@@ -501,6 +511,14 @@ fn read_op(r: &mut Reader<'_>) -> Result<Op> {
         13 => Op::AddUnique(read_unique(r)?),
         14 => Op::DropUnique(read_unique(r)?),
         15 => Op::CreateEnum(read_enum_type(r)?),
+        23 => Op::AddPrimaryKey {
+            table: r.text()?,
+            key: read_primary_key(r)?,
+        },
+        24 => Op::DropPrimaryKey {
+            table: r.text()?,
+            key: read_primary_key(r)?,
+        },
         16 => Op::DropEnum(read_enum_type(r)?),
         17 => Op::AddEnumValue {
             enum_name: r.text()?,
@@ -538,23 +556,27 @@ fn write_table(w: &mut Writer, table: &Table) {
     } = table;
     w.text(name);
     w.list(columns, write_column);
-    w.option(primary_key, |w, pk| {
-        let PrimaryKey { name, columns } = pk;
-        w.text(name);
-        w.list(columns, |w, column| w.text(column));
-    });
+    w.option(primary_key, write_primary_key);
 }
 
 fn read_table(r: &mut Reader<'_>) -> Result<Table> {
     Ok(Table {
         name: r.text()?,
         columns: r.list(read_column)?,
-        primary_key: r.option(|r| {
-            Ok(PrimaryKey {
-                name: r.text()?,
-                columns: r.list(Reader::text)?,
-            })
-        })?,
+        primary_key: r.option(read_primary_key)?,
+    })
+}
+
+fn write_primary_key(w: &mut Writer, key: &PrimaryKey) {
+    let PrimaryKey { name, columns } = key;
+    w.text(name);
+    w.list(columns, |w, column| w.text(column));
+}
+
+fn read_primary_key(r: &mut Reader<'_>) -> Result<PrimaryKey> {
+    Ok(PrimaryKey {
+        name: r.text()?,
+        columns: r.list(Reader::text)?,
     })
 }
 
@@ -1152,6 +1174,20 @@ mod tests {
             Op::DropCheck(check),
             Op::AddUnique(unique.clone()),
             Op::DropUnique(unique),
+            Op::AddPrimaryKey {
+                table: "users".into(),
+                key: PrimaryKey {
+                    name: "pk_users".into(),
+                    columns: vec!["id".into(), "email".into()].into(),
+                },
+            },
+            Op::DropPrimaryKey {
+                table: "users".into(),
+                key: PrimaryKey {
+                    name: "pk_users".into(),
+                    columns: vec!["id".into()].into(),
+                },
+            },
             Op::CreateEnum(mood.clone()),
             Op::DropEnum(mood),
             Op::AddEnumValue {

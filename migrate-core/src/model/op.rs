@@ -44,6 +44,17 @@ pub enum Op {
     DropCheck(CheckConstraint),
     AddUnique(UniqueConstraint),
     DropUnique(UniqueConstraint),
+    /// Gives a table that has none a primary key; on a table with rows, PostgreSQL builds its
+    /// index concurrently first and SQLite rebuilds the table.
+    AddPrimaryKey {
+        table: Text,
+        key: PrimaryKey,
+    },
+    /// Removes a table's primary key; `key` is its definition.
+    DropPrimaryKey {
+        table: Text,
+        key: PrimaryKey,
+    },
     CreateEnum(EnumType),
     DropEnum(EnumType),
     AddEnumValue {
@@ -96,6 +107,8 @@ pub enum OpKind {
     DropCheck,
     AddUnique,
     DropUnique,
+    AddPrimaryKey,
+    DropPrimaryKey,
     CreateEnum,
     DropEnum,
     AddEnumValue,
@@ -122,6 +135,8 @@ impl OpKind {
         OpKind::DropCheck,
         OpKind::AddUnique,
         OpKind::DropUnique,
+        OpKind::AddPrimaryKey,
+        OpKind::DropPrimaryKey,
         OpKind::CreateEnum,
         OpKind::DropEnum,
         OpKind::AddEnumValue,
@@ -149,6 +164,8 @@ impl OpKind {
             OpKind::DropCheck => "drop_check",
             OpKind::AddUnique => "add_unique",
             OpKind::DropUnique => "drop_unique",
+            OpKind::AddPrimaryKey => "add_primary_key",
+            OpKind::DropPrimaryKey => "drop_primary_key",
             OpKind::CreateEnum => "create_enum",
             OpKind::DropEnum => "drop_enum",
             OpKind::AddEnumValue => "add_enum_value",
@@ -182,6 +199,8 @@ impl Op {
             Op::DropCheck(_) => OpKind::DropCheck,
             Op::AddUnique(_) => OpKind::AddUnique,
             Op::DropUnique(_) => OpKind::DropUnique,
+            Op::AddPrimaryKey { .. } => OpKind::AddPrimaryKey,
+            Op::DropPrimaryKey { .. } => OpKind::DropPrimaryKey,
             Op::CreateEnum(_) => OpKind::CreateEnum,
             Op::DropEnum(_) => OpKind::DropEnum,
             Op::AddEnumValue { .. } => OpKind::AddEnumValue,
@@ -205,7 +224,9 @@ impl Op {
             | Op::DropColumn { table, .. }
             | Op::RenameColumn { table, .. }
             | Op::AlterColumn { table, .. }
-            | Op::Backfill { table, .. } => table,
+            | Op::Backfill { table, .. }
+            | Op::AddPrimaryKey { table, .. }
+            | Op::DropPrimaryKey { table, .. } => table,
             Op::RenameTable { from, .. } => from,
             Op::CreateIndex(index) | Op::DropIndex(index) => &index.table,
             Op::AddForeignKey(fk) | Op::DropForeignKey(fk) => &fk.table,
@@ -254,6 +275,7 @@ impl Op {
             Op::AddForeignKey(_)
                 | Op::AddCheck(_)
                 | Op::AddUnique(_)
+                | Op::AddPrimaryKey { .. }
                 | Op::AlterColumn {
                     change: ColumnChange::SetNotNull,
                     ..
@@ -263,7 +285,8 @@ impl Op {
 
     /// Whether a step of this op must run outside any transaction, given whether its table is new.
     pub fn runs_outside_transaction(&self, on_new_table: bool) -> bool {
-        self.is_concurrent() || (matches!(self, Op::AddUnique(_)) && !on_new_table)
+        self.is_concurrent()
+            || (matches!(self, Op::AddUnique(_) | Op::AddPrimaryKey { .. }) && !on_new_table)
     }
 }
 

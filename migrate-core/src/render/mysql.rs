@@ -197,6 +197,15 @@ pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step>
             list(&unique.columns),
             online(INPLACE)
         ),
+        // MySQL names every primary key `PRIMARY`: the name is the chain's alone.
+        Op::AddPrimaryKey { table, key } => format!(
+            "ALTER TABLE {} ADD PRIMARY KEY ({}){}",
+            q(table),
+            list(&key.columns),
+            online(INPLACE)
+        ),
+        // InnoDB copies the table to drop a primary key without adding another.
+        Op::DropPrimaryKey { table, .. } => format!("ALTER TABLE {} DROP PRIMARY KEY", q(table)),
         Op::DropUnique(unique) => format!(
             "ALTER TABLE {} DROP INDEX {}{}",
             q(&unique.table),

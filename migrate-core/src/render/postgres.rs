@@ -120,6 +120,31 @@ pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step>
             ]
         }
         Op::DropUnique(unique) => drop_constraint(&unique.table, &unique.name),
+        Op::AddPrimaryKey { table, key } if new_table => format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})",
+            q(table),
+            q(&key.name),
+            ident_list(&key.columns)
+        ),
+        // As for `add_unique`: the index is built concurrently, then becomes the key.
+        Op::AddPrimaryKey { table, key } => {
+            return vec![
+                Step::DropInvalidIndex(key.name.to_string()),
+                Step::SqlOutsideTransaction(format!(
+                    "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {} ON {} ({})",
+                    q(&key.name),
+                    q(table),
+                    ident_list(&key.columns)
+                )),
+                Step::Sql(format!(
+                    "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY USING INDEX {}",
+                    q(table),
+                    q(&key.name),
+                    q(&key.name)
+                )),
+            ]
+        }
+        Op::DropPrimaryKey { table, key } => drop_constraint(table, &key.name),
         Op::CreateEnum(ty) => format!(
             "CREATE TYPE {} AS ENUM ({})",
             q(&ty.name),

@@ -65,6 +65,9 @@ pub(super) fn render(op: &Op) -> Vec<Step> {
         Op::AlterColumn { table, .. } => return rebuild(table, op),
         Op::AddForeignKey(fk) | Op::DropForeignKey(fk) => return rebuild(&fk.table, op),
         Op::AddCheck(check) | Op::DropCheck(check) => return rebuild(&check.table, op),
+        Op::AddPrimaryKey { table, .. } | Op::DropPrimaryKey { table, .. } => {
+            return rebuild(table, op)
+        }
         Op::CreateIndex(index) => create_index(index),
         Op::DropIndex(index) => format!("DROP INDEX {}", q(&index.name)),
         Op::AddUnique(unique) => format!(

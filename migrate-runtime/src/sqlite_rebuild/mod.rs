@@ -102,6 +102,23 @@ fn apply(definition: &mut Definition, table: &str, op: &Op) -> Result<(), String
             .extend(migrate_core::render::sqlite_table_constraint(op)),
         Op::DropForeignKey(fk) => remove_constraint(definition, table, &fk.name)?,
         Op::DropCheck(check) => remove_constraint(definition, table, &check.name)?,
+        Op::AddPrimaryKey { key, .. } => definition.constraints.push(format!(
+            "CONSTRAINT {} PRIMARY KEY ({})",
+            q(&key.name),
+            migrate_core::render::ident_list(&key.columns)
+        )),
+        Op::DropPrimaryKey { key, .. } => {
+            if definition.remove_constraint(&key.name) {
+                return Ok(());
+            }
+            // An identity column is declared `INTEGER … PRIMARY KEY AUTOINCREMENT`, the only form
+            // SQLite increments: the key is the rowid itself.
+            return Err(format!(
+                "the primary key {} of table {} is not a table constraint (an identity column's key is SQLite's rowid): SQLite cannot drop it",
+                q(&key.name),
+                q(table)
+            ));
+        }
         Op::AlterColumn { column, change, .. } => {
             let declared = definition
                 .column_mut(column)
