@@ -58,6 +58,7 @@ pub enum CheckId {
     ForeignKeyWithoutIndex,
     ForeignKeyTypeMismatch,
     LockHeldAcrossSlowStep,
+    SqliteUnsupported,
     MysqlUnsupported,
     MysqlUnboundedKey,
     MysqlExpressionDefault,
@@ -121,6 +122,7 @@ impl CheckId {
         CheckId::ForeignKeyWithoutIndex,
         CheckId::ForeignKeyTypeMismatch,
         CheckId::LockHeldAcrossSlowStep,
+        CheckId::SqliteUnsupported,
         CheckId::MysqlUnsupported,
         CheckId::MysqlUnboundedKey,
         CheckId::MysqlExpressionDefault,
@@ -184,6 +186,7 @@ impl CheckId {
             CheckId::ForeignKeyWithoutIndex => "foreign_key_without_index",
             CheckId::ForeignKeyTypeMismatch => "foreign_key_type_mismatch",
             CheckId::LockHeldAcrossSlowStep => "lock_held_across_slow_step",
+            CheckId::SqliteUnsupported => "sqlite_unsupported",
             CheckId::MysqlUnsupported => "mysql_unsupported",
             CheckId::MysqlUnboundedKey => "mysql_unbounded_key",
             CheckId::MysqlExpressionDefault => "mysql_expression_default",
@@ -226,6 +229,7 @@ impl CheckId {
             | CheckId::ParentCycle => "chain",
             CheckId::MixedTransactionModes | CheckId::EnumValueUsedInTransaction => "transactions",
             CheckId::UnusedWaiver => "waivers",
+            CheckId::SqliteUnsupported => "sqlite",
             CheckId::MysqlUnsupported
             | CheckId::MysqlUnboundedKey
             | CheckId::MysqlExpressionDefault

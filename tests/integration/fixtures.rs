@@ -452,3 +452,116 @@ pub mod primary_key_change {
         }
     }
 }
+
+/// Modelled on a long-lived service's history: a baseline adopted with the names another tool
+/// gave its objects, then years of changes: a foreign key that follows key updates, a column
+/// filled from others, a trigger written per dialect, a table filled by `INSERT … SELECT`, and a
+/// primary key moved to other columns.
+pub mod history {
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                /// The schema as the previous tool left it: its names are kept.
+                id: "0001_baseline",
+                parent: none,
+                names: adopted,
+                change {
+                    create_table(users, {
+                        id: bigint identity,
+                        email: varchar(320),
+                        display_name: text nullable,
+                    }, primary_key: users_pkey(id));
+                    create_index(users_email_key, users(email), unique);
+                    create_table(projects, {
+                        id: bigint identity,
+                        owner_id: bigint,
+                        name: varchar(200),
+                    }, primary_key: projects_pkey(id));
+                    create_index(projects_owner_id_idx, projects(owner_id));
+                    add_foreign_key(projects_owner_id_fkey, projects(owner_id), references: users(id), on_delete: cascade, on_update: cascade);
+                    create_table(memberships, {
+                        id: bigint,
+                        user_id: bigint,
+                        project_id: bigint,
+                        role: varchar(20) default("member"),
+                    }, primary_key: memberships_pkey(id));
+                    create_index(memberships_project_id_idx, memberships(project_id));
+                    create_index(memberships_user_id_project_id_key, memberships(user_id, project_id), unique);
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_project_slugs",
+                parent: "0001_baseline",
+                upgrade {
+                    add_column(projects, slug: varchar(200) nullable);
+                    backfill(projects, set: "slug = lower(name)", where: "slug IS NULL", batch: 2);
+                    alter_column(projects, slug, set_not_null);
+                }
+                downgrade {
+                    drop_column(projects, slug: varchar(200));
+                }
+            }
+        }
+        mod m0003 {
+            migrate_runtime::migration! {
+                /// Emails are stored lower case from now on; each database spells the trigger its way.
+                id: "0003_lower_case_emails",
+                parent: "0002_project_slugs",
+                change {
+                    #[allow(raw_sql, reason = "a trigger has no typed op")]
+                    execute(
+                        postgres: "CREATE FUNCTION users_lower_email() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.email := lower(NEW.email); RETURN NEW; END $$; CREATE TRIGGER users_lower_email BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION users_lower_email()",
+                        sqlite: "CREATE TRIGGER users_lower_email AFTER INSERT ON users BEGIN UPDATE users SET email = lower(NEW.email) WHERE id = NEW.id; END",
+                        down: (
+                            postgres: "DROP TRIGGER users_lower_email ON users; DROP FUNCTION users_lower_email()",
+                            sqlite: "DROP TRIGGER users_lower_email",
+                        ),
+                    );
+                }
+            }
+        }
+        mod m0004 {
+            migrate_runtime::migration! {
+                /// Owners become a table of their own, filled from the projects.
+                id: "0004_project_owners",
+                parent: "0003_lower_case_emails",
+                change {
+                    create_table(project_owners, {
+                        project_id: bigint,
+                        user_id: bigint,
+                    }, primary_key: pk_project_owners(project_id, user_id));
+                    create_index(ix_project_owners_user_id, project_owners(user_id));
+                    add_foreign_key(fk_project_owners_project_id, project_owners(project_id), references: projects(id), on_delete: cascade, on_update: cascade);
+                    add_foreign_key(fk_project_owners_user_id, project_owners(user_id), references: users(id), on_delete: cascade);
+                    #[allow(raw_sql, reason = "a data step: the table is new, its downgrade drops it")]
+                    execute(
+                        "INSERT INTO project_owners (project_id, user_id) SELECT id, owner_id FROM projects",
+                        down: "DELETE FROM project_owners",
+                    );
+                }
+            }
+        }
+        mod m0005 {
+            migrate_runtime::migration! {
+                /// Memberships are keyed by what they join; the surrogate key goes.
+                id: "0005_unkey_membership_ids",
+                parent: "0004_project_owners",
+                change {
+                    #[allow(drop_constraint, reason = "the unique index on (user_id, project_id) keeps the guarantee, and becomes the key next")]
+                    drop_primary_key(memberships_pkey, memberships(id));
+                }
+            }
+        }
+        mod m0006 {
+            migrate_runtime::migration! {
+                id: "0006_key_memberships",
+                parent: "0005_unkey_membership_ids",
+                change {
+                    add_primary_key(pk_memberships, memberships(user_id, project_id));
+                }
+            }
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod support;
 mod drift;
 mod faults;
 mod fixtures;
+mod history;
 mod literals;
 mod lock;
 mod mysql;

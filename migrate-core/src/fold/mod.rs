@@ -95,6 +95,8 @@ pub fn fold_for(
     targets: &[Dialect],
 ) -> Result<Vec<ChainProblem>, Vec<GraphError>> {
     let mysql = targets.contains(&Dialect::Mysql);
+    // The runtime runs every chain on SQLite unless the crate names its targets without it.
+    let sqlite = targets.is_empty() || targets.contains(&Dialect::Sqlite);
     let ordered = graph::order(migrations)?;
     let position: BTreeMap<&str, usize> = ordered
         .iter()
@@ -127,7 +129,7 @@ pub fn fold_for(
             }
             _ => merged(migration, &ordered, &position, &reported, &mut problems),
         };
-        for problem in fold_one(&mut schema, migration, mysql) {
+        for problem in fold_one(&mut schema, migration, mysql, sqlite) {
             reported.insert((
                 problem.migration.clone(),
                 problem.diagnostic.message.clone(),
@@ -141,12 +143,20 @@ pub fn fold_for(
 
 /// Applies one migration's upgrade to `schema`, with the rules that need the chain, and MySQL's
 /// when it is a target.
-fn fold_one(schema: &mut Simulation, migration: &Migration, mysql: bool) -> Vec<ChainProblem> {
+fn fold_one(
+    schema: &mut Simulation,
+    migration: &Migration,
+    mysql: bool,
+    sqlite: bool,
+) -> Vec<ChainProblem> {
     let mut found = Vec::new();
     let new_tables = crate::model::on_new_table(&migration.upgrade);
     for (index, op) in migration.upgrade.iter().enumerate() {
         let section = Section::Upgrade(index);
         found.extend(types_across(schema, op, section));
+        if sqlite {
+            found.extend(sqlite_identity_key(schema, op, section));
+        }
         if mysql {
             found.extend(mysql::rules(schema, op, section, new_tables[index]));
         }
@@ -190,6 +200,26 @@ fn fold_one(schema: &mut Simulation, migration: &Migration, mysql: bool) -> Vec<
         .collect()
 }
 
+/// SQLite increments only a column declared `INTEGER PRIMARY KEY`, which makes it the rowid:
+/// the key of an identity column is what gives it its values, and cannot be dropped.
+fn sqlite_identity_key(schema: &Simulation, op: &Op, section: Section) -> Option<Diagnostic> {
+    let Op::DropPrimaryKey { table, key } = op else {
+        return None;
+    };
+    let [column] = key.columns.as_ref() else {
+        return None;
+    };
+    let identity = schema.column(table, column)?.identity?;
+    identity.then(|| {
+        Diagnostic::new(
+            CheckId::SqliteUnsupported,
+            Location::new(section, Part::Name),
+            format!("on SQLite, `{table}.{column}` is an identity column, so `{}` is its rowid, the very thing that numbers new rows: SQLite cannot drop it", key.name),
+        )
+        .help(format!("keep the key; or move `{table}` to a new table keyed as you want (`create_table`, copy the rows with `execute(\"INSERT … SELECT …\")`, drop the old one); or leave SQLite out of `targets` in `[package.metadata.migrate]`"))
+    })
+}
+
 /// The schema at a merge: every ancestor replayed in graph order. A problem that none of them
 /// had on its own branch comes from joining the branches, and is reported at the merge.
 fn merged(
@@ -211,7 +241,7 @@ fn merged(
     let mut schema = Simulation::closed();
     for index in ancestors {
         let ancestor = ordered[index];
-        for problem in fold_one(&mut schema, ancestor, false) {
+        for problem in fold_one(&mut schema, ancestor, false, false) {
             let key = (
                 problem.migration.clone(),
                 problem.diagnostic.message.clone(),
