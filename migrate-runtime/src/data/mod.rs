@@ -184,6 +184,10 @@ impl DataConnection<'_> {
     /// that names it: cast it in the query (`CAST(created_at AS text)`). Name computed columns
     /// (`count(*) AS n`), so that `get` finds them by the same name on every backend.
     ///
+    /// MySQL gives a bare placeholder in the select list (`SELECT $1 AS x`) no type when it
+    /// prepares the statement, and diesel panics reading such a column: select a cast instead
+    /// (`CAST($1 AS CHAR)`, `CAST($1 AS SIGNED)`). Placeholders anywhere else are typed.
+    ///
     /// ```
     /// # let mut sqlite = <diesel::SqliteConnection as diesel::Connection>::establish(":memory:").unwrap();
     /// # let mut conn = migrate_runtime::DataConnection::Sqlite(&mut sqlite);
