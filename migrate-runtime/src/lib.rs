@@ -49,7 +49,7 @@ pub use migrate_core as core;
 pub use migrator::{Interrupted, Migrator, Progress, Stamp};
 pub use planner::Target;
 pub use registry::{BoxError, Migrations, Registration, RustStep, RustStepFn};
-pub use script::SqlRange;
+pub use script::{MissingStep, SqlRange, SqlScript};
 pub use version_table::AppliedRow;
 
 /// A test that receives a fresh database migrated by a set of migrations, run once per backend

@@ -353,3 +353,11 @@ impl std::fmt::Debug for DataConnection<'_> {
 pub fn nothing_to_undo(_: &mut DataConnection<'_>) -> Result<(), BoxError> {
     Ok(())
 }
+
+/// Whether a `run` step's function is [`nothing_to_undo`], by the path `migration!` recorded.
+pub(crate) fn does_nothing(path: &str) -> bool {
+    matches!(
+        path,
+        "migrate_runtime::data::nothing_to_undo" | "::migrate_runtime::data::nothing_to_undo"
+    )
+}
