@@ -592,6 +592,100 @@ fn sql_prints_a_range_without_a_database() {
     );
 }
 
+/// A script that leaves steps out is refused, naming each, unless `--allow-partial` is given;
+/// then it is printed with those steps as comments, and they are still listed on stderr.
+#[test]
+fn sql_refuses_a_script_that_leaves_steps_out() {
+    let retire = "0008_retire_sessions op 5 `run(up: crate::data::name_blank_accounts, down: migrate_runtime::data::nothing_to_undo)`: a Rust data step: `crate::data::name_blank_accounts` runs as Rust code, which no SQL script holds";
+    // A Rust data step, on every dialect (SQLite also rebuilds `sessions` to drop its key).
+    let rebuild = "0008_retire_sessions op 1 `drop_foreign_key(fk_sessions_user_id, sessions(user_id), references: users(id), on_delete: cascade)`: SQLite cannot make this change in place: the runtime rebuilds table `sessions`, with statements written from the live table's definition";
+    for dialect in ["postgres", "sqlite", "mysql"] {
+        let missing = match dialect {
+            "sqlite" => format!("2 steps that have no SQL:\n  {rebuild}\n  {retire}"),
+            _ => format!("1 step that has no SQL:\n  {retire}"),
+        };
+        assert_eq!(
+            fails("todo", None, &["sql", "0007:0008", "--dialect", dialect]),
+            format!(
+                "error: the script of 0007:0008 would not do what the migrations do: it leaves out {missing}\n  hint: let `migrate upgrade` (or `downgrade`) run the range; or pass --allow-partial to print the script with these steps as comments, and do them yourself before `migrate stamp`\n"
+            )
+        );
+        let run = probe(
+            "todo",
+            None,
+            &["sql", "0007:0008", "--dialect", dialect, "--allow-partial"],
+        );
+        assert_eq!(run.code, Some(0), "{run:?}");
+        assert!(
+            run.stdout.contains(
+                "-- op 5: run(up: crate::data::name_blank_accounts, down: migrate_runtime::data::nothing_to_undo)\n-- Rust: crate::data::name_blank_accounts\n"
+            ),
+            "{}",
+            run.stdout
+        );
+        let (count, it) = match dialect {
+            "sqlite" => ("2 steps that have no SQL", "them"),
+            _ => ("1 step that has no SQL", "it"),
+        };
+        assert!(
+            run.stderr.starts_with(&format!(
+                "warning: the script of 0007:0008 leaves out {count}; run {it} before `migrate stamp`:\n"
+            )) && run.stderr.ends_with(&format!("\n  {retire}\n")),
+            "{}",
+            run.stderr
+        );
+    }
+    // Going down, the step that runs is the `down:`: `nothing_to_undo` needs no SQL.
+    let down = ok("todo", None, &["sql", "0008:0007", "--dialect", "postgres"]);
+    assert!(
+        down.starts_with("-- 0008_retire_sessions (downgrade, in one transaction)\n-- op 1: run(up: migrate_runtime::data::nothing_to_undo, down: crate::data::name_blank_accounts)\n-- Rust: migrate_runtime::data::nothing_to_undo\n-- op 2: create_table(sessions"),
+        "{down}"
+    );
+
+    // SQLite rebuilds the table for `set_not_null`: missing there, plain SQL on PostgreSQL.
+    let sqlite = fails("todo", None, &["sql", "0003:0004", "--dialect", "sqlite"]);
+    assert!(
+        sqlite.starts_with("error: the script of 0003:0004 would not do what the migrations do: it leaves out 1 step that has no SQL:\n  0004_add_todo_priority op 3 `alter_column(todos, priority, set_not_null)`: SQLite cannot make this change in place: the runtime rebuilds table `todos`, with statements written from the live table's definition\n"),
+        "{sqlite}"
+    );
+    let run = probe(
+        "todo",
+        None,
+        &["sql", "0003:0004", "--dialect", "sqlite", "--allow-partial"],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "-- rebuild of table \"todos\" for: alter_column(todos, priority, set_not_null)\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.starts_with("warning: the script of 0003:0004 leaves out 1 step that has no SQL; run it before `migrate stamp`:\n  0004_add_todo_priority op 3 "), "{}", run.stderr);
+
+    // A range of SQL only prints the same with or without the flag, and nothing on stderr.
+    for (set, range, dialect) in [
+        ("todo", "0003:0004", "postgres"),
+        ("todo", "0003:0004", "mysql"),
+        ("chain", "base:head", "sqlite"),
+    ] {
+        let plain = probe(set, None, &["sql", range, "--dialect", dialect]);
+        let allowed = probe(
+            set,
+            None,
+            &["sql", range, "--dialect", dialect, "--allow-partial"],
+        );
+        assert_eq!(
+            (plain.code, plain.stderr.as_str()),
+            (Some(0), ""),
+            "{set} {range} {dialect}"
+        );
+        assert!(plain.stdout.contains(";\n"), "{}", plain.stdout);
+        assert_eq!(allowed.stdout, plain.stdout);
+        assert_eq!(allowed.stderr, "");
+    }
+}
+
 /// A connection that records the SQL it is asked to run, delegating everything to `inner`.
 struct Recording<C> {
     inner: C,
@@ -735,7 +829,12 @@ fn assert_script_is_what_runs(
     };
     let dialect = conn.dialect().name();
     run(&mut conn);
-    let script = ok("todo", None, &["sql", range, "--dialect", dialect]);
+    // The rebuilds and Rust steps are comments: `expected` matches them with what the run sent.
+    let script = ok(
+        "todo",
+        None,
+        &["sql", range, "--dialect", dialect, "--allow-partial"],
+    );
     let sent = executed(&conn.statements);
     assert!(!sent.is_empty(), "the run sent migration SQL");
     assert_eq!(

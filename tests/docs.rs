@@ -114,3 +114,19 @@ fn the_readme_shows_the_compiled_dsl_example() {
         "the README's DSL example differs from tests/ui/pass/readme_example.rs"
     );
 }
+
+/// The README's data step is the example's, which compiles and whose data test runs it on three
+/// backends; this keeps the two the same text.
+#[test]
+fn the_readme_shows_the_example_data_step() {
+    let source = read(&root().join("examples/todo-migrations/src/data.rs")).unwrap_or_default();
+    let start = source
+        .find("pub(crate) fn name_blank_accounts")
+        .unwrap_or(source.len());
+    let function = source[start..].trim();
+    let readme = read(&root().join("README.md")).unwrap_or_default();
+    assert!(
+        !function.is_empty() && readme.contains(function),
+        "the README's data step differs from `name_blank_accounts` in examples/todo-migrations/src/data.rs"
+    );
+}

@@ -9,7 +9,7 @@ use diesel::sql_types::{BigInt, Bool, Text};
 use diesel::{QueryResult, QueryableByName, RunQueryDsl};
 use migrate_core::render::Dialect;
 
-use crate::registry::DataConnection;
+use crate::data::DataConnection;
 
 /// A database connection the runtime can migrate.
 ///

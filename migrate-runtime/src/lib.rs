@@ -26,6 +26,7 @@
 
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod data;
 mod database;
 mod error;
 mod executor;
@@ -40,14 +41,15 @@ mod sqlite_rebuild;
 pub mod testing;
 mod version_table;
 
+pub use data::DataConnection;
 pub use database::{AnyConnection, Database, CONNECT_TIMEOUT};
 pub use error::{Error, StepError};
 pub use executor::{Applied, Direction};
 pub use migrate_core as core;
 pub use migrator::{Interrupted, Migrator, Progress, Stamp};
 pub use planner::Target;
-pub use registry::{BoxError, DataConnection, Migrations, Registration, RustStep, RustStepFn};
-pub use script::SqlRange;
+pub use registry::{BoxError, Migrations, Registration, RustStep, RustStepFn};
+pub use script::{MissingStep, SqlRange, SqlScript};
 pub use version_table::AppliedRow;
 
 /// A test that receives a fresh database migrated by a set of migrations, run once per backend

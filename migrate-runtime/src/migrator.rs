@@ -10,7 +10,7 @@ use crate::database::Database;
 use crate::executor::{self, Applied, Direction, Resume, Settings};
 use crate::planner::{Graph, Target};
 use crate::registry::{Migrations, Registration};
-use crate::script::{self, SqlRange};
+use crate::script::{self, SqlRange, SqlScript};
 use crate::version_table::{self, AppliedRow, ProgressRow};
 use crate::{lock, Error};
 
@@ -547,9 +547,14 @@ impl Migrator {
     /// The SQL that upgrading or downgrading over `range` runs, for `dialect`, without a database.
     ///
     /// Upgrading to `range.to` a database at `range.from` runs exactly these statements (and the
-    /// runtime's own bookkeeping around them: transactions, timeouts, the version table); a Rust
-    /// data step and an SQLite table rebuild, which have no fixed SQL, are shown as comments. A
-    /// range going down is the downgrade script; an irreversible migration in it is an error.
+    /// runtime's own bookkeeping around them: transactions, timeouts, the version table). A range
+    /// going down is the downgrade script; an irreversible migration in it is an error.
+    ///
+    /// Some steps have no fixed SQL: a Rust data step (other than
+    /// [`nothing_to_undo`](crate::data::nothing_to_undo)), an SQLite table rebuild, an op the
+    /// dialect cannot express. They are comments in [`SqlScript::sql`](crate::SqlScript::sql)
+    /// and listed in [`SqlScript::missing`](crate::SqlScript::missing): running such a script
+    /// alone does not do what the upgrade does.
     ///
     /// ```
     /// # mod migrations {
@@ -565,19 +570,36 @@ impl Migrator {
     /// #             change { add_column(users, name: text nullable); }
     /// #         }
     /// #     }
+    /// #     mod m0003 {
+    /// #         migrate_runtime::migration! {
+    /// #             id: "0003_fill_user_names", parent: "0002_add_user_name",
+    /// #             change { run(up: super::fill_names, down: migrate_runtime::data::nothing_to_undo); }
+    /// #         }
+    /// #     }
+    /// #     pub fn fill_names(_: &mut migrate_runtime::DataConnection<'_>) -> Result<(), migrate_runtime::BoxError> { Ok(()) }
     /// #     migrate_runtime::migrations!();
     /// # }
     /// use migrate_runtime::core::render::Dialect;
     /// use migrate_runtime::Migrator;
     ///
     /// let migrator = Migrator::new(&migrations::MIGRATIONS)?;
-    /// let up = migrator.sql(&"0001:head".parse().unwrap(), Dialect::Postgres)?;
-    /// assert!(up.contains(r#"ALTER TABLE "users" ADD COLUMN "name" text;"#));
-    /// let down = migrator.sql(&"head:0001".parse().unwrap(), Dialect::Postgres)?;
-    /// assert!(down.contains(r#"ALTER TABLE "users" DROP COLUMN "name";"#));
+    /// let up = migrator.sql(&"0001:0002".parse().unwrap(), Dialect::Postgres)?;
+    /// assert!(up.sql.contains(r#"ALTER TABLE "users" ADD COLUMN "name" text;"#));
+    /// assert!(up.is_complete());
+    /// let down = migrator.sql(&"0002:0001".parse().unwrap(), Dialect::Postgres)?;
+    /// assert!(down.sql.contains(r#"ALTER TABLE "users" DROP COLUMN "name";"#));
+    ///
+    /// // 0003 runs Rust: its script is partial, and says what it leaves out.
+    /// let partial = migrator.sql(&"0002:0003".parse().unwrap(), Dialect::Postgres)?;
+    /// assert_eq!(
+    ///     partial.missing[0].to_string(),
+    ///     "0003_fill_user_names op 1 `run(up: super::fill_names, down: migrate_runtime::data::nothing_to_undo)`: a Rust data step: `super::fill_names` runs as Rust code, which no SQL script holds"
+    /// );
+    /// // Its downgrade runs `nothing_to_undo` only, which needs no SQL.
+    /// assert!(migrator.sql(&"0003:0002".parse().unwrap(), Dialect::Postgres)?.is_complete());
     /// # Ok::<(), migrate_runtime::Error>(())
     /// ```
-    pub fn sql(&self, range: &SqlRange, dialect: Dialect) -> Result<String, Error> {
+    pub fn sql(&self, range: &SqlRange, dialect: Dialect) -> Result<SqlScript, Error> {
         let graph = Graph::new(&self.migrations);
         let (plan, direction) = script::plan(&graph, range)?;
         script::render(&self.migrations, &plan, direction, dialect)

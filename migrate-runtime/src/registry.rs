@@ -14,6 +14,8 @@
 
 use migrate_core::model::Migration;
 
+use crate::data::DataConnection;
+
 /// One registered migration, as `migration!` submits it or `migrations!()` emits it.
 #[derive(Debug)]
 pub struct Registration {
@@ -121,30 +123,6 @@ impl RustStep {
     #[doc(hidden)]
     pub const fn new(path: &'static str, run: RustStepFn) -> RustStep {
         RustStep { path, run }
-    }
-}
-
-/// The connection a Rust data step receives, inside the migration's transaction when it has one.
-#[non_exhaustive]
-pub enum DataConnection<'a> {
-    #[cfg(feature = "postgres")]
-    Postgres(&'a mut diesel::PgConnection),
-    #[cfg(feature = "sqlite")]
-    Sqlite(&'a mut diesel::SqliteConnection),
-    #[cfg(feature = "mysql")]
-    Mysql(&'a mut diesel::MysqlConnection),
-}
-
-impl std::fmt::Debug for DataConnection<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            #[cfg(feature = "postgres")]
-            DataConnection::Postgres(_) => f.write_str("DataConnection::Postgres"),
-            #[cfg(feature = "sqlite")]
-            DataConnection::Sqlite(_) => f.write_str("DataConnection::Sqlite"),
-            #[cfg(feature = "mysql")]
-            DataConnection::Mysql(_) => f.write_str("DataConnection::Mysql"),
-        }
     }
 }
 

@@ -4,8 +4,13 @@
 //! op list (the upgrade, or the downgrade) of the same plan the planner makes for `upgrade` and
 //! `downgrade`, so the script and a real run cannot disagree. What the runtime adds around them is
 //! not part of the script: transactions, timeouts, the lock and the version table bookkeeping.
-//! Two steps have no fixed SQL and are shown as comments: a Rust data step, and SQLite's table
-//! rebuild (it reads the live table).
+//!
+//! Some steps have no fixed SQL: a Rust data step, SQLite's table rebuild (its statements are
+//! written from the live table), and an op the dialect cannot express. The script shows each as a
+//! comment where it would run, and [`SqlScript::missing`] lists them, because a script that
+//! leaves them out does not build what an upgrade builds: `migrate sql | psql` followed by
+//! `migrate stamp` would record a schema that was never made. The CLI refuses such a script
+//! unless `--allow-partial` says the caller will do those steps another way.
 
 use std::collections::BTreeSet;
 use std::convert::Infallible;
@@ -173,6 +178,73 @@ impl<'m> Renderer<'m> {
     }
 }
 
+/// The SQL of a range, as [`Migrator::sql`](crate::Migrator::sql) renders it, and the steps it
+/// cannot hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use = "a script with missing steps does not do what an upgrade does: check `missing`"]
+pub struct SqlScript {
+    /// For each migration a header comment, then for each op a comment with the op as written
+    /// and the SQL of its steps, each ending with `;`; a missing step is a comment where it runs.
+    pub sql: String,
+    /// The steps that have no fixed SQL, in the order they run; empty when running `sql` does
+    /// what the upgrade or downgrade does.
+    pub missing: Vec<MissingStep>,
+}
+
+impl SqlScript {
+    /// Whether the script holds every step of the range.
+    pub fn is_complete(&self) -> bool {
+        self.missing.is_empty()
+    }
+}
+
+/// A step of a range that its script cannot hold, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingStep {
+    pub migration: String,
+    /// The op's number in the migration's upgrade or downgrade, from 1, as the script's
+    /// `-- op N:` comment says it.
+    pub op_number: usize,
+    /// The op as written.
+    pub op: String,
+    pub why: String,
+}
+
+impl Display for MissingStep {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} op {} `{}`: {}",
+            self.migration, self.op_number, self.op, self.why
+        )
+    }
+}
+
+/// Why `step` is not in a script for `dialect`, when it is not.
+fn missing_because(step: &Step, dialect: Dialect) -> Option<String> {
+    match step {
+        Step::RunRust { path } if crate::data::does_nothing(path) => None,
+        Step::RunRust { path } => Some(format!(
+            "a Rust data step: `{path}` runs as Rust code, which no SQL script holds"
+        )),
+        Step::RebuildTable { table, .. } => Some(format!(
+            "SQLite cannot make this change in place: the runtime rebuilds table `{table}`, with statements written from the live table's definition"
+        )),
+        Step::Unsupported(reason) => Some(format!(
+            "{} cannot run it: {reason}",
+            match dialect {
+                Dialect::Postgres => "PostgreSQL",
+                Dialect::Sqlite => "SQLite",
+                Dialect::Mysql => "MySQL",
+            }
+        )),
+        Step::Sql(_)
+        | Step::SqlOutsideTransaction(_)
+        | Step::DropInvalidIndex(_)
+        | Step::Backfill { .. } => None,
+    }
+}
+
 /// The script: for each migration a header comment, then for each op a comment with the op as
 /// written and the SQL of its steps, each ending with `;`.
 pub(crate) fn render(
@@ -180,7 +252,7 @@ pub(crate) fn render(
     plan: &[&'static Migration],
     direction: Direction,
     dialect: Dialect,
-) -> Result<String, Error> {
+) -> Result<SqlScript, Error> {
     // Render every migration before printing any, so a script is whole or not at all.
     let mut renderer = Renderer::new(all, dialect);
     let rendered: Vec<Vec<Vec<Step>>> = plan
@@ -188,6 +260,7 @@ pub(crate) fn render(
         .map(|migration| renderer.render(migration, direction))
         .collect::<Result<_, _>>()?;
     let mut script = String::new();
+    let mut missing = Vec::new();
     for (migration, rendered) in plan.iter().zip(rendered) {
         let ops = ops(migration, direction)?;
         let way = match direction {
@@ -204,6 +277,15 @@ pub(crate) fn render(
         comment(&mut script, &format!("{} ({way}, {mode})", migration.id));
         for (index, (op, steps)) in ops.iter().zip(rendered).enumerate() {
             comment(&mut script, &format!("op {}: {op}", index + 1));
+            // One entry per op: its steps would all be missing for the same reason.
+            if let Some(why) = steps.iter().find_map(|step| missing_because(step, dialect)) {
+                missing.push(MissingStep {
+                    migration: migration.id.to_string(),
+                    op_number: index + 1,
+                    op: op.to_string(),
+                    why,
+                });
+            }
             for step in steps {
                 script.push_str(&step.display_sql());
                 script.push('\n');
@@ -211,7 +293,10 @@ pub(crate) fn render(
         }
         script.push('\n');
     }
-    Ok(script)
+    Ok(SqlScript {
+        sql: script,
+        missing,
+    })
 }
 
 /// `text` as SQL comment lines.

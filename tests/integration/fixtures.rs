@@ -565,3 +565,131 @@ pub mod history {
         }
     }
 }
+
+/// A Rust data step that uses every method of `DataConnection` and every kind of value, on all
+/// three backends; `data_steps.rs` checks the rows it leaves.
+pub mod data_steps {
+    use migrate_runtime::data::DataConnection;
+    use migrate_runtime::BoxError;
+
+    migrate_runtime::migrations! {
+        #![targets = "postgres, sqlite, mysql"]
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_accounts",
+                parent: none,
+                change {
+                    create_table(accounts, {
+                        id: bigint identity,
+                        email: varchar(320),
+                        name: varchar(100) nullable,
+                        domain: varchar(100) nullable,
+                        score: integer nullable,
+                        balance: double nullable,
+                        active: boolean default(true),
+                        avatar: bytea nullable,
+                    }, primary_key: pk_accounts(id));
+                    create_table(step_log, { what: varchar(50), n: bigint nullable, summary: text nullable }, primary_key: pk_step_log(what));
+                    #[allow(raw_sql, reason = "fixture: the rows the data step works on")]
+                    execute(
+                        "INSERT INTO accounts (email, name, score, active) VALUES ('ada@example.org', 'Ada', 10, true), ('bob@x.io', NULL, 7, false), ('cy@x.io', NULL, 3, true), ('di@Example.org', NULL, NULL, true)",
+                        down: "DELETE FROM accounts"
+                    );
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_fill_accounts",
+                parent: "0001_create_accounts",
+                change {
+                    run(up: crate::fixtures::data_steps::fill, down: migrate_runtime::data::nothing_to_undo);
+                }
+            }
+        }
+        mod m0003 {
+            migrate_runtime::migration! {
+                id: "0003_fail",
+                parent: "0002_fill_accounts",
+                change {
+                    run(up: crate::fixtures::data_steps::mismatched, down: migrate_runtime::data::nothing_to_undo);
+                }
+            }
+        }
+    }
+
+    /// Writes what it did to `step_log`: the counts the batch helpers returned, and a summary of
+    /// every row as the step read it back.
+    pub fn fill(conn: &mut DataConnection<'_>) -> Result<(), BoxError> {
+        // One statement, one row a batch; `$2` before `$1`, and the derived table MySQL needs.
+        let named = conn.execute_in_batches(
+            "UPDATE accounts SET name = $2 WHERE id IN (SELECT id FROM (SELECT id FROM accounts WHERE name IS NULL LIMIT $1) AS batch)",
+            &[&1, &"anonymous"],
+        )?;
+        // Rust between the read and the write, two rows a batch.
+        let with_domain = conn.in_batches(|conn| {
+            let rows = conn.query(
+                "SELECT id, email FROM accounts WHERE domain IS NULL ORDER BY id LIMIT 2",
+                &[],
+            )?;
+            for row in &rows {
+                let email: String = row.get("email")?;
+                let domain = email.rsplit('@').next().unwrap_or_default().to_lowercase();
+                conn.execute(
+                    "UPDATE accounts SET domain = $1 WHERE id = $2",
+                    &[&domain, &row.get::<i64>("id")?],
+                )?;
+            }
+            Ok::<_, BoxError>(rows.len())
+        })?;
+        // Every kind of parameter: NULL into an integer column, a boolean, a float, bytes.
+        conn.execute(
+            "UPDATE accounts SET score = $1 WHERE active = $2",
+            &[&None::<i64>, &false],
+        )?;
+        conn.execute(
+            "UPDATE accounts SET balance = $1, avatar = $2 WHERE email = $3",
+            &[&2.25, &vec![0_u8, 255, 10], &"ada@example.org"],
+        )?;
+        // Every kind read back.
+        let mut summary = Vec::new();
+        for row in conn.query(
+            "SELECT id, name, domain, score, balance, active, avatar FROM accounts ORDER BY id",
+            &[],
+        )? {
+            summary.push(format!(
+                "{}|{}|{}|{:?}|{:?}|{}|{:?}",
+                row.get::<i64>("id")?,
+                row.get::<String>("name")?,
+                row.get::<String>("domain")?,
+                row.get::<Option<i32>>("score")?,
+                row.get::<Option<f64>>("balance")?,
+                row.get::<bool>("active")?,
+                row.get::<Option<Vec<u8>>>("avatar")?,
+            ));
+        }
+        let anonymous = conn.query(
+            "SELECT count(*) AS n FROM accounts WHERE name = $1",
+            &[&"anonymous"],
+        )?[0]
+            .get::<i64>("n")?;
+        for (what, n, text) in [
+            ("named", Some(i64::try_from(named)?), None),
+            ("with_domain", Some(i64::try_from(with_domain)?), None),
+            ("anonymous", Some(anonymous), None),
+            ("summary", None, Some(summary.join("\n"))),
+        ] {
+            conn.execute(
+                "INSERT INTO step_log (what, n, summary) VALUES ($1, $2, $3)",
+                &[&what, &n, &text],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// A statement whose parameters do not match its placeholders.
+    pub fn mismatched(conn: &mut DataConnection<'_>) -> Result<(), BoxError> {
+        conn.execute("UPDATE accounts SET name = $1 WHERE id = $3", &[&"x", &1])?;
+        Ok(())
+    }
+}

@@ -1,4 +1,4 @@
-//! Integration tests against real PostgreSQL and SQLite databases; one binary, one fresh database
+//! Integration tests against real PostgreSQL, SQLite and MariaDB databases; one binary, one fresh database
 //! per test, so they run in parallel.
 
 // A failed `unwrap` in a test is the test failing, with the error in the message.
@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod data_steps;
 mod drift;
 mod faults;
 mod fixtures;

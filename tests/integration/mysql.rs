@@ -146,6 +146,8 @@ fn the_offline_script_is_what_the_executor_sends() {
     let script = migrator
         .sql(&"base:head".parse().unwrap(), Dialect::Mysql)
         .unwrap();
+    assert!(script.is_complete(), "{:?}", script.missing);
+    let script = script.sql;
     migrator.upgrade(&mut conn, Target::Head).unwrap();
     // Each statement of the script, in order, is in a batch sent (the runtime sends a step with
     // its progress record, in one round trip).

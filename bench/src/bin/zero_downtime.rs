@@ -401,7 +401,7 @@ fn main() -> Result<()> {
         writeln!(
             out,
             "```sql\n{}```",
-            migrator.sql(&range, Dialect::Postgres)?
+            migrator.sql(&range, Dialect::Postgres)?.sql
         )?;
     }
     print!("{out}");

@@ -26,6 +26,36 @@ fn existing_todos_get_the_normal_priority(conn: &mut AnyConnection) {
     assert_eq!(normal, Some(2));
 }
 
+/// 0008's Rust data step on real rows: accounts with a blank display name, more than one batch
+/// of them, are named after their email address; the others keep theirs.
+#[migrate_runtime::test(migrations = todo_migrations::MIGRATIONS, revision = "0007", backend = "sqlite, postgres, mysql")]
+fn blank_display_names_are_named_after_the_email_by_0008(conn: &mut AnyConnection) {
+    let blank: Vec<String> = (0..150)
+        .map(|n| format!("('user{n}@example.com', '')"))
+        .collect();
+    conn.batch_execute(&format!(
+        "INSERT INTO users (email, display_name) VALUES ('ada@example.com', 'Ada'), ('  @example.com', '  '), {}",
+        blank.join(", ")
+    ))
+    .unwrap();
+    migrate_runtime::testing::upgrade(conn, &todo_migrations::MIGRATIONS, Some("0008"));
+    let names = conn
+        .query_texts(
+            "SELECT email AS a, display_name AS b, NULL AS c, NULL AS d FROM users ORDER BY id",
+        )
+        .unwrap();
+    let names: Vec<(String, String)> = names
+        .into_iter()
+        .map(|[email, name, ..]| (email.unwrap(), name.unwrap()))
+        .collect();
+    assert_eq!(names.len(), 152);
+    assert_eq!(names[0], ("ada@example.com".into(), "Ada".into()));
+    assert_eq!(names[1], ("  @example.com".into(), "@example.com".into()));
+    for (email, name) in &names[2..] {
+        assert_eq!(Some(name.as_str()), email.strip_suffix("@example.com"));
+    }
+}
+
 /// A revision the set does not have fails the test before its body runs, saying so.
 #[migrate_runtime::test(migrations = todo_migrations::MIGRATIONS, revision = "0042", backend = "sqlite")]
 #[should_panic(expected = "migrating the test database to 0042: unknown revision")]

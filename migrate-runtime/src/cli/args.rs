@@ -76,6 +76,9 @@ pub enum Command {
     /// to 0004, `0004:0002` is the downgrade from 0004 back to 0002. The statements are the ones
     /// an upgrade or downgrade runs, without the runtime's bookkeeping (transactions, timeouts,
     /// the version table).
+    ///
+    /// A range with steps that have no fixed SQL (a Rust data step, an SQLite table rebuild) is
+    /// refused, naming them, unless --allow-partial is given.
     Sql {
         /// from:to, or to alone for base:to
         #[arg(allow_hyphen_values = true)]
@@ -83,6 +86,10 @@ pub enum Command {
         /// The SQL dialect (default: the one of --database-url)
         #[arg(long, value_enum)]
         dialect: Option<DialectArg>,
+        /// Print the script even when steps without SQL are missing from it (as comments where
+        /// they run); they are still listed on stderr
+        #[arg(long)]
+        allow_partial: bool,
     },
     /// Print the schema the migrations build, without a database
     ///

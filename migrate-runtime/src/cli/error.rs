@@ -15,6 +15,12 @@ pub enum CliError {
     NoDatabase { command: &'static str },
     #[error("`sql` needs a dialect: pass --dialect postgres, --dialect mysql or --dialect sqlite")]
     NoDialect,
+    #[error("the script of {range} would not do what the migrations do: it leaves out {}:\n  {}", super::sql::steps(missing.len()), missing.join("\n  "))]
+    PartialScript {
+        range: crate::SqlRange,
+        /// Each step as `<migration> op <n> `<op>`: <why>`.
+        missing: Vec<String>,
+    },
     #[error("the diesel schema module is generated for PostgreSQL and SQLite only, so far; on MySQL, run `diesel print-schema` against a migrated database")]
     NoDieselSchemaForMysql,
     #[error("the database is not up to date: {} pending ({})", ids.len(), ids.join(", "))]
@@ -72,6 +78,9 @@ impl CliError {
                 "wait for the other instance to finish, or pass a longer --lock-wait".to_owned()
             }
             CliError::Pending { .. } => "apply them with `migrate upgrade`".to_owned(),
+            CliError::PartialScript { .. } => {
+                "let `migrate upgrade` (or `downgrade`) run the range; or pass --allow-partial to print the script with these steps as comments, and do them yourself before `migrate stamp`".to_owned()
+            }
             CliError::SchemaDrift { .. } => {
                 "write a migration for a change that should stay (`migrate schema` prints what the migrations build), or undo it by hand".to_owned()
             }

@@ -172,7 +172,11 @@ impl<'a> Cli<'a> {
             Command::Heads(output) => inspect::heads(&context, output.json)?,
             Command::Status(output) => inspect::status(&context, output.json)?,
             Command::Check => inspect::check(&context)?,
-            Command::Sql { range, dialect } => sql::sql(&context, &range, dialect)?,
+            Command::Sql {
+                range,
+                dialect,
+                allow_partial,
+            } => sql::sql(&context, &range, dialect, allow_partial)?,
             Command::Schema {
                 revision,
                 dialect,

@@ -1,6 +1,10 @@
 //! `sql`: the script of a range, without a database, from the function a real run uses
 //! ([`Migrator::sql`](crate::Migrator::sql)); `schema`: the schema the chain builds
 //! ([`Migrator::schema`](crate::Migrator::schema)), as DDL, JSON or a diesel module.
+//!
+//! A script that leaves steps out (Rust data steps, SQLite table rebuilds) is an error unless
+//! `--allow-partial` is given: piped into a database and followed by `stamp`, it would record a
+//! schema that was never built, and nothing in the script's output would have said so.
 
 use migrate_core::render::Dialect;
 
@@ -11,6 +15,7 @@ pub(super) fn sql(
     context: &Context<'_>,
     range: &SqlRange,
     dialect: Option<DialectArg>,
+    allow_partial: bool,
 ) -> Result<String, CliError> {
     // Without `--dialect`, the database URL says which, without connecting to it.
     let dialect = match (dialect, context.database_url.as_deref()) {
@@ -19,10 +24,33 @@ pub(super) fn sql(
         (None, None) => return Err(CliError::NoDialect),
     };
     let script = context.migrator()?.sql(range, dialect)?;
-    if script.is_empty() {
+    let missing: Vec<String> = script.missing.iter().map(ToString::to_string).collect();
+    if !missing.is_empty() {
+        if !allow_partial {
+            return Err(CliError::PartialScript {
+                range: range.clone(),
+                missing,
+            });
+        }
+        eprint!(
+            "warning: the script of {range} leaves out {}; run {} before `migrate stamp`:\n  {}\n",
+            steps(missing.len()),
+            if missing.len() == 1 { "it" } else { "them" },
+            missing.join("\n  ")
+        );
+    }
+    if script.sql.is_empty() {
         return Ok(format!("-- nothing to run from {range}\n"));
     }
-    Ok(script)
+    Ok(script.sql)
+}
+
+/// "1 step that has no SQL", "2 steps that have no SQL".
+pub(super) fn steps(count: usize) -> String {
+    match count {
+        1 => "1 step that has no SQL".to_owned(),
+        _ => format!("{count} steps that have no SQL"),
+    }
 }
 
 /// The dialect a database URL names, read from its scheme alone.

@@ -1,7 +1,9 @@
 migrate_runtime::migration! {
     /// Sign-in moved to stateless signed tokens, so server-side sessions are no longer read. The
     /// table is dropped with its foreign key and index named, so that a rollback re-creates all
-    /// three. The data step is where users would be told to sign in again.
+    /// three. The tokens carry the display name, which early accounts have blank: the data step
+    /// names them after their email address. A rollback keeps those names, which stay valid, so
+    /// the step has nothing to undo.
     id: "0008_retire_sessions",
     parent: "0007_rename_todos_to_tasks",
     change {
@@ -15,6 +17,6 @@ migrate_runtime::migration! {
             token_hash: varchar(64),
             expires_at: timestamptz,
         }, primary_key: pk_sessions(id));
-        run(up: crate::data::sessions_retired, down: crate::data::sessions_restored);
+        run(up: crate::data::name_blank_accounts, down: migrate_runtime::data::nothing_to_undo);
     }
 }
