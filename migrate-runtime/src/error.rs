@@ -47,6 +47,12 @@ pub enum Error {
         /// The rows were recorded by these migrations (`false`: by a version that kept no owner).
         newer_build: bool,
     },
+    #[error("cannot downgrade {id} while the database has migrations this build does not have ({}): they are newer migrations, which may build on {id}, and only the build that has them can undo them; downgrade with that build first, below them", unknown.join(", "))]
+    DowngradeBelowUnknown {
+        /// The first migration the downgrade would undo.
+        id: String,
+        unknown: Vec<String>,
+    },
     #[error("the database's version table also records migrations of `{owner}` ({}), which `{ours}` does not have: two sets of migrations share this database; give each app its own database (or schema)", ids.join(", "))]
     ForeignApplied {
         owner: String,

@@ -28,6 +28,11 @@ pub struct MigrateArgs {
     /// Print nothing on success; errors still go to stderr
     #[arg(long, short, global = true)]
     pub quiet: bool,
+
+    /// Go on when the database has migrations this build does not have (a newer build applied
+    /// them, and its deploy was rolled back); a downgrade still refuses
+    #[arg(long, global = true, env = "MIGRATE_ALLOW_UNKNOWN")]
+    pub allow_unknown: bool,
 }
 
 /// Shown under every `--help`: an app that mounts the CLI replaces the description above, not this.
@@ -114,8 +119,8 @@ pub enum Command {
     /// Check the graph, and with a database: drift and pending migrations
     ///
     /// Fails when the graph has several heads, when an applied migration was edited since (drift),
-    /// when the database holds migrations this build does not know, or when migrations are
-    /// pending. The compile-time checks already passed: this binary was built.
+    /// when the database holds migrations this build does not know (unless --allow-unknown), or
+    /// when migrations are pending. The compile-time checks already passed: this binary was built.
     Check,
     /// Write a new migration file on the current head, and register it
     ///

@@ -68,6 +68,9 @@ impl CliError {
                 "is the server running, and is the URL (--database-url or DATABASE_URL) right?"
                     .to_owned()
             }
+            CliError::Runtime(Error::UnknownApplied { .. }) => {
+                "if this build is older on purpose (a deploy rolled back), pass --allow-unknown (or set MIGRATE_ALLOW_UNKNOWN=true) to go on without them; `migrate history` lists them".to_owned()
+            }
             CliError::Runtime(Error::LockTimeout { .. }) => {
                 "wait for the other instance to finish, or pass a longer --lock-wait".to_owned()
             }
