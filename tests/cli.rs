@@ -385,7 +385,7 @@ fn status_flags_an_applied_migration_edited_since() {
         assert_eq!(
             ok("chain_edited", db, &["status"]),
             format!(
-                "current: 0004_create_tags\npending: none\ndrifted: 1 migration was edited after it was applied; restore it and write a new migration for the change (`upgrade` and `check` refuse to run until then)\n  0002_create_posts  checksum {recorded} in the database, {current} in this build\n"
+                "current: 0004_create_tags\npending: none\ndrifted: 1 migration was edited after it was applied; restore it and write a new migration for the change, or record an edit the database already has with `migrate repair <id>` (`upgrade` and `check` refuse to run until then)\n  0002_create_posts  checksum {recorded} in the database, {current} in this build\n"
             )
         );
         assert_eq!(

@@ -120,3 +120,184 @@ fn an_older_build_goes_on_with_allow_unknown_and_never_downgrades_below_newer_mi
         assert!(tables(&mut database.any()).contains(&"tags".to_owned()));
     }
 }
+
+/// The recorded checksum and definition of migration `id`, and whether the table has the column.
+fn recorded(db: &TestDb, id: &str) -> (String, Option<String>) {
+    let rows = db
+        .any()
+        .query_texts(&format!(
+            "SELECT checksum AS a, definition AS b, NULL AS c, NULL AS d FROM migrate_versions WHERE id = '{id}'"
+        ))
+        .unwrap();
+    let [checksum, definition, ..] = rows.into_iter().next().unwrap();
+    (checksum.unwrap(), definition)
+}
+
+/// `0002_create_posts` edited on purpose after it was applied (`chain_edited` adds `posts.body`),
+/// and the database given the column by hand: `repair` shows the edit, then records it.
+#[test]
+fn repair_shows_the_edit_of_an_applied_migration_then_records_it() {
+    for database in both() {
+        let db = Some(&database);
+        ok("chain", db, &["upgrade"]);
+        let applied = super::checksum("chain", db, "0002_create_posts");
+        let edited = super::checksum("chain_edited", db, "0002_create_posts");
+        // Each applied migration is recorded with its definition, the text its checksum hashes.
+        let (checksum, definition) = recorded(&database, "0002_create_posts");
+        assert_eq!(checksum, applied);
+        let definition = definition.unwrap();
+        assert_eq!(migrate_core::checksum::of_canonical(&definition), applied);
+        assert!(
+            definition.contains(
+                "create_table(posts, { id: bigint identity, user_id: bigint, title: text }"
+            ),
+            "{definition}"
+        );
+
+        database
+            .any()
+            .batch_execute("ALTER TABLE posts ADD COLUMN body text")
+            .unwrap();
+        assert!(fails("chain_edited", db, &["upgrade"]).ends_with(
+            "or, if the database already has what the edit says, record the edit with `migrate repair 0002_create_posts`\n"
+        ));
+        let shown = format!(
+            "0002_create_posts was edited after it was applied:
+  checksum {applied} as applied
+  checksum {edited} in this build
+its definition as applied (-) and in this build (+):
+      id: \"0002_create_posts\"
+      parents: [\"0001_create_users\"]
+      mode: transactional
+      upgrade {{
+    -     create_table(posts, {{ id: bigint identity, user_id: bigint, title: text }}, primary_key: pk_posts(id));
+    +     create_table(posts, {{ id: bigint identity, user_id: bigint, title: text, body: text nullable }}, primary_key: pk_posts(id));
+          create_index(ix_posts_user_id, posts(user_id));
+      }}
+      downgrade {{
+          drop_index(ix_posts_user_id, posts(user_id));
+    -     drop_table(posts, {{ id: bigint identity, user_id: bigint, title: text }}, primary_key: pk_posts(id));
+    +     drop_table(posts, {{ id: bigint identity, user_id: bigint, title: text, body: text nullable }}, primary_key: pk_posts(id));
+      }}
+"
+        );
+        assert_eq!(
+            ok("chain_edited", db, &["repair", "0002", "--dry-run"]),
+            format!("{shown}nothing recorded (--dry-run)\n")
+        );
+        assert_eq!(recorded(&database, "0002_create_posts").0, applied);
+        assert_eq!(
+            ok("chain_edited", db, &["repair", "0002"]),
+            format!("{shown}recorded 0002_create_posts as this build has it (nothing run); `migrate check` compares the schema with what the migrations build\n")
+        );
+        let (checksum, definition) = recorded(&database, "0002_create_posts");
+        assert_eq!(checksum, edited);
+        assert_eq!(
+            migrate_core::checksum::of_canonical(&definition.unwrap()),
+            edited
+        );
+        assert_eq!(
+            ok("chain_edited", db, &["repair", "0002_create_posts"]),
+            format!("nothing to repair: 0002_create_posts is recorded as this build has it (checksum {edited})\n")
+        );
+        // The edited build upgrades and checks clean: the schema is the one it builds.
+        assert_eq!(
+            ok("chain_edited", db, &["upgrade"]),
+            "nothing to apply: the database is at `head` already\n"
+        );
+        assert!(ok("chain_edited", db, &["check"])
+            .ends_with("its schema is the one the migrations build\n"));
+
+        // A record changed by hand has no definition its checksum was taken of to compare with.
+        database
+            .any()
+            .batch_execute(
+                "UPDATE migrate_versions SET checksum = 'edited' WHERE id = '0003_add_user_name'",
+            )
+            .unwrap();
+        let run = ok("chain_edited", db, &["repair", "0003", "--dry-run"]);
+        assert_eq!(
+            run,
+            "0003_add_user_name was edited after it was applied:
+  checksum edited as applied
+  checksum ".to_owned() + &super::checksum("chain_edited", db, "0003_add_user_name") + " in this build
+the definition recorded with it is not the one its checksum was taken of (the row was changed by hand); its definition in this build:
+    id: \"0003_add_user_name\"
+    parents: [\"0002_create_posts\"]
+    mode: transactional
+    upgrade {
+        add_column(users, name: text nullable);
+    }
+    downgrade {
+        drop_column(users, name: text nullable);
+    }
+nothing recorded (--dry-run)
+"
+        );
+    }
+}
+
+#[test]
+fn repair_refuses_what_is_not_applied_or_not_known() {
+    for database in both() {
+        let db = Some(&database);
+        ok("chain", db, &["upgrade", "0002"]);
+        assert_eq!(
+            fails("chain", db, &["repair", "0003"]),
+            "error: migration 0003_add_user_name is not applied, so there is no record of it to repair; `migrate upgrade` applies it\n"
+        );
+        assert_eq!(
+            fails("chain", db, &["repair", "0002_create_psts"]),
+            "error: unknown revision \"0002_create_psts\"; did you mean \"0002_create_posts\"?\n  hint: `migrate history` lists every revision\n"
+        );
+        // Applied, but by a newer build: this one cannot say what it is.
+        newer_build_applied_0005(&database);
+        assert!(fails("chain", db, &["repair", "0005_add_post_body"])
+            .starts_with("error: unknown revision \"0005_add_post_body\""));
+        assert!(fails("chain", None, &["repair", "0001"])
+            .starts_with("error: `repair` needs a database"));
+    }
+}
+
+/// A version table that an earlier version of migrate created has no `definition` column: its
+/// rows show this build's definition only, and the next run that writes adds the column.
+#[test]
+fn repair_works_on_a_version_table_an_earlier_version_created() {
+    for database in both() {
+        let db = Some(&database);
+        ok("chain", db, &["upgrade"]);
+        database
+            .any()
+            .batch_execute("ALTER TABLE migrate_versions DROP COLUMN definition")
+            .unwrap();
+        let preview = ok("chain_edited", db, &["repair", "0002", "--dry-run"]);
+        assert!(
+            preview.contains("\nthe version table has no definition of it as applied (an earlier version of migrate recorded its checksum only); its definition in this build:\n    id: \"0002_create_posts\"\n"),
+            "{preview}"
+        );
+        assert!(preview.contains("\n        create_table(posts, { id: bigint identity, user_id: bigint, title: text, body: text nullable }, primary_key: pk_posts(id));\n"), "{preview}");
+        // Reading added nothing.
+        assert!(database
+            .any()
+            .query_texts(
+                "SELECT definition AS a, NULL AS b, NULL AS c, NULL AS d FROM migrate_versions"
+            )
+            .is_err());
+
+        let repaired = ok("chain_edited", db, &["repair", "0002"]);
+        assert!(repaired.ends_with("recorded 0002_create_posts as this build has it (nothing run); `migrate check` compares the schema with what the migrations build\n"), "{repaired}");
+        let edited = super::checksum("chain_edited", db, "0002_create_posts");
+        let (checksum, definition) = recorded(&database, "0002_create_posts");
+        assert_eq!(checksum, edited);
+        assert_eq!(
+            migrate_core::checksum::of_canonical(&definition.unwrap()),
+            edited
+        );
+        // The rows recorded before the column existed keep none.
+        assert_eq!(recorded(&database, "0001_create_users").1, None);
+        assert_eq!(
+            ok("chain_edited", db, &["upgrade"]),
+            "nothing to apply: the database is at `head` already\n"
+        );
+    }
+}

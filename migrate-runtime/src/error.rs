@@ -35,7 +35,7 @@ pub enum Error {
     },
     #[error(transparent)]
     Step(Box<StepError>),
-    #[error("migration {id} was edited after it was applied (checksum {recorded} in the database, {current} in this build); restore it and write a new migration for the change")]
+    #[error("migration {id} was edited after it was applied (checksum {recorded} in the database, {current} in this build); restore it and write a new migration for the change, or, if the database already has what the edit says, record the edit with `migrate repair {id}`")]
     Drift {
         id: String,
         recorded: String,
@@ -87,6 +87,8 @@ pub enum Error {
         steps_done: usize,
         finish: String,
     },
+    #[error("migration {id} is not applied, so there is no record of it to repair; `migrate upgrade` applies it")]
+    NotApplied { id: String },
     #[error("unknown revision {revision:?}{}", suggestion.as_ref().map(|s| format!("; did you mean {s:?}?")).unwrap_or_default())]
     UnknownRevision {
         revision: String,

@@ -34,6 +34,7 @@ mod lock;
 mod migrator;
 mod planner;
 mod registry;
+mod repair;
 mod script;
 mod sqlite_rebuild;
 #[cfg(feature = "testing")]
@@ -47,6 +48,7 @@ pub use migrate_core as core;
 pub use migrator::{Interrupted, Migrator, Progress, Stamp};
 pub use planner::Target;
 pub use registry::{BoxError, DataConnection, Migrations, Registration, RustStep, RustStepFn};
+pub use repair::AppliedEdit;
 pub use script::SqlRange;
 pub use version_table::AppliedRow;
 

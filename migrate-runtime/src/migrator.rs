@@ -226,6 +226,10 @@ impl Migrator {
         self.owner
     }
 
+    pub(crate) fn lock_wait_setting(&self) -> Option<Duration> {
+        self.settings.lock_wait
+    }
+
     /// The migrations, parents before children.
     pub fn migrations(&self) -> &[&'static Migration] {
         &self.migrations
@@ -723,7 +727,7 @@ impl Migrator {
                 .iter()
                 .map(|migration| version_table::delete_sql(&migration.id))
                 .chain(record.iter().map(|migration| {
-                    version_table::insert_sql(&migration.id, &migration.checksum, self.owner, 0)
+                    version_table::insert_sql(migration, self.owner, 0, conn.dialect())
                 }))
                 .collect();
             if !statements.is_empty() {

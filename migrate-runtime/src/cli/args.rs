@@ -116,6 +116,21 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         target: Target,
     },
+    /// Record an applied migration edited on purpose as this build has it, showing the edit
+    ///
+    /// An applied migration edited since is drift, which `upgrade` and `check` refuse. When the
+    /// database already has what the edit says (the fix was also made by hand, or the edit only
+    /// restates what the schema is), `repair` records this build's checksum and definition in its
+    /// place. It runs nothing. It prints the migration's definition as applied against this
+    /// build's, in the canonical text the checksums hash (a row recorded by an earlier version of
+    /// migrate kept its checksum only: then this build's definition alone).
+    Repair {
+        /// The applied migration: an id or unique prefix
+        revision: String,
+        /// Show the edit and record nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Check the graph, and with a database: drift and pending migrations
     ///
     /// Fails when the graph has several heads, when an applied migration was edited since (drift),

@@ -119,10 +119,10 @@ pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, Cli
     match drifted.as_slice() {
         [] => {}
         [_] => {
-            let _ = writeln!(out, "drifted: 1 migration was edited after it was applied; restore it and write a new migration for the change (`upgrade` and `check` refuse to run until then)");
+            let _ = writeln!(out, "drifted: 1 migration was edited after it was applied; restore it and write a new migration for the change, or record an edit the database already has with `migrate repair <id>` (`upgrade` and `check` refuse to run until then)");
         }
         all => {
-            let _ = writeln!(out, "drifted: {} migrations were edited after they were applied; restore them and write new migrations for the changes (`upgrade` and `check` refuse to run until then)", all.len());
+            let _ = writeln!(out, "drifted: {} migrations were edited after they were applied; restore them and write new migrations for the changes, or record edits the database already has with `migrate repair <id>` (`upgrade` and `check` refuse to run until then)", all.len());
         }
     }
     for (id, recorded, current) in &drifted {

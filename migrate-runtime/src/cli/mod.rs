@@ -43,6 +43,7 @@ mod args;
 mod error;
 mod inspect;
 mod json;
+mod repair;
 mod scaffold;
 mod sql;
 
@@ -172,6 +173,7 @@ impl<'a> Cli<'a> {
             }
             Command::Heads(output) => inspect::heads(&context, output.json)?,
             Command::Status(output) => inspect::status(&context, output.json)?,
+            Command::Repair { revision, dry_run } => repair::repair(&context, &revision, dry_run)?,
             Command::Check => inspect::check(&context)?,
             Command::Sql { range, dialect } => sql::sql(&context, &range, dialect)?,
             Command::Schema {
