@@ -301,3 +301,205 @@ fn repair_works_on_a_version_table_an_earlier_version_created() {
         );
     }
 }
+
+/// The URL of a database next to `db`'s, on the same server (or in the same directory), that
+/// nothing has created yet; dropped, if it exists, when the test ends.
+struct Scratch {
+    url: String,
+    name: String,
+}
+
+impl Scratch {
+    fn next_to(db: &TestDb) -> Scratch {
+        let (base, query) = db.url.split_once('?').unwrap_or((&db.url, ""));
+        let base = match base.contains("://") {
+            true => format!("{base}_made"),
+            false => format!("{base}.made.sqlite3"),
+        };
+        let url = match query {
+            "" => base,
+            query => format!("{base}?{query}"),
+        };
+        let name = url
+            .split('?')
+            .next()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        Scratch { url, name }
+    }
+
+    /// As `database …` names it: the database name, or the SQLite file's path.
+    fn shown(&self) -> &str {
+        match self.url.contains("://") {
+            true => &self.name,
+            false => &self.url,
+        }
+    }
+
+    fn exists(&self) -> bool {
+        migrate_runtime::database_exists(&self.url).unwrap()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = migrate_runtime::drop_database(&self.url);
+    }
+}
+
+/// `database create`, `drop` and `reset` on the database the URL names, for `set`'s migrations
+/// (`users` first, `0001_create_users`, in both sets used).
+fn create_drop_and_reset(set: &str, next_to: &TestDb, applied: &[&str]) {
+    let scratch = Scratch::next_to(next_to);
+    let url = scratch.url.as_str();
+    let name = scratch.shown();
+    let args = |command: &[&'static str]| -> Vec<&str> {
+        let mut args = vec!["--database-url", url];
+        args.extend(command);
+        args
+    };
+    assert!(!scratch.exists());
+    assert_eq!(
+        ok(set, None, &args(&["database", "create"])),
+        format!("created database {name}\n")
+    );
+    assert!(scratch.exists());
+    assert_eq!(
+        ok(set, None, &args(&["database", "create"])),
+        format!("database {name} exists already; nothing to create\n")
+    );
+    assert_eq!(ran(&ok(set, None, &args(&["upgrade"])), "applied"), applied);
+    let mut conn = migrate_runtime::AnyConnection::establish(url).unwrap();
+    conn.batch_execute("INSERT INTO users (email) VALUES ('a@example.com')")
+        .unwrap();
+    drop(conn);
+
+    // Nothing is dropped without --yes.
+    for command in ["drop", "reset"] {
+        assert_eq!(
+            fails(set, None, &args(&["database", command])),
+            format!("error: `database {command}` drops the database {name} and everything in it, for good; pass --yes (-y) to do it\n")
+        );
+    }
+    let users = |url: &str| {
+        migrate_runtime::AnyConnection::establish(url)
+            .unwrap()
+            .query_i64("SELECT count(*) AS value FROM users")
+            .unwrap()
+    };
+    assert_eq!(users(url), Some(1));
+
+    // Reset: an empty database again, migrated to head.
+    let reset = ok(set, None, &args(&["database", "reset", "-y"]));
+    let (dropped_and_created, upgrade) = reset.split_at(
+        reset
+            .match_indices('\n')
+            .nth(1)
+            .map(|(at, _)| at + 1)
+            .unwrap(),
+    );
+    assert_eq!(
+        dropped_and_created,
+        format!("dropped database {name}\ncreated database {name}\n")
+    );
+    assert_eq!(ran(upgrade, "applied"), applied);
+    assert_eq!(users(url), Some(0));
+
+    assert_eq!(
+        ok(set, None, &args(&["database", "drop", "--yes"])),
+        format!("dropped database {name}\n")
+    );
+    assert!(!scratch.exists());
+    assert_eq!(
+        ok(set, None, &args(&["database", "drop", "-y"])),
+        format!("database {name} does not exist; nothing to drop\n")
+    );
+    // Reset creates what does not exist.
+    assert!(
+        ok(set, None, &args(&["database", "reset", "-y"])).starts_with(&format!(
+            "database {name} does not exist; nothing to drop\ncreated database {name}\napplied "
+        ))
+    );
+    assert_eq!(ok(set, None, &args(&["-q", "database", "drop", "-y"])), "");
+    assert!(!scratch.exists());
+}
+
+#[test]
+fn database_create_drop_and_reset_on_postgres_and_sqlite() {
+    for db in both() {
+        create_drop_and_reset("chain", &db, &super::CHAIN);
+    }
+}
+
+#[test]
+fn database_create_drop_and_reset_on_mariadb() {
+    let db = TestDb::mysql();
+    create_drop_and_reset(
+        "portable",
+        &db,
+        &["0001_create_users", "0002_add_user_name"],
+    );
+}
+
+#[test]
+fn database_commands_say_what_is_wrong_with_the_url() {
+    assert_eq!(
+        fails("chain", None, &["database", "create"]),
+        "error: `database create` needs a database: pass --database-url <url> or set DATABASE_URL\n"
+    );
+    let unreachable = fails(
+        "chain",
+        None,
+        &[
+            "database",
+            "create",
+            "--database-url",
+            "postgres://postgres:secret@127.0.0.1:1/app",
+        ],
+    );
+    assert!(
+        unreachable
+            .starts_with("error: cannot connect to postgres://postgres:***@127.0.0.1:1/postgres: "),
+        "{unreachable}"
+    );
+    assert!(unreachable.ends_with("  hint: is the server running, and is the URL (--database-url or DATABASE_URL) right?\n"), "{unreachable}");
+    assert_eq!(
+        fails("chain", None, &["database", "drop", "-y", "--database-url", "postgres://127.0.0.1:5432"]),
+        "error: \"postgres://127.0.0.1:5432\" is not a database URL: it names no database: end it with /<database name>, as in postgres://user@host:5432/dbname\n"
+    );
+    assert!(fails(
+        "chain",
+        None,
+        &["database", "create", "--database-url", "postgress://127.0.0.1/app"]
+    )
+    .starts_with("error: \"postgress://127.0.0.1/app\" is not a database URL: `postgress:` is not a database URL scheme this crate knows; did you mean `postgres:`?"));
+    assert_eq!(
+        fails("chain", None, &["database", "create", "--database-url", ":memory:"]),
+        "error: \":memory:\" is not a database URL: an in-memory SQLite database lives only as long as its connection; give the path of a file\n"
+    );
+}
+
+/// `reset` refuses what its upgrade would refuse before it drops anything.
+#[test]
+fn database_reset_refuses_before_dropping_anything() {
+    let database = TestDb::postgres();
+    let db = Some(&database);
+    ok("branches", db, &["upgrade", "heads"]);
+    assert!(fails("branches", db, &["database", "reset", "-y"])
+        .starts_with("error: multiple heads: 0002_create_posts, 0003_create_tags"));
+    let mysql = TestDb::mysql();
+    assert!(
+        fails("chain", Some(&mysql), &["database", "reset", "-y"]).starts_with(
+            "error: the migrations of `cli_probe::fixtures::chain` were not checked for MySQL"
+        )
+    );
+    // Both databases are still there, as they were.
+    assert_eq!(
+        ok("branches", db, &["current"]),
+        "0002_create_posts\n0003_create_tags\n"
+    );
+    assert!(migrate_runtime::database_exists(&mysql.url).unwrap());
+}

@@ -28,6 +28,12 @@ pub enum Error {
     },
     #[error("{url:?} is not a database URL: {expected}")]
     InvalidUrl { url: String, expected: String },
+    #[error("cannot {action} {path}: {source}")]
+    File {
+        action: &'static str,
+        path: String,
+        source: std::io::Error,
+    },
     #[error("database error while {context}: {source}")]
     Database {
         context: String,

@@ -131,6 +131,9 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Create, drop, or drop and re-create the database the URL names
+    #[command(subcommand)]
+    Database(DatabaseCommand),
     /// Check the graph, and with a database: drift and pending migrations
     ///
     /// Fails when the graph has several heads, when an applied migration was edited since (drift),
@@ -160,6 +163,29 @@ pub enum Command {
         #[command(flatten)]
         dir: Dir,
     },
+}
+
+/// `migrate database <command>`: the database as a whole.
+///
+/// PostgreSQL databases are created and dropped from the `postgres` database of the same server,
+/// MySQL and MariaDB ones from a connection to the server without a database; an SQLite database
+/// is its file.
+#[derive(Debug, Subcommand)]
+pub enum DatabaseCommand {
+    /// Create the database, empty (nothing to do when it exists)
+    Create,
+    /// Drop the database and everything in it (nothing to do when it does not exist)
+    Drop(Confirm),
+    /// Drop the database, create it again, and upgrade it to head
+    Reset(Confirm),
+}
+
+/// `--yes`, for the commands that destroy data.
+#[derive(Debug, Args)]
+pub struct Confirm {
+    /// Drop it: the data cannot be recovered, so without this flag nothing is dropped
+    #[arg(long, short)]
+    pub yes: bool,
 }
 
 /// `--json`, for the commands that report.

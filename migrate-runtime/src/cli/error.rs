@@ -48,6 +48,11 @@ pub enum CliError {
     },
     #[error("`merge` needs two different revisions; {revision} is given twice")]
     SameRevision { revision: String },
+    #[error("`database {command}` drops the database {database} and everything in it, for good; pass --yes (-y) to do it")]
+    NotConfirmed {
+        command: &'static str,
+        database: String,
+    },
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
 }

@@ -40,6 +40,7 @@
 
 mod apply;
 mod args;
+mod database;
 mod error;
 mod inspect;
 mod json;
@@ -54,7 +55,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-pub use args::{Command, DialectArg, Dir, MigrateArgs, Output};
+pub use args::{Command, Confirm, DatabaseCommand, DialectArg, Dir, MigrateArgs, Output};
 pub use error::CliError;
 
 use crate::{AnyConnection, Migrations, Migrator};
@@ -174,6 +175,7 @@ impl<'a> Cli<'a> {
             Command::Heads(output) => inspect::heads(&context, output.json)?,
             Command::Status(output) => inspect::status(&context, output.json)?,
             Command::Repair { revision, dry_run } => repair::repair(&context, &revision, dry_run)?,
+            Command::Database(command) => database::database(&context, command)?,
             Command::Check => inspect::check(&context)?,
             Command::Sql { range, dialect } => sql::sql(&context, &range, dialect)?,
             Command::Schema {
