@@ -62,6 +62,17 @@ fn an_older_build_goes_on_with_allow_unknown_and_never_downgrades_below_newer_mi
             )
         );
 
+        // `0` (or `false`, `no`, `off`) says no; `1`, `yes` and `on` say yes.
+        for (value, code) in [
+            ("0", Some(1)),
+            ("off", Some(1)),
+            ("1", Some(0)),
+            ("yes", Some(0)),
+        ] {
+            let run = probe_env("chain", db, &["check"], &[("MIGRATE_ALLOW_UNKNOWN", value)]);
+            assert_eq!(run.code, code, "{value}: {run:?}");
+        }
+
         // `current` shows this build's migrations, and says what it leaves out.
         let run = probe("chain", db, &["current"]);
         assert_eq!(

@@ -31,7 +31,7 @@ pub struct MigrateArgs {
 
     /// Go on when the database has migrations this build does not have (a newer build applied
     /// them, and its deploy was rolled back); a downgrade still refuses
-    #[arg(long, global = true, env = "MIGRATE_ALLOW_UNKNOWN")]
+    #[arg(long, global = true, env = "MIGRATE_ALLOW_UNKNOWN", hide_env_values = true, value_parser = clap::builder::BoolishValueParser::new())]
     pub allow_unknown: bool,
 }
 
@@ -132,6 +132,11 @@ pub enum Command {
         dry_run: bool,
     },
     /// Create, drop, or drop and re-create the database the URL names
+    ///
+    /// PostgreSQL databases are created and dropped from the `postgres` database of the same
+    /// server, MySQL and MariaDB ones from a connection to the server without a database; an
+    /// SQLite database is its file. Creating a database that exists, and dropping one that does
+    /// not, do nothing and say so.
     #[command(subcommand)]
     Database(DatabaseCommand),
     /// Check the graph, and with a database: drift and pending migrations
@@ -166,10 +171,6 @@ pub enum Command {
 }
 
 /// `migrate database <command>`: the database as a whole.
-///
-/// PostgreSQL databases are created and dropped from the `postgres` database of the same server,
-/// MySQL and MariaDB ones from a connection to the server without a database; an SQLite database
-/// is its file.
 #[derive(Debug, Subcommand)]
 pub enum DatabaseCommand {
     /// Create the database, empty (nothing to do when it exists)
