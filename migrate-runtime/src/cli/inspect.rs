@@ -309,7 +309,7 @@ pub(super) fn check(context: &Context<'_>) -> Result<String, CliError> {
                 // What they changed is in the schema, and no migration of this build builds it.
                 let _ = writeln!(
                     out,
-                    "database: {} applied, no drift, up to date, and {} applied migration{} this build does not have ({}); its schema was not compared, which those changed",
+                    "database: {} applied, no drift, up to date; {} applied migration{} this build does not have ({}) changed the schema too, so it was not compared",
                     applied.len() - unknown.len(),
                     unknown.len(),
                     if unknown.len() == 1 { "" } else { "s" },
