@@ -226,6 +226,7 @@ impl Migrator {
         self.owner
     }
 
+    /// See [`Migrator::lock_wait`].
     pub(crate) fn lock_wait_setting(&self) -> Option<Duration> {
         self.settings.lock_wait
     }
@@ -270,7 +271,8 @@ impl Migrator {
 
     /// How the live schema differs from the one the applied migrations build: an index made by
     /// hand, a column altered outside the migrations, a table dropped. Refuses first, as upgrades
-    /// do, when the version table has drifted or holds migrations this build does not know.
+    /// do, when the version table has drifted or holds migrations this build does not know (with
+    /// [`Migrator::allow_unknown`], what those changed is among the differences).
     ///
     /// ```
     /// # mod migrations {
