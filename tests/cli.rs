@@ -17,6 +17,9 @@ use migrate_runtime::{DataConnection, Database, Migrator, Target};
 
 use support::{tables, TestDb};
 
+#[path = "cli_day_two.rs"]
+mod day_two;
+
 /// What one run of `cli-probe` printed.
 #[derive(Debug)]
 struct Run {
@@ -27,8 +30,18 @@ struct Run {
 
 /// Runs `cli-probe <set> <args…>` with `DATABASE_URL` set to `db`'s, or unset.
 fn probe(set: &str, db: Option<&TestDb>, args: &[&str]) -> Run {
+    probe_env(set, db, args, &[])
+}
+
+/// [`probe`], with more environment variables set.
+fn probe_env(set: &str, db: Option<&TestDb>, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cli-probe"));
-    command.arg(set).args(args).env_remove("DATABASE_URL");
+    command
+        .arg(set)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("MIGRATE_ALLOW_UNKNOWN")
+        .envs(env.iter().copied());
     if let Some(db) = db {
         command.env("DATABASE_URL", &db.url);
     }
@@ -170,7 +183,7 @@ fn upgrade_status_current_and_history_report_what_is_applied() {
         );
         assert_eq!(
             ok("chain", db, &["status", "--json"]),
-            "{\"current\":[\"0004_create_tags\"],\"pending\":[],\"interrupted\":[],\"drifted\":[],\"schema_drift\":[]}\n"
+            "{\"current\":[\"0004_create_tags\"],\"pending\":[],\"interrupted\":[],\"drifted\":[],\"schema_drift\":[],\"unknown_applied\":[]}\n"
         );
 
         let history = ok("chain", db, &["history"]);
@@ -202,7 +215,7 @@ fn upgrade_status_current_and_history_report_what_is_applied() {
         assert_eq!(ok("chain", db, &["--quiet", "downgrade", "base"]), "");
         assert_eq!(
             ok("chain", db, &["status", "--json"]),
-            "{\"current\":[],\"pending\":[\"0001_create_users\",\"0002_create_posts\",\"0003_add_user_name\",\"0004_create_tags\"],\"interrupted\":[],\"drifted\":[],\"schema_drift\":[]}\n"
+            "{\"current\":[],\"pending\":[\"0001_create_users\",\"0002_create_posts\",\"0003_add_user_name\",\"0004_create_tags\"],\"interrupted\":[],\"drifted\":[],\"schema_drift\":[],\"unknown_applied\":[]}\n"
         );
         let run = probe("chain", db, &["history"]);
         assert!(
@@ -372,13 +385,13 @@ fn status_flags_an_applied_migration_edited_since() {
         assert_eq!(
             ok("chain_edited", db, &["status"]),
             format!(
-                "current: 0004_create_tags\npending: none\ndrifted: 1 migration was edited after it was applied; restore it and write a new migration for the change (`upgrade` and `check` refuse to run until then)\n  0002_create_posts  checksum {recorded} in the database, {current} in this build\n"
+                "current: 0004_create_tags\npending: none\ndrifted: 1 migration was edited after it was applied; restore it and write a new migration for the change, or record an edit the database already has with `migrate repair <id>` (`upgrade` and `check` refuse to run until then)\n  0002_create_posts  checksum {recorded} in the database, {current} in this build\n"
             )
         );
         assert_eq!(
             ok("chain_edited", db, &["status", "--json"]),
             format!(
-                "{{\"current\":[\"0004_create_tags\"],\"pending\":[],\"interrupted\":[],\"drifted\":[{{\"id\":\"0002_create_posts\",\"recorded\":\"{recorded}\",\"current\":\"{current}\"}}],\"schema_drift\":[]}}\n"
+                "{{\"current\":[\"0004_create_tags\"],\"pending\":[],\"interrupted\":[],\"drifted\":[{{\"id\":\"0002_create_posts\",\"recorded\":\"{recorded}\",\"current\":\"{current}\"}}],\"schema_drift\":[],\"unknown_applied\":[]}}\n"
             )
         );
         // The build that applied them sees no drift.

@@ -230,3 +230,28 @@ pub mod irreversible {
         }
     }
 }
+
+/// Two migrations checked with MySQL's rules too, for the commands whose MySQL path differs.
+pub mod portable {
+    migrate_runtime::migrations! {
+        #![targets = "postgres, sqlite, mysql"]
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_users",
+                parent: none,
+                change {
+                    create_table(users, { id: bigint identity, email: varchar(320) }, primary_key: pk_users(id));
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_add_user_name",
+                parent: "0001_create_users",
+                change {
+                    add_column(users, name: varchar(100) nullable);
+                }
+            }
+        }
+    }
+}

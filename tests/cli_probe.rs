@@ -21,7 +21,7 @@ fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().collect();
     if args.len() < 2 {
         eprintln!(
-            "usage: cli-probe <chain|chain_edited|branches|merged|empty|stepwise|todo> <command> …"
+            "usage: cli-probe <chain|chain_edited|branches|merged|empty|stepwise|portable|todo> <command> …"
         );
         return ExitCode::FAILURE;
     }
@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         "irreversible" => &fixtures::irreversible::MIGRATIONS,
         "empty" => &fixtures::empty::MIGRATIONS,
         "stepwise" => &fixtures::stepwise::MIGRATIONS,
+        "portable" => &fixtures::portable::MIGRATIONS,
         "todo" => &todo_migrations::MIGRATIONS,
         other => {
             eprintln!("cli-probe: unknown set {other:?}");

@@ -18,7 +18,23 @@ use crate::model::Migration;
 /// assert_eq!(migrate_core::checksum::of(&edited), migration.checksum);
 /// ```
 pub fn of(migration: &Migration) -> String {
-    let digest = Sha256::digest(canonical::migration(migration).as_bytes());
+    of_canonical(&canonical::migration(migration))
+}
+
+/// Hex SHA-256 of a migration's canonical text ([`canonical::migration`]): what [`of`] hashes. The
+/// runtime records that text with each applied migration, and checks it against the recorded
+/// checksum before showing it as what was applied.
+///
+/// ```
+/// # use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
+/// # let def = MigrationDef { id: "0001_a".into(), parents: vec![], doc: "one".into(), upgrade: vec![],
+/// #     downgrade: DowngradeDef::Computed, lock_timeout_ms: None, statement_timeout_ms: None, waivers: vec![] };
+/// let (migration, _) = check(def, &Config::default());
+/// let text = migrate_core::canonical::migration(&migration);
+/// assert_eq!(migrate_core::checksum::of_canonical(&text), migration.checksum);
+/// ```
+pub fn of_canonical(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 

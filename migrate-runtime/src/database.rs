@@ -156,7 +156,7 @@ impl std::fmt::Debug for AnyConnection {
 
 /// What a database URL names, before connecting.
 #[derive(Debug, PartialEq, Eq)]
-enum Target<'a> {
+pub(crate) enum Target<'a> {
     Postgres,
     Sqlite(&'a str),
     /// The URL in the `mysql://` form diesel reads.
@@ -243,7 +243,7 @@ impl AnyConnection {
 }
 
 /// Which backend `url` names, refusing every form that is not documented on [`AnyConnection`].
-fn target(url: &str) -> Result<Target<'_>, crate::Error> {
+pub(crate) fn target(url: &str) -> Result<Target<'_>, crate::Error> {
     let invalid = |expected: String| crate::Error::InvalidUrl {
         url: redact(url),
         expected,

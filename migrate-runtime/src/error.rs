@@ -28,6 +28,12 @@ pub enum Error {
     },
     #[error("{url:?} is not a database URL: {expected}")]
     InvalidUrl { url: String, expected: String },
+    #[error("cannot {action} {path}: {source}")]
+    File {
+        action: &'static str,
+        path: String,
+        source: std::io::Error,
+    },
     #[error("database error while {context}: {source}")]
     Database {
         context: String,
@@ -35,7 +41,7 @@ pub enum Error {
     },
     #[error(transparent)]
     Step(Box<StepError>),
-    #[error("migration {id} was edited after it was applied (checksum {recorded} in the database, {current} in this build); restore it and write a new migration for the change")]
+    #[error("migration {id} was edited after it was applied (checksum {recorded} in the database, {current} in this build); restore it and write a new migration for the change, or, if the database already has what the edit says, record the edit with `migrate repair {id}`")]
     Drift {
         id: String,
         recorded: String,
@@ -46,6 +52,12 @@ pub enum Error {
         ids: Vec<String>,
         /// The rows were recorded by these migrations (`false`: by a version that kept no owner).
         newer_build: bool,
+    },
+    #[error("cannot downgrade {id} while the database has migrations this build does not have ({}): they are newer migrations, which may build on {id}, and only the build that has them can undo them; downgrade with that build first, below them", unknown.join(", "))]
+    DowngradeBelowUnknown {
+        /// The first migration the downgrade would undo.
+        id: String,
+        unknown: Vec<String>,
     },
     #[error("the database's version table also records migrations of `{owner}` ({}), which `{ours}` does not have: two sets of migrations share this database; give each app its own database (or schema)", ids.join(", "))]
     ForeignApplied {
@@ -81,6 +93,8 @@ pub enum Error {
         steps_done: usize,
         finish: String,
     },
+    #[error("migration {id} is not applied, so there is no record of it to repair; `migrate upgrade` applies it")]
+    NotApplied { id: String },
     #[error("unknown revision {revision:?}{}", suggestion.as_ref().map(|s| format!("; did you mean {s:?}?")).unwrap_or_default())]
     UnknownRevision {
         revision: String,

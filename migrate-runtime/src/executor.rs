@@ -187,10 +187,10 @@ impl<C: Database> Runner<'_, C> {
     fn record_sql(&self, elapsed: Duration) -> String {
         match self.direction {
             Direction::Up => version_table::insert_sql(
-                &self.migration.id,
-                &self.migration.checksum,
+                self.migration,
                 self.migrator.owner(),
                 elapsed.as_millis(),
+                self.conn.dialect(),
             ),
             Direction::Down => version_table::delete_sql(&self.migration.id),
         }

@@ -34,7 +34,9 @@ mod introspect;
 mod lock;
 mod migrator;
 mod planner;
+mod provision;
 mod registry;
+mod repair;
 mod script;
 mod sqlite_rebuild;
 #[cfg(feature = "testing")]
@@ -48,7 +50,9 @@ pub use executor::{Applied, Direction};
 pub use migrate_core as core;
 pub use migrator::{Interrupted, Migrator, Progress, Stamp};
 pub use planner::Target;
+pub use provision::{create_database, database_exists, drop_database};
 pub use registry::{BoxError, Migrations, Registration, RustStep, RustStepFn};
+pub use repair::AppliedEdit;
 pub use script::{MissingStep, SqlRange, SqlScript};
 pub use version_table::AppliedRow;
 

@@ -45,6 +45,11 @@ pub struct Migrator {
     all_applied_digest: String,
     settings: Settings,
     progress: ProgressHook,
+    /// See [`Migrator::allow_unknown`].
+    allow_unknown: bool,
+    /// The caller (the CLI) tells the user about unknown applied migrations itself, so the
+    /// runtime's `tracing` warning would say it twice.
+    unknown_reported_by_caller: bool,
 }
 
 /// How far a long step has got: reported for each batch of a backfill.
@@ -93,6 +98,8 @@ impl Migrator {
             registrations: prepared.registrations.clone(),
             all_applied_digest: prepared.all_applied_digest.clone(),
             progress: ProgressHook::default(),
+            allow_unknown: false,
+            unknown_reported_by_caller: false,
             owner: migrations.module(),
             checked_for_mysql: migrations.checked_for(Dialect::Mysql),
             settings: Settings {
@@ -121,6 +128,58 @@ impl Migrator {
     /// How long to wait for another instance's migration lock (default: as long as it takes).
     pub fn lock_wait(mut self, wait: Option<Duration>) -> Migrator {
         self.settings.lock_wait = wait;
+        self
+    }
+
+    /// Whether to go on when the database holds applied migrations this build does not have
+    /// (default: refuse): after a deploy is rolled back, the older build finds the migrations the
+    /// newer one applied.
+    ///
+    /// With it, `upgrade` applies what this build's own migrations still need, as if the unknown
+    /// ones were not there, and logs their ids with `tracing::warn!`;
+    /// [`Migrator::unknown_applied`] lists them. A `downgrade` that would undo anything is still
+    /// refused while they are applied: this build cannot tell which of its migrations they build
+    /// on, and cannot undo them. Migrations that another set of migrations recorded in the same
+    /// table, and applied migrations edited since, are refused as before.
+    ///
+    /// ```
+    /// # mod migrations {
+    /// #     migrate_runtime::migration! {
+    /// #         id: "0001_create_users", parent: none,
+    /// #         change { create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id)); }
+    /// #     }
+    /// #     migrate_runtime::migrations!();
+    /// # }
+    /// use migrate_runtime::{AnyConnection, Database, Error, Migrator, Target};
+    ///
+    /// let mut conn = AnyConnection::establish(":memory:")?;
+    /// let migrator = Migrator::new(&migrations::MIGRATIONS)?;
+    /// migrator.upgrade(&mut conn, Target::Head)?;
+    /// // A newer build of the app applied a migration this build does not have.
+    /// conn.batch_execute(
+    ///     "INSERT INTO migrate_versions (id, checksum, execution_ms, owner)
+    ///      SELECT '0002_add_user_name', 'newer', 0, owner FROM migrate_versions",
+    /// ).unwrap();
+    /// assert!(matches!(migrator.upgrade(&mut conn, Target::Head), Err(Error::UnknownApplied { .. })));
+    ///
+    /// let migrator = migrator.allow_unknown(true);
+    /// assert!(migrator.upgrade(&mut conn, Target::Head)?.is_empty());
+    /// assert_eq!(migrator.unknown_applied(&mut conn)?[0].id, "0002_add_user_name");
+    /// assert!(matches!(
+    ///     migrator.downgrade(&mut conn, Target::Base),
+    ///     Err(Error::DowngradeBelowUnknown { .. })
+    /// ));
+    /// # Ok::<(), migrate_runtime::Error>(())
+    /// ```
+    pub fn allow_unknown(mut self, allow: bool) -> Migrator {
+        self.allow_unknown = allow;
+        self
+    }
+
+    /// The CLI reports unknown applied migrations on its own: no `tracing` warning on top.
+    #[cfg(feature = "cli")]
+    pub(crate) fn unknown_reported_by_caller(mut self) -> Migrator {
+        self.unknown_reported_by_caller = true;
         self
     }
 
@@ -167,6 +226,11 @@ impl Migrator {
         self.owner
     }
 
+    /// See [`Migrator::lock_wait`].
+    pub(crate) fn lock_wait_setting(&self) -> Option<Duration> {
+        self.settings.lock_wait
+    }
+
     /// The migrations, parents before children.
     pub fn migrations(&self) -> &[&'static Migration] {
         &self.migrations
@@ -207,7 +271,8 @@ impl Migrator {
 
     /// How the live schema differs from the one the applied migrations build: an index made by
     /// hand, a column altered outside the migrations, a table dropped. Refuses first, as upgrades
-    /// do, when the version table has drifted or holds migrations this build does not know.
+    /// do, when the version table has drifted or holds migrations this build does not know (with
+    /// [`Migrator::allow_unknown`], what those changed is among the differences).
     ///
     /// ```
     /// # mod migrations {
@@ -265,7 +330,7 @@ impl Migrator {
     /// Applies what `target` needs, under the migration lock; returns what ran, in order.
     ///
     /// Refuses to start when an applied migration was edited since (drift) or when the database
-    /// holds migrations this build does not know.
+    /// holds migrations this build does not know (unless [`Migrator::allow_unknown`]).
     pub fn upgrade<C: Database>(
         &self,
         conn: &mut C,
@@ -315,7 +380,8 @@ impl Migrator {
 
     /// Undoes what `target` needs (`-N`, an id to go back to, or `base`), children first.
     ///
-    /// A migration whose downgrade is `irreversible("…")` stops the plan before anything runs.
+    /// A migration whose downgrade is `irreversible("…")` stops the plan before anything runs, and
+    /// so do applied migrations this build does not have (see [`Migrator::allow_unknown`]).
     pub fn downgrade<C: Database>(
         &self,
         conn: &mut C,
@@ -323,6 +389,19 @@ impl Migrator {
     ) -> Result<Vec<Applied>, Error> {
         self.locked_run(conn, Direction::Down, |graph, applied| {
             let plan = graph.downgrade_plan(applied, &target)?;
+            // The unknown ones are newer migrations of a newer build: any migration of the plan
+            // may be one they build on, and this build cannot undo them first.
+            let unknown: Vec<String> = applied
+                .iter()
+                .filter(|id| graph.get(id).is_none())
+                .map(|id| id.to_string())
+                .collect();
+            if let (Some(first), false) = (plan.first(), unknown.is_empty()) {
+                return Err(Error::DowngradeBelowUnknown {
+                    id: first.id.to_string(),
+                    unknown,
+                });
+            }
             // Refuse an irreversible migration before anything of the plan runs.
             for migration in &plan {
                 crate::script::ops(migration, Direction::Down)?;
@@ -498,6 +577,7 @@ impl Migrator {
     }
 
     /// The applied migrations that no applied migration builds on (what Alembic calls current).
+    /// Only this build's migrations: [`Migrator::unknown_applied`] lists the others.
     pub fn current<C: Database>(&self, conn: &mut C) -> Result<Vec<String>, Error> {
         let applied = version_table::read(conn)?;
         let ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
@@ -516,6 +596,29 @@ impl Migrator {
     /// The applied migrations as recorded, oldest first.
     pub fn applied<C: Database>(&self, conn: &mut C) -> Result<Vec<AppliedRow>, Error> {
         version_table::read(conn)
+    }
+
+    /// The applied migrations this build does not have and that are not another set's (their
+    /// rows name these migrations' module, or no module): newer migrations, which a newer build
+    /// applied. Oldest first; empty when the database is not ahead of this build.
+    ///
+    /// See [`Migrator::allow_unknown`] for an example.
+    pub fn unknown_applied<C: Database>(&self, conn: &mut C) -> Result<Vec<AppliedRow>, Error> {
+        let graph = Graph::new(&self.migrations);
+        let mut unknown: Vec<AppliedRow> = version_table::read(conn)?
+            .into_iter()
+            .filter(|row| graph.get(&row.id).is_none())
+            .collect();
+        if unknown.is_empty() {
+            return Ok(unknown);
+        }
+        let owners: BTreeMap<String, Option<String>> =
+            version_table::owners(conn)?.into_iter().collect();
+        unknown.retain(|row| match owners.get(&row.id) {
+            Some(Some(owner)) => owner == self.owner,
+            _ => true,
+        });
+        Ok(unknown)
     }
 
     /// Every migration, parents first, with its record when it is applied.
@@ -537,7 +640,8 @@ impl Migrator {
             .collect())
     }
 
-    /// The migrations an upgrade to every head would apply, in order.
+    /// The migrations an upgrade to every head would apply, in order. Applied migrations this
+    /// build does not have play no part: they are not in its graph.
     pub fn pending<C: Database>(&self, conn: &mut C) -> Result<Vec<&'static Migration>, Error> {
         let applied = version_table::read(conn)?;
         let ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
@@ -647,7 +751,7 @@ impl Migrator {
                 .iter()
                 .map(|migration| version_table::delete_sql(&migration.id))
                 .chain(record.iter().map(|migration| {
-                    version_table::insert_sql(&migration.id, &migration.checksum, self.owner, 0)
+                    version_table::insert_sql(migration, self.owner, 0, conn.dialect())
                 }))
                 .collect();
             if !statements.is_empty() {
@@ -693,7 +797,17 @@ impl Migrator {
                 .is_none_or(|migration| migration.checksum != row.checksum.as_str())
         });
         if unexpected {
-            return Err(self.explain_unexpected(conn, &applied, &known)?);
+            match self.explain_unexpected(conn, &applied, &known)? {
+                Error::UnknownApplied { ids, .. } if self.allow_unknown => {
+                    if !self.unknown_reported_by_caller {
+                        tracing::warn!(
+                            unknown = %ids.join(", "),
+                            "the database has migrations this build does not have, applied by a newer build; going on without them (allow_unknown)"
+                        );
+                    }
+                }
+                error => return Err(error),
+            }
         }
         let applied_ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
         for migration in &self.migrations {

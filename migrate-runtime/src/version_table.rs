@@ -6,7 +6,15 @@
 //! newer build, one of another owner belongs to another set of migrations sharing the database. Each progress row records the
 //! checksum of the migration that was running, so a migration edited after it was interrupted is
 //! refused instead of resumed with steps that never ran.
+//!
+//! Each version row also keeps the migration's definition as applied: its canonical text, the one
+//! its checksum hashes. A checksum says only *that* a migration was edited since; the text says
+//! *what* changed, which `repair` shows before it re-records an edit made on purpose. Rows that a
+//! version without this column recorded have none, and tables it created get the column on the
+//! next run that writes to them.
 
+use migrate_core::canonical;
+use migrate_core::model::Migration;
 use migrate_core::render::{quote_literal, Dialect};
 
 use crate::database::Database;
@@ -66,16 +74,16 @@ pub(crate) fn ensure(conn: &mut impl Database) -> Result<bool, Error> {
     if !exists(conn)? {
         let sql = match dialect {
             Dialect::Postgres => format!(
-                "CREATE TABLE IF NOT EXISTS {VERSIONS} (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint NOT NULL, owner text);
+                "CREATE TABLE IF NOT EXISTS {VERSIONS} (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint NOT NULL, owner text, definition text);
                  CREATE TABLE IF NOT EXISTS {PROGRESS} (id text PRIMARY KEY, direction text NOT NULL, ops_done integer NOT NULL, checksum text)"
             ),
             // Ids are at most 255 bytes (the `migration_id` rule); InnoDB keys need a bounded type.
             Dialect::Mysql => format!(
-                "CREATE TABLE IF NOT EXISTS {VERSIONS} (id VARCHAR(255) NOT NULL PRIMARY KEY, checksum VARCHAR(255) NOT NULL, applied_at DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), execution_ms BIGINT NOT NULL, owner TEXT);
+                "CREATE TABLE IF NOT EXISTS {VERSIONS} (id VARCHAR(255) NOT NULL PRIMARY KEY, checksum VARCHAR(255) NOT NULL, applied_at DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), execution_ms BIGINT NOT NULL, owner TEXT, definition LONGTEXT);
                  CREATE TABLE IF NOT EXISTS {PROGRESS} (id VARCHAR(255) NOT NULL PRIMARY KEY, direction VARCHAR(8) NOT NULL, ops_done INT NOT NULL, checksum TEXT)"
             ),
             Dialect::Sqlite => format!(
-                "CREATE TABLE IF NOT EXISTS {VERSIONS} (id TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ', 'now')), execution_ms INTEGER NOT NULL, owner TEXT);
+                "CREATE TABLE IF NOT EXISTS {VERSIONS} (id TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ', 'now')), execution_ms INTEGER NOT NULL, owner TEXT, definition TEXT);
                  CREATE TABLE IF NOT EXISTS {PROGRESS} (id TEXT PRIMARY KEY, direction TEXT NOT NULL, ops_done INTEGER NOT NULL, checksum TEXT)"
             ),
         };
@@ -83,28 +91,28 @@ pub(crate) fn ensure(conn: &mut impl Database) -> Result<bool, Error> {
             .map_err(db_error("creating the version table"))?;
         return Ok(true);
     }
-    let present = |table: &str, column: &str| {
-        match dialect {
-        Dialect::Postgres => format!(
-            "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('{table}') AND attname = '{column}' AND NOT attisdropped"
-        ),
-        Dialect::Mysql => format!(
-            "SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '{table}' AND column_name = '{column}'"
-        ),
-        Dialect::Sqlite => format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}'"),
-    }
+    let present = |table: &str, column: &str| column_probe(dialect, table, column);
+    // MySQL's `text` holds 64 KiB, less than the definition of a migration with a long raw SQL
+    // statement; `LONGTEXT` is MySQL's only: the others' `text` has no such limit.
+    let long_text = match dialect {
+        Dialect::Mysql => "LONGTEXT",
+        _ => "text",
     };
-    let added = [(VERSIONS, "owner"), (PROGRESS, "checksum")];
+    let added = [
+        (VERSIONS, "owner", "text"),
+        (PROGRESS, "checksum", "text"),
+        (VERSIONS, "definition", long_text),
+    ];
     let probe = added
         .iter()
-        .map(|(table, column)| present(table, column))
+        .map(|(table, column, _)| present(table, column))
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
     let found = conn
         .query_i64(&format!("SELECT count(*) AS value FROM ({probe}) AS found"))
         .map_err(db_error("reading the version table's columns"))?;
     if found != Some(added.len() as i64) {
-        for (table, column) in added {
+        for (table, column, column_type) in added {
             let missing = !conn
                 .query_bool(&format!(
                     "SELECT EXISTS ({}) AS value",
@@ -112,12 +120,29 @@ pub(crate) fn ensure(conn: &mut impl Database) -> Result<bool, Error> {
                 ))
                 .map_err(db_error("reading the version table's columns"))?;
             if missing {
-                conn.batch_execute(&format!("ALTER TABLE {table} ADD COLUMN {column} text"))
-                    .map_err(db_error("adding a column to the version table"))?;
+                conn.batch_execute(&format!(
+                    "ALTER TABLE {table} ADD COLUMN {column} {column_type}"
+                ))
+                .map_err(db_error("adding a column to the version table"))?;
             }
         }
     }
     Ok(false)
+}
+
+/// A query with one row when `table` has `column`.
+fn column_probe(dialect: Dialect, table: &str, column: &str) -> String {
+    match dialect {
+        Dialect::Postgres => format!(
+            "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('{table}') AND attname = '{column}' AND NOT attisdropped"
+        ),
+        Dialect::Mysql => format!(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '{table}' AND column_name = '{column}'"
+        ),
+        Dialect::Sqlite => {
+            format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}'")
+        }
+    }
 }
 
 /// Whether the version table exists (reading must not create it).
@@ -206,14 +231,61 @@ pub(crate) fn owners(conn: &mut impl Database) -> Result<Vec<(String, Option<Str
         .collect())
 }
 
-/// Records `id` as applied, and forgets any progress of it: the two always change together.
-pub(crate) fn insert_sql(id: &str, checksum: &str, owner: &str, execution_ms: u128) -> String {
+/// Records `migration` as applied, and forgets any progress of it: the two always change
+/// together.
+pub(crate) fn insert_sql(
+    migration: &Migration,
+    owner: &str,
+    execution_ms: u128,
+    dialect: Dialect,
+) -> String {
     format!(
-        "{}; INSERT INTO {VERSIONS} (id, checksum, execution_ms, owner) VALUES ({}, {}, {execution_ms}, {})",
-        clear_progress_sql(id),
-        lit(id),
-        lit(checksum),
-        lit(owner)
+        "{}; INSERT INTO {VERSIONS} (id, checksum, execution_ms, owner, definition) VALUES ({}, {}, {execution_ms}, {}, {})",
+        clear_progress_sql(&migration.id),
+        lit(&migration.id),
+        lit(&migration.checksum),
+        lit(owner),
+        // Raw SQL in the text can hold anything: quoted for the dialect, backslashes included.
+        dialect.quote_literal(&canonical::migration(migration)),
+    )
+}
+
+/// What the version table recorded of migration `id` when it was applied: its checksum, and its
+/// definition (`None` when recorded by a version that kept none). `None` when it is not applied.
+pub(crate) fn recorded(
+    conn: &mut impl Database,
+    id: &str,
+) -> Result<Option<(String, Option<String>)>, Error> {
+    if !exists(conn)? {
+        return Ok(None);
+    }
+    // Reading creates nothing: a table an earlier version created may not have the column yet.
+    let kept = conn
+        .query_bool(&format!(
+            "SELECT EXISTS ({}) AS value",
+            column_probe(conn.dialect(), VERSIONS, "definition")
+        ))
+        .map_err(db_error("reading the version table's columns"))?;
+    let definition = if kept { "definition" } else { "NULL" };
+    let rows = conn
+        .query_texts(&format!(
+            "SELECT checksum AS a, {definition} AS b, NULL AS c, NULL AS d FROM {VERSIONS} WHERE id = {}",
+            lit(id)
+        ))
+        .map_err(db_error("reading the version table"))?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .map(|[checksum, definition, ..]| (checksum.unwrap_or_default(), definition)))
+}
+
+/// Records `migration` as this build has it, for an applied migration edited on purpose.
+pub(crate) fn rerecord_sql(migration: &Migration, dialect: Dialect) -> String {
+    format!(
+        "UPDATE {VERSIONS} SET checksum = {}, definition = {} WHERE id = {}",
+        lit(&migration.checksum),
+        dialect.quote_literal(&canonical::migration(migration)),
+        lit(&migration.id),
     )
 }
 

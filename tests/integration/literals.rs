@@ -41,6 +41,26 @@ pub mod backslashes {
     }
 }
 
+/// Each version row keeps the migration's definition exactly as written, backslashes and quotes
+/// included: the text its checksum hashes.
+fn definitions_are_stored_as_written(conn: &mut impl Database) {
+    let rows = conn
+        .query_texts(
+            "SELECT id AS a, checksum AS b, definition AS c, NULL AS d FROM migrate_versions",
+        )
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    for [id, checksum, definition, _] in rows {
+        let definition = definition.unwrap();
+        assert!(definition.contains(r"\\dir\\'"), "{id:?}: {definition}");
+        assert_eq!(
+            migrate_core::checksum::of_canonical(&definition),
+            checksum.unwrap(),
+            "{id:?}: {definition}"
+        );
+    }
+}
+
 fn texts(conn: &mut impl Database, sql: &str) -> Vec<String> {
     conn.query_texts(sql)
         .unwrap()
@@ -122,6 +142,7 @@ fn a_default_with_a_backslash_and_a_quote_is_stored_as_written_with_standard_con
     );
     // Both migrations are recorded, and the setting is still what the session chose.
     assert_eq!(migrator.current(&mut conn).unwrap(), ["0002_add_note_kind"]);
+    definitions_are_stored_as_written(&mut conn);
     assert_eq!(
         texts(
             &mut conn,
@@ -152,4 +173,5 @@ fn a_default_with_a_backslash_and_a_quote_is_stored_as_written_on_sqlite() {
         crate::support::tables(&mut conn),
         ["migrate_progress", "migrate_versions", "notes"]
     );
+    definitions_are_stored_as_written(&mut conn);
 }

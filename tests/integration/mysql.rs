@@ -414,3 +414,85 @@ fn an_op_mysql_cannot_write_refuses_the_run_before_its_first_statement() {
         "0001 did not run either"
     );
 }
+
+/// The version table keeps each migration's definition in a `LONGTEXT` (MySQL's `text` stops at
+/// 64 KiB), escaped for MySQL, where a backslash in `'…'` is an escape; a table an earlier version
+/// created gets the column from `repair`, which then re-records an edit made on purpose.
+#[test]
+fn repair_records_an_edit_and_the_definition_on_mariadb() {
+    mod applied {
+        migrate_runtime::migrations! {
+            #![targets = "mysql"]
+            mod m0001 {
+                migrate_runtime::migration! {
+                    id: "0001_create_notes",
+                    parent: none,
+                    change {
+                        create_table(notes, { id: bigint, path: varchar(100) default("C:\\dir\\'; --") }, primary_key: pk_notes(id));
+                    }
+                }
+            }
+        }
+    }
+    mod edited {
+        migrate_runtime::migrations! {
+            #![targets = "mysql"]
+            mod m0001 {
+                migrate_runtime::migration! {
+                    id: "0001_create_notes",
+                    parent: none,
+                    change {
+                        create_table(notes, { id: bigint, path: varchar(200) default("C:\\dir\\'; --") }, primary_key: pk_notes(id));
+                    }
+                }
+            }
+        }
+    }
+    let db = TestDb::mysql();
+    let conn = &mut db.any();
+    let applied = Migrator::new(&applied::MIGRATIONS).unwrap();
+    applied.upgrade(conn, Target::Head).unwrap();
+    let recorded = |conn: &mut AnyConnection| {
+        let [checksum, definition, column_type, _] = conn
+            .query_texts(
+                "SELECT checksum AS a, definition AS b,
+                        (SELECT data_type FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'migrate_versions' AND column_name = 'definition') AS c,
+                        NULL AS d
+                 FROM migrate_versions",
+            )
+            .unwrap()
+            .remove(0);
+        (checksum.unwrap(), definition.unwrap(), column_type.unwrap())
+    };
+    let (checksum, definition, column_type) = recorded(conn);
+    assert_eq!(column_type, "longtext");
+    assert!(
+        definition.contains(r#"default("C:\\dir\\'; --")"#),
+        "{definition}"
+    );
+    assert_eq!(migrate_core::checksum::of_canonical(&definition), checksum);
+
+    // As an earlier version left it: no definition column.
+    conn.batch_execute("ALTER TABLE migrate_versions DROP COLUMN definition")
+        .unwrap();
+    let migrator = Migrator::new(&edited::MIGRATIONS).unwrap();
+    assert!(matches!(
+        migrator.upgrade(conn, Target::Head),
+        Err(Error::Drift { .. })
+    ));
+    let preview = migrator.applied_edit(conn, "0001").unwrap();
+    assert!(preview.is_edited() && preview.recorded_definition.is_none());
+    // The database gets what the edit says by hand, and the edit is recorded.
+    conn.batch_execute(
+        "ALTER TABLE notes MODIFY path VARCHAR(200) NOT NULL DEFAULT 'C:\\\\dir\\\\''; --'",
+    )
+    .unwrap();
+    let repaired = migrator.repair(conn, "0001").unwrap();
+    assert!(repaired.is_edited() && repaired.diff().is_none());
+    let (checksum, definition, column_type) = recorded(conn);
+    assert_eq!(column_type, "longtext");
+    assert_eq!(checksum, migrator.migrations()[0].checksum);
+    assert_eq!(migrate_core::checksum::of_canonical(&definition), checksum);
+    assert!(migrator.upgrade(conn, Target::Head).unwrap().is_empty());
+    assert!(migrator.schema_drift(conn).unwrap().is_empty());
+}

@@ -234,6 +234,57 @@ fn a_database_ahead_of_the_build_is_refused() {
     });
 }
 
+/// A deploy rolled back: with `allow_unknown`, the older build plans without the newer
+/// migrations, lists them, and refuses to undo anything they may build on.
+#[test]
+fn allow_unknown_goes_on_without_newer_migrations_and_never_below_them() {
+    on_both(|conn| {
+        let migrator = migrator(&fixtures::chain::MIGRATIONS);
+        migrator.upgrade(conn, Target::Relative(2)).unwrap();
+        conn.batch_execute(
+            "INSERT INTO migrate_versions (id, checksum, execution_ms, owner) VALUES ('0005_future', 'x', 0, 'integration::fixtures::chain')",
+        )
+        .unwrap();
+        assert_eq!(migrator.unknown_applied(conn).unwrap()[0].id, "0005_future");
+        let migrator = migrator.allow_unknown(true);
+        assert_eq!(
+            ids(&migrator.upgrade(conn, Target::Head).unwrap()),
+            ["0003_add_user_role", "0004_rename_title"]
+        );
+        assert!(migrator.pending(conn).unwrap().is_empty());
+        assert_eq!(migrator.current(conn).unwrap(), ["0004_rename_title"]);
+        let error = migrator.downgrade(conn, Target::Relative(-1)).unwrap_err();
+        assert!(
+            matches!(&error, Error::DowngradeBelowUnknown { id, unknown } if id == "0004_rename_title" && unknown == &["0005_future"]),
+            "{error}"
+        );
+        assert_eq!(migrator.current(conn).unwrap(), ["0004_rename_title"]);
+        // Not another set's rows, nor an applied migration edited since.
+        conn.batch_execute(
+            "INSERT INTO migrate_versions (id, checksum, execution_ms, owner) VALUES ('0001_theirs', 'x', 0, 'other_app::migrations')",
+        )
+        .unwrap();
+        let error = migrator.upgrade(conn, Target::Head).unwrap_err();
+        assert!(matches!(error, Error::ForeignApplied { .. }), "{error}");
+        assert_eq!(
+            migrator
+                .unknown_applied(conn)
+                .unwrap()
+                .iter()
+                .map(|row| row.id.as_str())
+                .collect::<Vec<_>>(),
+            ["0005_future"]
+        );
+        conn.batch_execute(
+            "DELETE FROM migrate_versions WHERE id = '0001_theirs';
+             UPDATE migrate_versions SET checksum = 'edited' WHERE id = '0002_create_posts'",
+        )
+        .unwrap();
+        let error = migrator.upgrade(conn, Target::Head).unwrap_err();
+        assert!(matches!(error, Error::Drift { .. }), "{error}");
+    });
+}
+
 #[test]
 fn another_apps_migrations_in_the_database_are_named_as_such() {
     on_both(|conn| {

@@ -76,8 +76,12 @@ fn init_tracing(level: tracing_subscriber::filter::LevelFilter) {
 fn migrate() -> Result<(), migrate_runtime::Error> {
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_owned());
     let mut conn = AnyConnection::establish(&url)?;
-    // Naming the migrations crate's token is what keeps its registrations linked.
-    let migrator = Migrator::new(&todo_migrations::MIGRATIONS)?;
+    // Naming the migrations crate's token is what keeps its registrations linked. A deploy
+    // rolled back to this build starts with `MIGRATE_ALLOW_UNKNOWN=1` (as the CLI reads it): the
+    // newer build's migrations stay, and a warning names them.
+    let allow_unknown = std::env::var("MIGRATE_ALLOW_UNKNOWN")
+        .is_ok_and(|value| matches!(value.as_str(), "1" | "true" | "yes" | "on"));
+    let migrator = Migrator::new(&todo_migrations::MIGRATIONS)?.allow_unknown(allow_unknown);
     let applied = migrator.upgrade(&mut conn, Target::Head)?;
     for migration in &applied {
         println!("applied {:<32} {:>8.1?}", migration.id, migration.elapsed);

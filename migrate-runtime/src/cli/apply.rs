@@ -9,6 +9,9 @@ use crate::{Applied, Target};
 pub(super) fn upgrade(context: &Context<'_>, target: Target) -> Result<String, CliError> {
     let migrator = with_progress_line(context, context.migrator()?);
     let mut conn = context.connect("upgrade")?;
+    if context.allow_unknown {
+        context.warn_unknown(&migrator, &mut conn)?;
+    }
     let applied = migrator.upgrade(&mut conn, target.clone());
     clear_progress_line(context);
     let applied = applied?;
@@ -20,6 +23,9 @@ pub(super) fn upgrade(context: &Context<'_>, target: Target) -> Result<String, C
 pub(super) fn downgrade(context: &Context<'_>, target: Target) -> Result<String, CliError> {
     let migrator = with_progress_line(context, context.migrator()?);
     let mut conn = context.connect("downgrade")?;
+    if context.allow_unknown {
+        context.warn_unknown(&migrator, &mut conn)?;
+    }
     let reverted = migrator.downgrade(&mut conn, target.clone());
     clear_progress_line(context);
     let reverted = reverted?;

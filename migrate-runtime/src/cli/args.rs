@@ -28,6 +28,11 @@ pub struct MigrateArgs {
     /// Print nothing on success; errors still go to stderr
     #[arg(long, short, global = true)]
     pub quiet: bool,
+
+    /// Go on when the database has migrations this build does not have (a newer build applied
+    /// them, and its deploy was rolled back); a downgrade still refuses
+    #[arg(long, global = true, env = "MIGRATE_ALLOW_UNKNOWN", hide_env_values = true, value_parser = clap::builder::BoolishValueParser::new())]
+    pub allow_unknown: bool,
 }
 
 /// Shown under every `--help`: an app that mounts the CLI replaces the description above, not this.
@@ -118,11 +123,34 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         target: Target,
     },
+    /// Record an applied migration edited on purpose as this build has it, showing the edit
+    ///
+    /// An applied migration edited since is drift, which `upgrade` and `check` refuse. When the
+    /// database already has what the edit says (the fix was also made by hand, or the edit only
+    /// restates what the schema is), `repair` records this build's checksum and definition in its
+    /// place. It runs nothing. It prints the migration's definition as applied against this
+    /// build's, in the canonical text the checksums hash (a row recorded by an earlier version of
+    /// migrate kept its checksum only: then this build's definition alone).
+    Repair {
+        /// The applied migration: an id or unique prefix
+        revision: String,
+        /// Show the edit and record nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Create, drop, or drop and re-create the database the URL names
+    ///
+    /// PostgreSQL databases are created and dropped from the `postgres` database of the same
+    /// server, MySQL and MariaDB ones from a connection to the server without a database; an
+    /// SQLite database is its file. Creating a database that exists, and dropping one that does
+    /// not, do nothing and say so.
+    #[command(subcommand)]
+    Database(DatabaseCommand),
     /// Check the graph, and with a database: drift and pending migrations
     ///
     /// Fails when the graph has several heads, when an applied migration was edited since (drift),
-    /// when the database holds migrations this build does not know, or when migrations are
-    /// pending. The compile-time checks already passed: this binary was built.
+    /// when the database holds migrations this build does not know (unless --allow-unknown), or
+    /// when migrations are pending. The compile-time checks already passed: this binary was built.
     Check,
     /// Write a new migration file on the current head, and register it
     ///
@@ -147,6 +175,25 @@ pub enum Command {
         #[command(flatten)]
         dir: Dir,
     },
+}
+
+/// `migrate database <command>`: the database as a whole.
+#[derive(Debug, Subcommand)]
+pub enum DatabaseCommand {
+    /// Create the database, empty (nothing to do when it exists)
+    Create,
+    /// Drop the database and everything in it (nothing to do when it does not exist)
+    Drop(Confirm),
+    /// Drop the database, create it again, and upgrade it to head
+    Reset(Confirm),
+}
+
+/// `--yes`, for the commands that destroy data.
+#[derive(Debug, Args)]
+pub struct Confirm {
+    /// Drop it: the data cannot be recovered, so without this flag nothing is dropped
+    #[arg(long, short)]
+    pub yes: bool,
 }
 
 /// `--json`, for the commands that report.

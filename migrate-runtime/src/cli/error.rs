@@ -54,6 +54,11 @@ pub enum CliError {
     },
     #[error("`merge` needs two different revisions; {revision} is given twice")]
     SameRevision { revision: String },
+    #[error("`database {command}` drops the database {database} and everything in it, for good; pass --yes (-y) to do it")]
+    NotConfirmed {
+        command: &'static str,
+        database: String,
+    },
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
 }
@@ -73,6 +78,9 @@ impl CliError {
             CliError::Runtime(Error::Connect { .. }) => {
                 "is the server running, and is the URL (--database-url or DATABASE_URL) right?"
                     .to_owned()
+            }
+            CliError::Runtime(Error::UnknownApplied { .. }) => {
+                "if this build is older on purpose (a deploy rolled back), pass --allow-unknown (or set MIGRATE_ALLOW_UNKNOWN=true) to go on without them; `migrate history` lists them".to_owned()
             }
             CliError::Runtime(Error::LockTimeout { .. }) => {
                 "wait for the other instance to finish, or pass a longer --lock-wait".to_owned()

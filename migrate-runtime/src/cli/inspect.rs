@@ -14,6 +14,8 @@ pub(super) fn current(context: &Context<'_>, as_json: bool) -> Result<String, Cl
     let migrator = context.migrator()?;
     let mut conn = context.connect("current")?;
     let current = migrator.current(&mut conn)?;
+    // What `current` shows is this build's migrations only.
+    context.warn_unknown(&migrator, &mut conn)?;
     if as_json {
         return Ok(format!(
             "{}\n",
@@ -50,9 +52,11 @@ pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, Cli
         .collect();
     let interrupted = migrator.interrupted(&mut conn)?;
     let drifted = drifted(&migrator, &mut conn)?;
+    let unknown = migrator.unknown_applied(&mut conn)?;
     // The live schema against what the applied migrations build; not when the version table
-    // itself is refused (drifted, or holding rows this build does not know): that comes first.
-    let schema_drift: Vec<String> = match drifted.is_empty() {
+    // itself is refused (drifted, or holding rows this build does not know), which comes first,
+    // nor when migrations this build does not have changed the schema.
+    let schema_drift: Vec<String> = match drifted.is_empty() && unknown.is_empty() {
         true => migrator
             .schema_drift(&mut conn)
             .map(|differences| differences.iter().map(ToString::to_string).collect())
@@ -86,6 +90,10 @@ pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, Cli
                 ("interrupted", json::array(interrupted)),
                 ("drifted", json::array(drifted)),
                 ("schema_drift", json::strings(&schema_drift)),
+                (
+                    "unknown_applied",
+                    json::strings(unknown.iter().map(|row| &row.id))
+                ),
             ])
         ));
     }
@@ -95,7 +103,7 @@ pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, Cli
         ids => ids.join(", "),
     };
     let _ = writeln!(out, "current: {current}");
-    if pending.is_empty() && drifted.is_empty() {
+    if pending.is_empty() && drifted.is_empty() && unknown.is_empty() {
         let _ = writeln!(out, "pending: none, the database is up to date");
     } else if pending.is_empty() {
         let _ = writeln!(out, "pending: none");
@@ -111,10 +119,10 @@ pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, Cli
     match drifted.as_slice() {
         [] => {}
         [_] => {
-            let _ = writeln!(out, "drifted: 1 migration was edited after it was applied; restore it and write a new migration for the change (`upgrade` and `check` refuse to run until then)");
+            let _ = writeln!(out, "drifted: 1 migration was edited after it was applied; restore it and write a new migration for the change, or record an edit the database already has with `migrate repair <id>` (`upgrade` and `check` refuse to run until then)");
         }
         all => {
-            let _ = writeln!(out, "drifted: {} migrations were edited after they were applied; restore them and write new migrations for the changes (`upgrade` and `check` refuse to run until then)", all.len());
+            let _ = writeln!(out, "drifted: {} migrations were edited after they were applied; restore them and write new migrations for the changes, or record edits the database already has with `migrate repair <id>` (`upgrade` and `check` refuse to run until then)", all.len());
         }
     }
     for (id, recorded, current) in &drifted {
@@ -122,6 +130,23 @@ pub(super) fn status(context: &Context<'_>, as_json: bool) -> Result<String, Cli
             out,
             "  {id}  checksum {recorded} in the database, {current} in this build"
         );
+    }
+    if !unknown.is_empty() {
+        let refused = match context.allow_unknown {
+            true => "`downgrade` refuses while they are applied",
+            false => {
+                "`upgrade` and `check` refuse to run without --allow-unknown, `downgrade` refuses"
+            }
+        };
+        let _ = writeln!(
+            out,
+            "unknown: {} applied migration{} this build does not have, newer than its own, applied by a newer build ({refused}):",
+            unknown.len(),
+            if unknown.len() == 1 { "" } else { "s" },
+        );
+        for row in &unknown {
+            let _ = writeln!(out, "  {}  applied {}", row.id, row.applied_at);
+        }
     }
     if !schema_drift.is_empty() {
         let _ = writeln!(
@@ -266,6 +291,8 @@ pub(super) fn check(context: &Context<'_>) -> Result<String, CliError> {
     match context.connect_if_configured()? {
         Some(mut conn) => {
             let applied = migrator.verify(&mut conn)?;
+            // Reached with unknown migrations applied only with --allow-unknown.
+            let unknown = context.warn_unknown(&migrator, &mut conn)?;
             let interrupted = migrator.interrupted(&mut conn)?;
             if !interrupted.is_empty() {
                 return Err(CliError::Interrupted {
@@ -277,6 +304,18 @@ pub(super) fn check(context: &Context<'_>) -> Result<String, CliError> {
                 return Err(CliError::Pending {
                     ids: pending.iter().map(|m| m.id.to_string()).collect(),
                 });
+            }
+            if !unknown.is_empty() {
+                // What they changed is in the schema, and no migration of this build builds it.
+                let _ = writeln!(
+                    out,
+                    "database: {} applied, no drift, up to date; {} applied migration{} this build does not have ({}) changed the schema too, so it was not compared",
+                    applied.len() - unknown.len(),
+                    unknown.len(),
+                    if unknown.len() == 1 { "" } else { "s" },
+                    unknown.join(", ")
+                );
+                return Ok(if context.quiet { String::new() } else { out });
             }
             let differences = migrator.schema_drift(&mut conn)?;
             if !differences.is_empty() {

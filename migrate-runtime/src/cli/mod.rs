@@ -40,9 +40,11 @@
 
 mod apply;
 mod args;
+mod database;
 mod error;
 mod inspect;
 mod json;
+mod repair;
 mod scaffold;
 mod sql;
 
@@ -53,7 +55,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-pub use args::{Command, DialectArg, Dir, MigrateArgs, Output};
+pub use args::{Command, Confirm, DatabaseCommand, DialectArg, Dir, MigrateArgs, Output};
 pub use error::CliError;
 
 use crate::{AnyConnection, Migrations, Migrator};
@@ -159,6 +161,7 @@ impl<'a> Cli<'a> {
             database_url: args.database_url.or(self.database_url),
             lock_wait: args.lock_wait,
             quiet: args.quiet,
+            allow_unknown: args.allow_unknown,
             dir: self.dir,
         };
         let output = match args.command {
@@ -171,6 +174,8 @@ impl<'a> Cli<'a> {
             }
             Command::Heads(output) => inspect::heads(&context, output.json)?,
             Command::Status(output) => inspect::status(&context, output.json)?,
+            Command::Repair { revision, dry_run } => repair::repair(&context, &revision, dry_run)?,
+            Command::Database(command) => database::database(&context, command)?,
             Command::Check => inspect::check(&context)?,
             Command::Sql {
                 range,
@@ -210,12 +215,39 @@ struct Context<'a> {
     database_url: Option<String>,
     lock_wait: Option<Duration>,
     quiet: bool,
+    allow_unknown: bool,
     dir: Option<PathBuf>,
 }
 
 impl Context<'_> {
     fn migrator(&self) -> Result<Migrator, CliError> {
-        Ok(Migrator::new(self.migrations)?.lock_wait(self.lock_wait))
+        Ok(Migrator::new(self.migrations)?
+            .lock_wait(self.lock_wait)
+            .allow_unknown(self.allow_unknown)
+            .unknown_reported_by_caller())
+    }
+
+    /// Says on stderr which applied migrations this build does not have, for the commands whose
+    /// output would otherwise pass for the whole story: `current`, and those that go on without
+    /// them with --allow-unknown. Returns their ids.
+    fn warn_unknown(
+        &self,
+        migrator: &Migrator,
+        conn: &mut AnyConnection,
+    ) -> Result<Vec<String>, CliError> {
+        let ids: Vec<String> = migrator
+            .unknown_applied(conn)?
+            .into_iter()
+            .map(|row| row.id)
+            .collect();
+        let message = match ids.as_slice() {
+            [] => return Ok(ids),
+            [id] => format!("warning: the database has a migration this build does not have: {id}; it is newer than this build's, applied by a newer build, and this build leaves it alone\n"),
+            ids => format!("warning: the database has {} migrations this build does not have: {}; they are newer than this build's, applied by a newer build, and this build leaves them alone\n", ids.len(), ids.join(", ")),
+        };
+        // A warning that cannot be written has nowhere else to go.
+        let _ = std::io::stderr().write_all(message.as_bytes());
+        Ok(ids)
     }
 
     /// A connection for `command`, which cannot do without one.

@@ -54,7 +54,7 @@ pub(super) fn steps(count: usize) -> String {
 }
 
 /// The dialect a database URL names, read from its scheme alone.
-fn of_url(url: &str) -> Dialect {
+pub(super) fn of_url(url: &str) -> Dialect {
     let scheme = url.split_once("://").map(|(scheme, _)| scheme);
     match scheme {
         Some("postgres" | "postgresql") => Dialect::Postgres,
