@@ -140,6 +140,22 @@ impl Display for Op {
                 unique.table,
                 idents(&unique.columns)
             ),
+            Op::InsertRows(rows) | Op::DeleteRows(rows) => {
+                write!(f, "{name}({}, [", rows.table)?;
+                for (index, row) in rows.values.iter().enumerate() {
+                    f.write_str(if index == 0 { "{ " } else { ", { " })?;
+                    for (position, (column, value)) in
+                        rows.columns.iter().zip(row.iter()).enumerate()
+                    {
+                        if position > 0 {
+                            f.write_str(", ")?;
+                        }
+                        write!(f, "{column}: {value}")?;
+                    }
+                    f.write_str(" }")?;
+                }
+                f.write_str("])")
+            }
             Op::AddPrimaryKey { table, key } | Op::DropPrimaryKey { table, key } => {
                 write!(f, "{name}({}, {table}({}))", key.name, idents(&key.columns))
             }

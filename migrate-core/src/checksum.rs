@@ -28,7 +28,7 @@ pub fn of(migration: &Migration) -> String {
 /// ```
 /// # use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
 /// # let def = MigrationDef { id: "0001_a".into(), parents: vec![], doc: "one".into(), upgrade: vec![],
-/// #     downgrade: DowngradeDef::Computed, lock_timeout_ms: None, statement_timeout_ms: None, waivers: vec![] };
+/// #     downgrade: DowngradeDef::Computed, lock_timeout_ms: None, statement_timeout_ms: None, waivers: vec![], adopted_names: false };
 /// let (migration, _) = check(def, &Config::default());
 /// let text = migrate_core::canonical::migration(&migration);
 /// assert_eq!(migrate_core::checksum::of_canonical(&text), migration.checksum);

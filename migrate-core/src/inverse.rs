@@ -59,6 +59,15 @@ impl Op {
             Op::AddUnique(unique) => Op::DropUnique(unique),
             Op::DropUnique(unique) => Op::AddUnique(unique),
             Op::AddPrimaryKey { table, key } => Op::DropPrimaryKey { table, key },
+            Op::InsertRows(rows) => {
+                if rows.values.iter().any(|row| rows.key_of(row).is_empty()) {
+                    return Inverse::Impossible(
+                        "a row whose every value is a function or `sql(\"…\")` cannot be found again to delete it",
+                    );
+                }
+                Op::DeleteRows(rows)
+            }
+            Op::DeleteRows(rows) => Op::InsertRows(rows),
             Op::DropPrimaryKey { table, key } => Op::AddPrimaryKey { table, key },
             Op::CreateEnum(ty) => Op::DropEnum(ty),
             Op::DropEnum(ty) => Op::CreateEnum(ty),

@@ -685,6 +685,11 @@ impl Simulation {
                 Facts::Unique(unique.clone()),
                 Part::Name,
             ),
+            Op::InsertRows(rows) | Op::DeleteRows(rows) => {
+                if self.require_table(&rows.table) {
+                    self.require_columns(&rows.table, &rows.columns);
+                }
+            }
             Op::AddPrimaryKey { table, key } => {
                 if self.require_table(table) {
                     self.require_columns(table, &key.columns);

@@ -304,6 +304,26 @@ fn ops_and_texts() -> Vec<(Op, &'static str)> {
             "drop_primary_key(pk_users, users(id))",
         ),
         (
+            Op::InsertRows(migrate_core::model::Rows {
+                table: "roles".into(),
+                columns: vec!["name".into(), "rank".into()].into(),
+                values: vec![
+                    vec![DefaultValue::Str("owner".into()), DefaultValue::Int("1".into())].into(),
+                    vec![DefaultValue::Str("member".into()), DefaultValue::Null].into(),
+                ]
+                .into(),
+            }),
+            r#"insert_rows(roles, [{ name: "owner", rank: 1 }, { name: "member", rank: null }])"#,
+        ),
+        (
+            Op::DeleteRows(migrate_core::model::Rows {
+                table: "roles".into(),
+                columns: vec!["name".into()].into(),
+                values: vec![vec![DefaultValue::Str("owner".into())].into()].into(),
+            }),
+            r#"delete_rows(roles, [{ name: "owner" }])"#,
+        ),
+        (
             Op::CreateEnum(mood()),
             r#"create_enum(mood, ["sad", "it's ok", "happy"])"#,
         ),

@@ -165,6 +165,16 @@ fn all_ops() -> Vec<Op> {
         Op::DropCheck(age_check()),
         Op::AddUnique(email_unique()),
         Op::DropUnique(email_unique()),
+        Op::InsertRows(migrate_core::model::Rows {
+            table: "users".into(),
+            columns: vec!["email".into()].into(),
+            values: vec![vec![migrate_core::model::DefaultValue::Str("a@x".into())].into()].into(),
+        }),
+        Op::DeleteRows(migrate_core::model::Rows {
+            table: "users".into(),
+            columns: vec!["email".into()].into(),
+            values: vec![vec![migrate_core::model::DefaultValue::Str("a@x".into())].into()].into(),
+        }),
         Op::AddPrimaryKey {
             table: "users".into(),
             key: migrate_core::model::PrimaryKey {
@@ -713,6 +723,8 @@ fn inverse_keeps_the_kind_family() {
             OpKind::AddUnique => OpKind::DropUnique,
             OpKind::DropUnique => OpKind::AddUnique,
             OpKind::AddPrimaryKey => OpKind::DropPrimaryKey,
+            OpKind::InsertRows => OpKind::DeleteRows,
+            OpKind::DeleteRows => OpKind::InsertRows,
             OpKind::DropPrimaryKey => OpKind::AddPrimaryKey,
             OpKind::CreateEnum => OpKind::DropEnum,
             OpKind::DropEnum => OpKind::CreateEnum,

@@ -6,7 +6,7 @@
 use migrate_core::diagnostic::{did_you_mean, CheckId, Diagnostic, Location, Part, Section};
 use migrate_core::model::{
     CheckConstraint, ColumnChange, Dialect, EnumPosition, EnumType, ForeignKey, Index, Op, OpKind,
-    PrimaryKey, RawSql, ReferentialAction, Table, Text, UniqueConstraint,
+    PrimaryKey, RawSql, ReferentialAction, Rows, Table, Text, UniqueConstraint,
 };
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
@@ -191,6 +191,89 @@ impl OpParser<'_> {
             ));
         }
         self.dialect_sql(written, position)
+    }
+
+    /// `[{ id: 1, name: "admin" }, …]`: every row names the same columns, in any order; values
+    /// are recorded row by row in the first row's column order.
+    fn rows(
+        &mut self,
+        table: Text,
+        list: &Arg,
+        kind: OpKind,
+        signature: &str,
+    ) -> syn::Result<Rows> {
+        type Row = Vec<(Ident, TokenStream, migrate_core::model::DefaultValue)>;
+        let parsed: Vec<Row> = list.parse(|input: ParseStream| {
+            let content;
+            syn::bracketed!(content in input);
+            let rows = content.parse_terminated(
+                |input: ParseStream| {
+                    let fields;
+                    syn::braced!(fields in input);
+                    let row = fields.parse_terminated(
+                        |input: ParseStream| {
+                            let column: Ident = input.parse()?;
+                            input.parse::<Token![:]>()?;
+                            let fork = input.fork();
+                            let value = args::default_value(input)?;
+                            let tokens = crate::parse::tokens_between(&fork, input);
+                            Ok((column, tokens, value))
+                        },
+                        Token![,],
+                    )?;
+                    Ok(row.into_iter().collect::<Row>())
+                },
+                Token![,],
+            )?;
+            Ok(rows.into_iter().collect())
+        })?;
+        let Some(first) = parsed.first() else {
+            return Err(syn::Error::new_spanned(
+                list,
+                format!(
+                    "`{}` needs at least one row; write `{signature}`",
+                    kind.name()
+                ),
+            ));
+        };
+        let columns: Vec<Ident> = first.iter().map(|(column, ..)| column.clone()).collect();
+        for (position, column) in columns.iter().enumerate() {
+            if columns[..position].contains(column) {
+                return Err(syn::Error::new_spanned(
+                    column,
+                    format!("`{column}` is given twice"),
+                ));
+            }
+            self.record(Part::Column(position), column);
+        }
+        let mut values = Vec::new();
+        let mut position = 0;
+        for row in &parsed {
+            let mut ordered = Vec::new();
+            for column in &columns {
+                let Some((_, tokens, value)) = row.iter().find(|(name, ..)| name == column) else {
+                    return Err(syn::Error::new_spanned(
+                        &row.first().map(|(name, ..)| name.clone()).unwrap_or_else(|| column.clone()),
+                        format!("this row has no `{column}`: every row gives a value for the columns of the first one"),
+                    ));
+                };
+                self.record(Part::Value(position), tokens);
+                position += 1;
+                ordered.push(value.clone());
+            }
+            if let Some((extra, ..)) = row.iter().find(|(name, ..)| !columns.contains(name)) {
+                return Err(syn::Error::new_spanned(
+                    extra,
+                    format!("the first row has no `{extra}`: every row gives a value for the same columns"),
+                ));
+            }
+            values.push(migrate_core::model::List::from(ordered));
+        }
+        Ok(Rows {
+            table,
+            columns: columns.iter().map(text).collect::<Vec<_>>().into(),
+            values: values.into(),
+        })
     }
 
     fn parse(&mut self, kind: OpKind) -> syn::Result<Op> {
@@ -593,6 +676,18 @@ impl OpParser<'_> {
                 self.args
                     .finish(signature, &["down", "postgres", "sqlite", "mysql"])?;
                 Op::Execute { up, down }
+            }
+            OpKind::InsertRows | OpKind::DeleteRows => {
+                let signature = format!("{}(table, [{{ column: value, … }}, …])", kind.name());
+                let table = self.ident(Part::Table, "the table name", &signature)?;
+                let list = self.args.positional("the rows", &signature)?;
+                self.args.finish(&signature, &[])?;
+                let rows = self.rows(text(&table), &list, kind, &signature)?;
+                if kind == OpKind::InsertRows {
+                    Op::InsertRows(rows)
+                } else {
+                    Op::DeleteRows(rows)
+                }
             }
             OpKind::Backfill => {
                 let signature = "backfill(table, set: \"column = value\", where: \"rows still to do\", batch: 10_000)";

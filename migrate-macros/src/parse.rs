@@ -308,7 +308,7 @@ impl Header {
 }
 
 /// The tokens consumed from `fork` up to where `input` is now.
-fn tokens_between(fork: ParseStream, input: ParseStream) -> TokenStream {
+pub(crate) fn tokens_between(fork: ParseStream, input: ParseStream) -> TokenStream {
     let mut tokens = TokenStream::new();
     let _ = fork.step(|cursor| {
         let mut rest = *cursor;

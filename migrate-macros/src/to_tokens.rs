@@ -163,6 +163,15 @@ fn op(op: &Op) -> TokenStream {
             let u = unique(u);
             quote!(#m::Op::DropUnique(#u))
         }
+        Op::InsertRows(rows) | Op::DeleteRows(rows) => {
+            let (table, columns) = (text(&rows.table), texts(&rows.columns));
+            let values = list(&rows.values, |row| list(row, default_value));
+            let rows = quote!(#m::Rows { table: #table, columns: #columns, values: #values });
+            match op {
+                Op::InsertRows(_) => quote!(#m::Op::InsertRows(#rows)),
+                _ => quote!(#m::Op::DeleteRows(#rows)),
+            }
+        }
         Op::AddPrimaryKey { table, key } => {
             let (table, key) = (text(table), primary_key(key));
             quote!(#m::Op::AddPrimaryKey { table: #table, key: #key })

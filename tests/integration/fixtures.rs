@@ -563,6 +563,21 @@ pub mod history {
                 }
             }
         }
+        mod m0007 {
+            migrate_runtime::migration! {
+                /// Lookup rows the app expects, and the account its jobs run as.
+                id: "0007_seed_roles",
+                parent: "0006_key_memberships",
+                change {
+                    create_table(roles, { name: varchar(20), label: text }, primary_key: pk_roles(name));
+                    insert_rows(roles, [
+                        { name: "owner", label: "Owner" },
+                        { label: "Member", name: "member" },
+                    ]);
+                    insert_rows(users, [{ id: 1000, email: "jobs@example.com", display_name: null }]);
+                }
+            }
+        }
     }
 }
 

@@ -29,6 +29,7 @@ fn rows(conn: &mut AnyConnection) -> Vec<String> {
         "SELECT 'project' AS a, CAST(id AS text) AS b, name AS c, slug AS d FROM projects ORDER BY id",
         "SELECT 'member' AS a, CAST(user_id AS text) AS b, CAST(project_id AS text) AS c, role AS d FROM memberships ORDER BY user_id, project_id",
         "SELECT 'owner' AS a, CAST(project_id AS text) AS b, CAST(user_id AS text) AS c, NULL AS d FROM project_owners ORDER BY project_id",
+        "SELECT 'role' AS a, name AS b, label AS c, NULL AS d FROM roles ORDER BY name",
     ];
     queries
         .iter()
@@ -74,7 +75,7 @@ fn seeded_rows_are_the_same_after_upgrade_downgrade_and_upgrade_again() {
             Some(1),
             "{dialect}"
         );
-        conn.batch_execute("DELETE FROM users WHERE id = 3")
+        conn.batch_execute("DELETE FROM users WHERE email = 'cy@example.com'")
             .unwrap();
         assert!(
             conn.batch_execute(
@@ -82,6 +83,19 @@ fn seeded_rows_are_the_same_after_upgrade_downgrade_and_upgrade_again() {
             )
             .is_err(),
             "{dialect}: (user_id, project_id) is the key"
+        );
+
+        assert!(
+            at_head.contains(&r#"[Some("role"), Some("member"), Some("Member"), None]"#.to_owned()),
+            "{dialect}: insert_rows seeded the roles: {at_head:#?}"
+        );
+        let jobs = "SELECT count(*) AS value FROM users WHERE email = 'jobs@example.com'";
+        assert_eq!(conn.query_i64(jobs).unwrap(), Some(1), "{dialect}");
+        migrator.downgrade(conn, "-1".parse().unwrap()).unwrap();
+        assert_eq!(
+            conn.query_i64(jobs).unwrap(),
+            Some(0),
+            "{dialect}: the inverse of insert_rows deletes its rows"
         );
 
         migrator

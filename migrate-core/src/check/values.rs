@@ -198,6 +198,15 @@ fn texts(op: &Op) -> Vec<OpText<'_>> {
         | Op::AddPrimaryKey { .. }
         | Op::DropPrimaryKey { .. }
         | Op::RunRust { .. } => {}
+        Op::InsertRows(rows) | Op::DeleteRows(rows) => {
+            let values = rows
+                .values
+                .iter()
+                .flat_map(|row| rows.columns.iter().zip(row.iter()));
+            for (position, (column, value)) in values.enumerate() {
+                found.extend(default(Part::Value(position), column, value));
+            }
+        }
     }
     found
 }

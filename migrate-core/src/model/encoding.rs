@@ -17,7 +17,7 @@ use std::fmt::{self, Display, Formatter};
 use super::{
     CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, Downgrade, EnumPosition,
     EnumType, ForeignKey, Index, List, Migration, Mode, Op, PrimaryKey, RawSql, ReferentialAction,
-    Scalar, SqlFunction, Table, Text, UniqueConstraint,
+    Rows, Scalar, SqlFunction, Table, Text, UniqueConstraint,
 };
 use crate::render::Dialect;
 
@@ -413,6 +413,14 @@ fn write_op(w: &mut Writer, op: &Op) {
             w.u8(14);
             write_unique(w, unique);
         }
+        Op::InsertRows(rows) => {
+            w.u8(25);
+            write_rows(w, rows);
+        }
+        Op::DeleteRows(rows) => {
+            w.u8(26);
+            write_rows(w, rows);
+        }
         Op::AddPrimaryKey { table, key } => {
             w.u8(23);
             w.text(table);
@@ -511,6 +519,8 @@ fn read_op(r: &mut Reader<'_>) -> Result<Op> {
         13 => Op::AddUnique(read_unique(r)?),
         14 => Op::DropUnique(read_unique(r)?),
         15 => Op::CreateEnum(read_enum_type(r)?),
+        25 => Op::InsertRows(read_rows(r)?),
+        26 => Op::DeleteRows(read_rows(r)?),
         23 => Op::AddPrimaryKey {
             table: r.text()?,
             key: read_primary_key(r)?,
@@ -564,6 +574,25 @@ fn read_table(r: &mut Reader<'_>) -> Result<Table> {
         name: r.text()?,
         columns: r.list(read_column)?,
         primary_key: r.option(read_primary_key)?,
+    })
+}
+
+fn write_rows(w: &mut Writer, rows: &Rows) {
+    let Rows {
+        table,
+        columns,
+        values,
+    } = rows;
+    w.text(table);
+    w.list(columns, |w, column| w.text(column));
+    w.list(values, |w, row| w.list(row, write_default));
+}
+
+fn read_rows(r: &mut Reader<'_>) -> Result<Rows> {
+    Ok(Rows {
+        table: r.text()?,
+        columns: r.list(Reader::text)?,
+        values: r.list(|r| r.list(read_default))?,
     })
 }
 
@@ -1181,6 +1210,30 @@ mod tests {
                     columns: vec!["id".into(), "email".into()].into(),
                 },
             },
+            Op::InsertRows(Rows {
+                table: "roles".into(),
+                columns: vec!["id".into(), "name".into(), "created_at".into()].into(),
+                values: vec![
+                    vec![
+                        DefaultValue::Int("1".into()),
+                        DefaultValue::Str("admin".into()),
+                        DefaultValue::Function(SqlFunction::Now),
+                    ]
+                    .into(),
+                    vec![
+                        DefaultValue::Int("2".into()),
+                        DefaultValue::Null,
+                        DefaultValue::Sql("now()".into()),
+                    ]
+                    .into(),
+                ]
+                .into(),
+            }),
+            Op::DeleteRows(Rows {
+                table: "roles".into(),
+                columns: vec!["id".into()].into(),
+                values: vec![vec![DefaultValue::Bool(true)].into()].into(),
+            }),
             Op::DropPrimaryKey {
                 table: "users".into(),
                 key: PrimaryKey {

@@ -14,7 +14,7 @@ pub use column::{Column, ColumnType, DefaultValue, Scalar, SqlFunction};
 pub use migration::{Downgrade, Migration, Mode};
 pub use op::{
     execute_texts, on_new_table, CheckConstraint, ColumnChange, EnumPosition, EnumType,
-    ExecuteText, ForeignKey, Index, Op, OpKind, PrimaryKey, RawSql, ReferentialAction, Table,
+    ExecuteText, ForeignKey, Index, Op, OpKind, PrimaryKey, RawSql, ReferentialAction, Rows, Table,
     UniqueConstraint,
 };
 

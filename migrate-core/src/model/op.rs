@@ -70,6 +70,11 @@ pub enum Op {
         value: Text,
         position: Option<EnumPosition>,
     },
+    /// Rows the migration writes (lookup values, seed data): one `INSERT`. Its inverse,
+    /// `delete_rows`, deletes exactly these rows, found by their literal values.
+    InsertRows(Rows),
+    /// Deletes the rows given, each found by its literal values; the inverse inserts them again.
+    DeleteRows(Rows),
     /// Raw SQL; without `down` it has no inverse.
     Execute {
         up: RawSql,
@@ -113,6 +118,8 @@ pub enum OpKind {
     DropEnum,
     AddEnumValue,
     DropEnumValue,
+    InsertRows,
+    DeleteRows,
     Execute,
     Backfill,
     RunRust,
@@ -141,6 +148,8 @@ impl OpKind {
         OpKind::DropEnum,
         OpKind::AddEnumValue,
         OpKind::DropEnumValue,
+        OpKind::InsertRows,
+        OpKind::DeleteRows,
         OpKind::Execute,
         OpKind::Backfill,
         OpKind::RunRust,
@@ -170,6 +179,8 @@ impl OpKind {
             OpKind::DropEnum => "drop_enum",
             OpKind::AddEnumValue => "add_enum_value",
             OpKind::DropEnumValue => "drop_enum_value",
+            OpKind::InsertRows => "insert_rows",
+            OpKind::DeleteRows => "delete_rows",
             OpKind::Execute => "execute",
             OpKind::Backfill => "backfill",
             OpKind::RunRust => "run",
@@ -205,6 +216,8 @@ impl Op {
             Op::DropEnum(_) => OpKind::DropEnum,
             Op::AddEnumValue { .. } => OpKind::AddEnumValue,
             Op::DropEnumValue { .. } => OpKind::DropEnumValue,
+            Op::InsertRows(_) => OpKind::InsertRows,
+            Op::DeleteRows(_) => OpKind::DeleteRows,
             Op::Execute { .. } => OpKind::Execute,
             Op::Backfill { .. } => OpKind::Backfill,
             Op::RunRust { .. } => OpKind::RunRust,
@@ -232,6 +245,7 @@ impl Op {
             Op::AddForeignKey(fk) | Op::DropForeignKey(fk) => &fk.table,
             Op::AddCheck(check) | Op::DropCheck(check) => &check.table,
             Op::AddUnique(unique) | Op::DropUnique(unique) => &unique.table,
+            Op::InsertRows(rows) | Op::DeleteRows(rows) => &rows.table,
             Op::CreateEnum(_)
             | Op::DropEnum(_)
             | Op::AddEnumValue { .. }
@@ -503,5 +517,26 @@ pub fn execute_texts<'a>(up: &'a RawSql, down: Option<&'a RawSql>) -> Vec<Execut
 impl<T: Into<Text>> From<T> for RawSql {
     fn from(sql: T) -> RawSql {
         RawSql::Portable(sql.into())
+    }
+}
+
+/// The rows of `insert_rows` and `delete_rows`: every row gives a value for each of `columns`, in
+/// that order. Values are literals, `null`, or the functions and `sql("…")` defaults take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rows {
+    pub table: Text,
+    pub columns: List<Text>,
+    pub values: List<List<DefaultValue>>,
+}
+
+impl Rows {
+    /// The columns of `row` that can find it again, with their values: the literals and nulls
+    /// (a function or `sql("…")` is evaluated anew each time).
+    pub fn key_of<'a>(&'a self, row: &'a [DefaultValue]) -> Vec<(&'a Text, &'a DefaultValue)> {
+        self.columns
+            .iter()
+            .zip(row)
+            .filter(|(_, value)| !matches!(value, DefaultValue::Function(_) | DefaultValue::Sql(_)))
+            .collect()
     }
 }

@@ -16,7 +16,7 @@ mod sqlite;
 pub use diesel::diesel_schema;
 pub(crate) use mysql::varchar_widening_in_place as mysql_varchar_widening_in_place;
 
-use crate::model::{Migration, Op, RawSql};
+use crate::model::{DefaultValue, Migration, Op, RawSql, Rows};
 use crate::schema::Simulation;
 
 /// A database family the renderer knows.
@@ -156,6 +156,51 @@ fn raw_sql(sql: &RawSql, dialect: Dialect) -> Vec<Step> {
             dialect.name()
         ))],
     }
+}
+
+/// The `INSERT` of `insert_rows`, or the `DELETE` of `delete_rows` that finds each row by its
+/// literal values, with the dialect's quoting of names (`q`) and values (`value`).
+fn rows_sql(
+    delete: bool,
+    rows: &Rows,
+    q: impl Fn(&str) -> String,
+    value: impl Fn(&DefaultValue) -> String,
+) -> String {
+    let table = q(&rows.table);
+    if !delete {
+        let columns: Vec<String> = rows.columns.iter().map(|column| q(column)).collect();
+        let tuples: Vec<String> = rows
+            .values
+            .iter()
+            .map(|row| {
+                format!(
+                    "({})",
+                    row.iter().map(&value).collect::<Vec<_>>().join(", ")
+                )
+            })
+            .collect();
+        return format!(
+            "INSERT INTO {table} ({}) VALUES {}",
+            columns.join(", "),
+            tuples.join(", ")
+        );
+    }
+    let found: Vec<String> = rows
+        .values
+        .iter()
+        .map(|row| {
+            let conditions: Vec<String> = rows
+                .key_of(row)
+                .into_iter()
+                .map(|(column, literal)| match literal {
+                    DefaultValue::Null => format!("{} IS NULL", q(column)),
+                    literal => format!("{} = {}", q(column), value(literal)),
+                })
+                .collect();
+            format!("({})", conditions.join(" AND "))
+        })
+        .collect();
+    format!("DELETE FROM {table} WHERE {}", found.join(" OR "))
 }
 
 pub fn render(op: &Op, dialect: Dialect) -> Vec<Step> {

@@ -217,6 +217,11 @@ pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step>
         Op::AddEnumValue { enum_name, .. } | Op::DropEnumValue { enum_name, .. } => {
             return rewrite_enum_columns(op, enum_name, schema)
         }
+        Op::InsertRows(rows) | Op::DeleteRows(rows) => {
+            super::rows_sql(matches!(op, Op::DeleteRows(_)), rows, q, |value| {
+                default_sql(value, None)
+            })
+        }
         Op::Execute { up, .. } => return super::raw_sql(up, Dialect::Mysql),
         Op::Backfill {
             table,

@@ -174,6 +174,9 @@ pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step>
         Op::DropEnumValue {
             enum_name, value, ..
         } => return drop_enum_value(enum_name, value, schema),
+        Op::InsertRows(rows) | Op::DeleteRows(rows) => {
+            super::rows_sql(matches!(op, Op::DeleteRows(_)), rows, q, default_sql)
+        }
         Op::Execute { up, .. } => return super::raw_sql(up, Dialect::Postgres),
         Op::Backfill {
             table,

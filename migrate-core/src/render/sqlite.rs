@@ -81,6 +81,9 @@ pub(super) fn render(op: &Op) -> Vec<Step> {
         | Op::DropEnum(_)
         | Op::AddEnumValue { .. }
         | Op::DropEnumValue { .. } => return Vec::new(),
+        Op::InsertRows(rows) | Op::DeleteRows(rows) => {
+            super::rows_sql(matches!(op, Op::DeleteRows(_)), rows, q, default_sql)
+        }
         Op::Execute { up, .. } => return super::raw_sql(up, Dialect::Sqlite),
         Op::Backfill {
             table,
