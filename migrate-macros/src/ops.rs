@@ -253,7 +253,7 @@ impl OpParser<'_> {
             for column in &columns {
                 let Some((_, tokens, value)) = row.iter().find(|(name, ..)| name == column) else {
                     return Err(syn::Error::new_spanned(
-                        &row.first().map(|(name, ..)| name.clone()).unwrap_or_else(|| column.clone()),
+                        row.first().map(|(name, ..)| name.clone()).unwrap_or_else(|| column.clone()),
                         format!("this row has no `{column}`: every row gives a value for the columns of the first one"),
                     ));
                 };
