@@ -105,6 +105,7 @@ pub fn check(def: MigrationDef, config: &Config) -> (Migration, Vec<Diagnostic>)
         safety::Direction::Down,
         &mut diagnostics,
     );
+    safety::check_downgrade_losses(&def.upgrade, written_downgrade, &mut diagnostics);
     if def.downgrade == DowngradeDef::Computed {
         check_computed_downgrade(&def.upgrade, &mut diagnostics);
     }

@@ -744,3 +744,57 @@ fn classify(from: &ColumnType, to: &ColumnType, using: bool) -> TypeChange {
         change => change,
     }
 }
+
+/// A written downgrade that drops a table or column the upgrade did not create loses data that
+/// was there before the migration: reported like the same drop in an upgrade, waivable on the
+/// downgrade op. Dropping what the upgrade added is what a downgrade is for, and renaming back
+/// is what the rolled-back code expects, so neither is reported (a renamed object is not one the
+/// upgrade created: dropping it instead of renaming it back loses its data).
+pub(super) fn check_downgrade_losses(upgrade: &[Op], downgrade: &[Op], out: &mut Vec<Diagnostic>) {
+    let mut tables: BTreeSet<&str> = BTreeSet::new();
+    let mut columns: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for op in upgrade {
+        match op {
+            Op::CreateTable(table) => {
+                tables.insert(&table.name);
+            }
+            Op::AddColumn { table, column } => {
+                columns.insert((table, &column.name));
+            }
+            // A renamed table or column holds the data it had before: dropping it loses that.
+            _ => {}
+        }
+    }
+    let new = on_new_table(downgrade);
+    for (index, op) in downgrade.iter().enumerate() {
+        if new[index] {
+            continue;
+        }
+        let at = |part| Location::new(Section::Downgrade(index), part);
+        let waive = |rule: CheckId| format!("`#[allow({rule}, reason = \"…\")]` on this op");
+        match op {
+            Op::DropTable(table) if !tables.contains(table.name.as_ref()) => out.push(
+                Diagnostic::new(
+                    CheckId::DropTable,
+                    at(Part::Table),
+                    format!("rolling back drops table `{}`, which the upgrade did not create: the rows it held before the migration are lost", table.name),
+                )
+                .help(format!("undo only what the upgrade did; if losing the table is the intent, say so: {}", waive(CheckId::DropTable))),
+            ),
+            Op::DropColumn { table, column }
+                if !tables.contains(table.as_ref())
+                    && !columns.contains(&(table.as_ref(), column.name.as_ref())) =>
+            {
+                out.push(
+                    Diagnostic::new(
+                        CheckId::DropColumn,
+                        at(Part::Column(0)),
+                        format!("rolling back drops `{table}.{}`, which the upgrade did not add: the values it held before the migration are lost", column.name),
+                    )
+                    .help(format!("undo only what the upgrade did; if losing the column is the intent, say so: {}", waive(CheckId::DropColumn))),
+                )
+            }
+            _ => {}
+        }
+    }
+}
