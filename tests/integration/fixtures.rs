@@ -708,3 +708,28 @@ pub mod data_steps {
         Ok(())
     }
 }
+
+/// `timestamp` becomes `timestamptz`: the same bytes, read as UTC.
+pub mod time_zone {
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_events",
+                parent: none,
+                change {
+                    #[allow(timestamp_without_time_zone, reason = "fixture: the column the next migration fixes")]
+                    create_table(events, { id: bigint, at: timestamp }, primary_key: pk_events(id));
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_events_at_with_zone",
+                parent: "0001_create_events",
+                change {
+                    alter_column(events, at, set_type(timestamptz, from: timestamp));
+                }
+            }
+        }
+    }
+}

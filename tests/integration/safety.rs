@@ -175,3 +175,28 @@ fn set_not_null_beside_a_users_own_not_null_check() {
         ["ck_users_role_not_null", "pk_users"]
     );
 }
+
+/// `timestamp` → `timestamptz` keeps the table's file (no rewrite) because the rendering pins the
+/// time zone to UTC, even when the session's is another: the values are read as UTC, and the
+/// session's zone is back afterwards.
+#[test]
+fn timestamp_to_timestamptz_does_not_rewrite_the_table() {
+    let db = TestDb::postgres();
+    let mut conn = db.pg();
+    let migrator = Migrator::new(&fixtures::time_zone::MIGRATIONS).unwrap();
+    migrator.upgrade(&mut conn, Target::Relative(1)).unwrap();
+    conn.batch_execute(
+        "SET TIME ZONE 'Asia/Tokyo'; INSERT INTO events VALUES (1, '2026-12-06 10:00:00')",
+    )
+    .unwrap();
+    let file = "SELECT CAST(relfilenode AS bigint) AS value FROM pg_class WHERE relname = 'events'";
+    let before = conn.query_i64(file).unwrap();
+
+    migrator.upgrade(&mut conn, Target::Head).unwrap();
+    assert_eq!(conn.query_i64(file).unwrap(), before, "the table was rewritten");
+    let read = texts(
+        &mut conn,
+        "SELECT CAST(at AT TIME ZONE 'UTC' AS text) AS a, current_setting('TimeZone') AS b, NULL AS c, NULL AS d FROM events",
+    );
+    assert_eq!(read, ["2026-12-06 10:00:00 Asia/Tokyo"]);
+}

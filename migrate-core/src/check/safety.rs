@@ -725,6 +725,9 @@ fn classify(from: &ColumnType, to: &ColumnType, using: bool) -> TypeChange {
         (Varchar(_), Text) => TypeChange::Safe,
         (Numeric(Some((p, s))), Numeric(Some((q, t)))) if q >= p && s == t => TypeChange::Safe,
         (Numeric(Some(_)), Numeric(None)) => TypeChange::Safe,
+        // No rewrite when the session's time zone is UTC, which the rendering pins: existing
+        // values are read as UTC.
+        (Timestamp, Timestamptz) | (Timestamptz, Timestamp) => TypeChange::Safe,
         (Varchar(_), Varchar(_))
         | (Text, Varchar(_) | Char(_))
         | (Varchar(_), Char(_))

@@ -45,6 +45,23 @@ pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step>
             if matches!(change, ColumnChange::SetNotNull) && !new_table {
                 return set_not_null_online(table, column);
             }
+            if let ColumnChange::SetType {
+                to,
+                from,
+                using: None,
+            } = change
+            {
+                if is_timestamp_zone_change(from, to) {
+                    // PostgreSQL keeps the stored values (no rewrite) only when the session's
+                    // time zone is UTC: pinned for this statement, then set back.
+                    return vec![Step::Sql(format!(
+                        "SET LOCAL TIME ZONE 'UTC'; ALTER TABLE {} ALTER COLUMN {} TYPE {}; SET LOCAL TIME ZONE DEFAULT",
+                        q(table),
+                        q(column),
+                        type_sql(to)
+                    ))];
+                }
+            }
             let action = match change {
                 ColumnChange::SetType { to, using, .. } => match using {
                     Some(using) => format!("TYPE {} USING {using}", type_sql(to)),
@@ -470,4 +487,14 @@ pub(super) fn default_sql(default: &DefaultValue) -> String {
         },
         DefaultValue::Sql(sql) => format!("({sql})"),
     }
+}
+
+/// `timestamp` to `timestamptz` or back: the same bytes, read in the session's time zone.
+fn is_timestamp_zone_change(from: &ColumnType, to: &ColumnType) -> bool {
+    use crate::model::Scalar::{Timestamp, Timestamptz};
+    matches!(
+        (from, to),
+        (ColumnType::Scalar(Timestamp), ColumnType::Scalar(Timestamptz))
+            | (ColumnType::Scalar(Timestamptz), ColumnType::Scalar(Timestamp))
+    )
 }
