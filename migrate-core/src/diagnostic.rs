@@ -46,6 +46,8 @@ pub enum CheckId {
     RenameColumn,
     RenameTable,
     DropConstraint,
+    DropNotNull,
+    TypeChangeRechecks,
     RawSql,
     IndexTooManyColumns,
     JsonColumn,
@@ -110,6 +112,8 @@ impl CheckId {
         CheckId::RenameColumn,
         CheckId::RenameTable,
         CheckId::DropConstraint,
+        CheckId::DropNotNull,
+        CheckId::TypeChangeRechecks,
         CheckId::RawSql,
         CheckId::IndexTooManyColumns,
         CheckId::JsonColumn,
@@ -174,6 +178,8 @@ impl CheckId {
             CheckId::RenameColumn => "rename_column",
             CheckId::RenameTable => "rename_table",
             CheckId::DropConstraint => "drop_constraint",
+            CheckId::DropNotNull => "drop_not_null",
+            CheckId::TypeChangeRechecks => "type_change_rechecks",
             CheckId::RawSql => "raw_sql",
             CheckId::IndexTooManyColumns => "index_too_many_columns",
             CheckId::JsonColumn => "json_column",
@@ -260,7 +266,9 @@ impl CheckId {
     pub fn is_also_checked_by_the_chain(self) -> bool {
         matches!(
             self,
-            CheckId::ForeignKeyWithoutIndex | CheckId::ForeignKeyTypeMismatch
+            CheckId::ForeignKeyWithoutIndex
+                | CheckId::ForeignKeyTypeMismatch
+                | CheckId::TypeChangeRechecks
         ) || self.family() == "mysql"
     }
 

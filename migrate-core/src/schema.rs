@@ -252,6 +252,25 @@ impl Simulation {
         })
     }
 
+    /// The names of the checks on `table` whose condition names `column` (as a whole word).
+    pub fn checks_naming(&self, table: &str, column: &str) -> Vec<&str> {
+        let names = |expr: &str| {
+            expr.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|word| word.trim_matches('"').eq_ignore_ascii_case(column))
+        };
+        self.current
+            .values()
+            .filter_map(|state| match state {
+                State::Present(Facts::Check(check))
+                    if check.table == table && names(&check.expr) =>
+                {
+                    Some(check.name.as_ref())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The labels of enum `name` in their order, when the chain made the enum.
     pub fn enum_labels(&self, name: &str) -> Option<&[String]> {
         self.enum_labels.get(name).map(Vec::as_slice)

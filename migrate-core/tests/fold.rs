@@ -461,3 +461,68 @@ fn enum_labels_keep_the_order_before_and_after_give_them() {
     let labels: Vec<&str> = schema.enums[0].values.iter().map(AsRef::as_ref).collect();
     assert_eq!(labels, ["new", "open", "doing", "done", "archived"]);
 }
+
+#[test]
+fn a_type_change_without_rewrite_still_rechecks_the_checks_that_name_the_column() {
+    let widen = |from, to| Op::AlterColumn {
+        table: "users".into(),
+        column: "email".into(),
+        change: ColumnChange::SetType {
+            to: ColumnType::Scalar(to),
+            from: ColumnType::Scalar(from),
+            using: None,
+        },
+    };
+    let users = || {
+        create_table(
+            "users",
+            vec![
+                column("id", Scalar::BigInt),
+                column("email", Scalar::Varchar(100)),
+            ],
+        )
+    };
+    let email_check = || {
+        Op::AddCheck(migrate_core::model::CheckConstraint {
+            name: "ck_users_email_at".into(),
+            table: "users".into(),
+            expr: "position('@' in \"email\") > 1".into(),
+        })
+    };
+    let problems = chain(vec![
+        vec![users(), email_check()],
+        vec![widen(Scalar::Varchar(100), Scalar::Varchar(200))],
+    ]);
+    assert_eq!(
+        checks(&problems),
+        [("0002_step".to_owned(), CheckId::TypeChangeRechecks)]
+    );
+    assert!(problems[0]
+        .diagnostic
+        .message
+        .contains("`ck_users_email_at`"));
+    // No check names the column, or the change rewrites anyway (its own rule), or the table is
+    // new: nothing to say.
+    assert_eq!(
+        chain(vec![
+            vec![users()],
+            vec![widen(Scalar::Varchar(100), Scalar::Varchar(200))]
+        ]),
+        []
+    );
+    assert_eq!(
+        chain(vec![
+            vec![users(), email_check()],
+            vec![widen(Scalar::Varchar(100), Scalar::Varchar(50))]
+        ]),
+        []
+    );
+    assert_eq!(
+        chain(vec![vec![
+            users(),
+            email_check(),
+            widen(Scalar::Varchar(100), Scalar::Varchar(200))
+        ]]),
+        []
+    );
+}

@@ -814,6 +814,21 @@ fn rules_on_existing_users() -> Vec<OnUsers> {
             expected: |s| vec![rename_table_diag(s, "users", "accounts")],
         },
         OnUsers {
+            rule: CheckId::DropNotNull,
+            op: alter("users", "bio", ColumnChange::DropNotNull),
+            expected: |s| {
+                vec![Diagnostic::new(
+                    CheckId::DropNotNull,
+                    Location::new(s, Part::Whole),
+                    "dropping NOT NULL on `users.bio` lets NULLs in, and running app versions that read it as never null (a diesel `Text`, not `Nullable<Text>`) fail on the first one",
+                )
+                .help(format!(
+                    "first deploy code that reads it as nullable (`Option<T>`); then drop it, saying so: {}",
+                    waive("drop_not_null")
+                ))]
+            },
+        },
+        OnUsers {
             rule: CheckId::DropConstraint,
             op: Op::DropForeignKey(foreign_key(
                 "fk_users_team_id",
@@ -873,6 +888,7 @@ fn every_safety_rule_is_covered_by_a_case() {
         CheckId::ForeignKeyTypeMismatch,
         CheckId::LockHeldAcrossSlowStep,
         CheckId::DropEnumValue,
+        CheckId::TypeChangeRechecks,
     ]);
     for rule in CheckId::ALL {
         if rule.family() == "safety" {
@@ -1053,7 +1069,6 @@ fn safe_forms_on_an_existing_table_are_not_reported() {
             set_type(Scalar::Text, Scalar::Varchar(100)),
         ),
         alter("users", "bio", ColumnChange::SetNotNull),
-        alter("users", "bio", ColumnChange::DropNotNull),
         alter(
             "users",
             "bio",

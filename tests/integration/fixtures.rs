@@ -280,6 +280,7 @@ pub mod portable {
                 upgrade {
                     #[allow(rename_column, reason = "fixture: no client reads posts")]
                     rename_column(posts, body => content);
+                    #[allow(type_change_rechecks, reason = "fixture: posts has a few rows")]
                     alter_column(posts, title, set_type(varchar(300), from: varchar(200)));
                     #[allow(raw_sql, reason = "fixture: a view has no typed op")]
                     execute("CREATE VIEW active_users AS SELECT id, email FROM users", down: "DROP VIEW active_users");
@@ -728,6 +729,36 @@ pub mod time_zone {
                 parent: "0001_create_events",
                 change {
                     alter_column(events, at, set_type(timestamptz, from: timestamp));
+                }
+            }
+        }
+    }
+}
+
+/// A varchar widened under a check that names it: no rewrite, but a scan.
+pub mod rechecks {
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_users",
+                parent: none,
+                change {
+                    create_table(users, { id: bigint, email: varchar(100) }, primary_key: pk_users(id));
+                    add_check(ck_users_email_at, users, "position('@' in email) > 1");
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_longer_emails",
+                parent: "0001_create_users",
+                upgrade {
+                    #[allow(type_change_rechecks, reason = "fixture: the scan the rule claims")]
+                    alter_column(users, email, set_type(varchar(320), from: varchar(100)));
+                }
+                downgrade {
+                    #[allow(type_change_narrowing, reason = "fixture: no email is longer than 100")]
+                    alter_column(users, email, set_type(varchar(100), from: varchar(320)));
                 }
             }
         }

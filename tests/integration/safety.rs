@@ -193,10 +193,45 @@ fn timestamp_to_timestamptz_does_not_rewrite_the_table() {
     let before = conn.query_i64(file).unwrap();
 
     migrator.upgrade(&mut conn, Target::Head).unwrap();
-    assert_eq!(conn.query_i64(file).unwrap(), before, "the table was rewritten");
+    assert_eq!(
+        conn.query_i64(file).unwrap(),
+        before,
+        "the table was rewritten"
+    );
     let read = texts(
         &mut conn,
         "SELECT CAST(at AT TIME ZONE 'UTC' AS text) AS a, current_setting('TimeZone') AS b, NULL AS c, NULL AS d FROM events",
     );
     assert_eq!(read, ["2026-12-06 10:00:00 Asia/Tokyo"]);
+}
+
+/// What `type_change_rechecks` claims: widening a varchar keeps the table's file, yet PostgreSQL
+/// reads every row again to re-check the constraint that names the column.
+#[test]
+fn a_type_change_without_rewrite_scans_the_table_for_its_checks() {
+    let db = TestDb::postgres();
+    let mut conn = db.pg();
+    let migrator = Migrator::new(&fixtures::rechecks::MIGRATIONS).unwrap();
+    migrator.upgrade(&mut conn, Target::Relative(1)).unwrap();
+    conn.batch_execute(
+        "INSERT INTO users SELECT n, 'user' || n || '@example.com' FROM generate_series(1, 1000) AS n",
+    )
+    .unwrap();
+    let file = "SELECT CAST(relfilenode AS bigint) AS value FROM pg_class WHERE relname = 'users'";
+    let rows_read = "SELECT CAST(seq_tup_read AS bigint) AS value FROM pg_stat_user_tables WHERE relname = 'users'";
+    let flush = "SELECT pg_stat_force_next_flush() IS NULL AS value";
+    conn.query_bool(flush).unwrap();
+    let (file_before, read_before) = (
+        conn.query_i64(file).unwrap(),
+        conn.query_i64(rows_read).unwrap(),
+    );
+
+    migrator.upgrade(&mut conn, Target::Head).unwrap();
+    conn.query_bool(flush).unwrap();
+    assert_eq!(conn.query_i64(file).unwrap(), file_before, "no rewrite");
+    let read = conn.query_i64(rows_read).unwrap().unwrap() - read_before.unwrap();
+    assert!(
+        read >= 1000,
+        "the check was verified on every row: {read} rows read"
+    );
 }

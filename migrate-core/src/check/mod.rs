@@ -12,6 +12,7 @@ pub(crate) mod values;
 mod waivers;
 
 pub use naming::{NamingConvention, MAX_IDENTIFIER_BYTES};
+pub(crate) use safety::keeps_values;
 pub use values::MAX_ENUM_LABEL_BYTES;
 pub use waivers::Waiver;
 

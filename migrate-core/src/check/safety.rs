@@ -259,6 +259,17 @@ fn check_loss_and_breakage(rules: &mut Rules<'_>, index: usize, op: &Op, existin
             format!("renaming `{table}.{from}` to `{to}` breaks every running client that uses the old name until all are redeployed"),
             format!("expand and contract: add `{to}`, write both, backfill, switch reads, drop `{from}`; or, when no running code uses the name, {}", waive(CheckId::RenameColumn)),
         ),
+        Op::AlterColumn {
+            table,
+            column,
+            change: ColumnChange::DropNotNull,
+        } if existing => rules.report(
+            index,
+            Part::Whole,
+            CheckId::DropNotNull,
+            format!("dropping NOT NULL on `{table}.{column}` lets NULLs in, and running app versions that read it as never null (a diesel `Text`, not `Nullable<Text>`) fail on the first one"),
+            format!("first deploy code that reads it as nullable (`Option<T>`); then drop it, saying so: {}", waive(CheckId::DropNotNull)),
+        ),
         Op::RenameTable { from, to } if existing => rules.report(
             index,
             Part::Whole,
@@ -707,6 +718,17 @@ fn just_the_column(using: &str, column: &str) -> bool {
         .map_or(expr.as_str(), |(expr, _)| expr)
         .trim();
     expr == column
+}
+
+/// Whether PostgreSQL keeps the stored values through a type change of `column` (no rewrite).
+pub(crate) fn keeps_values(
+    from: &ColumnType,
+    to: &ColumnType,
+    using: Option<&str>,
+    column: &str,
+) -> bool {
+    let computes = using.is_some_and(|using| !just_the_column(using, column));
+    matches!(classify(from, to, computes), TypeChange::Safe)
 }
 
 /// `using`: the change has a `using:` that is more than the column itself.

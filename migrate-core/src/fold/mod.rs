@@ -157,6 +157,9 @@ fn fold_one(
         if sqlite {
             found.extend(sqlite_identity_key(schema, op, section));
         }
+        if !new_tables[index] {
+            found.extend(type_change_rechecks(schema, op, section));
+        }
         if mysql {
             found.extend(mysql::rules(schema, op, section, new_tables[index]));
         }
@@ -198,6 +201,37 @@ fn fold_one(
             diagnostic,
         })
         .collect()
+}
+
+/// A type change PostgreSQL does without a rewrite still re-checks, row by row under an ACCESS
+/// EXCLUSIVE lock, every check constraint that names the column.
+fn type_change_rechecks(schema: &Simulation, op: &Op, section: Section) -> Option<Diagnostic> {
+    let Op::AlterColumn {
+        table,
+        column,
+        change: ColumnChange::SetType { to, from, using },
+    } = op
+    else {
+        return None;
+    };
+    if !crate::check::keeps_values(from, to, using.as_deref(), column) {
+        return None;
+    }
+    let checks = schema.checks_naming(table, column);
+    let first = checks.first()?;
+    Some(
+        Diagnostic::new(
+            CheckId::TypeChangeRechecks,
+            Location::new(section, Part::Type),
+            format!(
+                "changing `{table}.{column}` to `{to}` keeps its values, but PostgreSQL re-checks {} on every row of `{table}` under an ACCESS EXCLUSIVE lock: reads and writes wait for the scan",
+                checks.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+            ),
+        )
+        .help(format!(
+            "drop the check, change the type, then add the check again (added to a live table, it is validated without blocking writes): `drop_check({first}, …)`, then this change, then `add_check({first}, …)`; or waive it with a reason: `#[allow(type_change_rechecks, reason = \"…\")]`"
+        )),
+    )
 }
 
 /// SQLite increments only a column declared `INTEGER PRIMARY KEY`, which makes it the rowid:

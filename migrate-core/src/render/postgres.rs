@@ -494,7 +494,12 @@ fn is_timestamp_zone_change(from: &ColumnType, to: &ColumnType) -> bool {
     use crate::model::Scalar::{Timestamp, Timestamptz};
     matches!(
         (from, to),
-        (ColumnType::Scalar(Timestamp), ColumnType::Scalar(Timestamptz))
-            | (ColumnType::Scalar(Timestamptz), ColumnType::Scalar(Timestamp))
+        (
+            ColumnType::Scalar(Timestamp),
+            ColumnType::Scalar(Timestamptz)
+        ) | (
+            ColumnType::Scalar(Timestamptz),
+            ColumnType::Scalar(Timestamp)
+        )
     )
 }

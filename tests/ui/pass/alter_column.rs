@@ -4,6 +4,7 @@ mod computed {
         parent: "0003_renames",
         change {
             alter_column(users, email, set_not_null);
+            #[allow(drop_not_null, reason = "the app reads bio as an Option<String>")]
             alter_column(users, bio, drop_not_null);
             alter_column(users, role, set_default("guest", from: "member"));
             alter_column(users, plan, set_default("free", from: none));

@@ -1,0 +1,29 @@
+// Widening a varchar keeps its values, but PostgreSQL re-checks every check constraint that
+// names the column, row by row, under an ACCESS EXCLUSIVE lock: the chain knows the check.
+migrate_runtime::migrations! {
+    mod m0001 {
+        migrate_runtime::migration! {
+            id: "0001_create_users",
+            parent: none,
+            change {
+                create_table(users, { id: bigint identity, email: varchar(100) }, primary_key: pk_users(id));
+                add_check(ck_users_email_at, users, "position('@' in email) > 1");
+            }
+        }
+    }
+    mod m0002 {
+        migrate_runtime::migration! {
+            id: "0002_longer_emails",
+            parent: "0001_create_users",
+            upgrade {
+                alter_column(users, email, set_type(varchar(320), from: varchar(100)));
+            }
+            downgrade {
+                #[allow(type_change_narrowing, reason = "no email is longer than 100")]
+                alter_column(users, email, set_type(varchar(100), from: varchar(320)));
+            }
+        }
+    }
+}
+
+fn main() {}
