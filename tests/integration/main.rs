@@ -10,6 +10,7 @@ mod support;
 mod drift;
 mod faults;
 mod fixtures;
+mod generated_columns;
 mod literals;
 mod lock;
 mod mysql;
