@@ -407,3 +407,14 @@ fn a_generated_expression_may_not_hold_a_nul() {
         )]
     );
 }
+
+#[test]
+fn the_diesel_schema_declares_the_column_it_can_read() {
+    let first = migration("0001_lines", &[], vec![lines(vec![nullable(total(true))])]);
+    let module =
+        migrate_core::render::diesel_schema(&schema(&[&first], None).unwrap(), Dialect::Postgres);
+    assert!(
+        module.contains("        total -> Nullable<Int4>,\n"),
+        "{module}"
+    );
+}
