@@ -473,7 +473,7 @@ fn schema_prints_what_the_chain_builds_without_a_database() {
     );
     assert_eq!(
         ok("chain", None, &["schema", "0001", "--json"]),
-        "{\"tables\":[{\"name\":\"users\",\"columns\":[{\"name\":\"id\",\"type\":\"bigint\",\"nullable\":false,\"default\":null,\"identity\":true},{\"name\":\"email\",\"type\":\"text\",\"nullable\":false,\"default\":null,\"identity\":false}],\"primary_key\":[\"id\"]}],\"enums\":[],\"indexes\":[\"create_index(ix_users_email, users(email), unique)\"],\"constraints\":[],\"opaque\":[]}\n"
+        "{\"tables\":[{\"name\":\"users\",\"columns\":[{\"name\":\"id\",\"type\":\"bigint\",\"nullable\":false,\"default\":null,\"identity\":true,\"generated\":null},{\"name\":\"email\",\"type\":\"text\",\"nullable\":false,\"default\":null,\"identity\":false,\"generated\":null}],\"primary_key\":[\"id\"]}],\"enums\":[],\"indexes\":[\"create_index(ix_users_email, users(email), unique)\"],\"constraints\":[],\"opaque\":[]}\n"
     );
     assert!(fails("chain", None, &["schema", "0009"]).starts_with("error: unknown revision"));
 

@@ -8,8 +8,8 @@
 use std::fmt::{self, Display, Formatter, Write as _};
 
 use crate::model::{
-    Column, ColumnChange, ColumnType, DefaultValue, Downgrade, EnumPosition, Migration, Mode, Op,
-    RawSql, Scalar, SqlFunction,
+    Column, ColumnChange, ColumnType, DefaultValue, Downgrade, EnumPosition, Generated, Migration,
+    Mode, Op, RawSql, Scalar, SqlFunction,
 };
 
 /// The canonical text of a whole migration (without its doc comment, which is a comment).
@@ -218,6 +218,20 @@ impl Display for Column {
         }
         if let Some(default) = &self.default {
             write!(f, " default({default})")?;
+        }
+        // Written only when set, so the checksums of every other column stay.
+        if let Some(generated) = &self.generated {
+            write!(f, " {generated}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for Generated {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "generated({:?})", self.expr)?;
+        if self.stored {
+            f.write_str(" stored")?;
         }
         Ok(())
     }

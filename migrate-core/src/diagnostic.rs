@@ -39,6 +39,7 @@ pub enum CheckId {
     AddColumnRequired,
     AddColumnVolatileDefault,
     AddColumnIdentity,
+    AddColumnStoredGenerated,
     TypeChangeRewrites,
     TypeChangeNarrowing,
     DropColumn,
@@ -61,6 +62,7 @@ pub enum CheckId {
     ForeignKeyTypeMismatch,
     LockHeldAcrossSlowStep,
     SqliteUnsupported,
+    PostgresUnsupported,
     MysqlUnsupported,
     MysqlUnboundedKey,
     MysqlExpressionDefault,
@@ -105,6 +107,7 @@ impl CheckId {
         CheckId::AddColumnRequired,
         CheckId::AddColumnVolatileDefault,
         CheckId::AddColumnIdentity,
+        CheckId::AddColumnStoredGenerated,
         CheckId::TypeChangeRewrites,
         CheckId::TypeChangeNarrowing,
         CheckId::DropColumn,
@@ -127,6 +130,7 @@ impl CheckId {
         CheckId::ForeignKeyTypeMismatch,
         CheckId::LockHeldAcrossSlowStep,
         CheckId::SqliteUnsupported,
+        CheckId::PostgresUnsupported,
         CheckId::MysqlUnsupported,
         CheckId::MysqlUnboundedKey,
         CheckId::MysqlExpressionDefault,
@@ -171,6 +175,7 @@ impl CheckId {
             CheckId::AddColumnRequired => "add_column_required",
             CheckId::AddColumnVolatileDefault => "add_column_volatile_default",
             CheckId::AddColumnIdentity => "add_column_identity",
+            CheckId::AddColumnStoredGenerated => "add_column_stored_generated",
             CheckId::TypeChangeRewrites => "type_change_rewrites",
             CheckId::TypeChangeNarrowing => "type_change_narrowing",
             CheckId::DropColumn => "drop_column",
@@ -193,6 +198,7 @@ impl CheckId {
             CheckId::ForeignKeyTypeMismatch => "foreign_key_type_mismatch",
             CheckId::LockHeldAcrossSlowStep => "lock_held_across_slow_step",
             CheckId::SqliteUnsupported => "sqlite_unsupported",
+            CheckId::PostgresUnsupported => "postgres_unsupported",
             CheckId::MysqlUnsupported => "mysql_unsupported",
             CheckId::MysqlUnboundedKey => "mysql_unbounded_key",
             CheckId::MysqlExpressionDefault => "mysql_expression_default",
@@ -236,6 +242,7 @@ impl CheckId {
             CheckId::MixedTransactionModes | CheckId::EnumValueUsedInTransaction => "transactions",
             CheckId::UnusedWaiver => "waivers",
             CheckId::SqliteUnsupported => "sqlite",
+            CheckId::PostgresUnsupported => "postgres",
             CheckId::MysqlUnsupported
             | CheckId::MysqlUnboundedKey
             | CheckId::MysqlExpressionDefault
@@ -252,7 +259,7 @@ impl CheckId {
 
     /// Whether `#[allow(<rule>, reason = "…")]` may silence the rule on one op. Safety rules,
     /// MySQL's and the naming convention may be waived with a reason; a migration that cannot be
-    /// undone, whose names PostgreSQL would truncate, or that MySQL cannot run, may not.
+    /// undone, whose names PostgreSQL would truncate, or that a target cannot run, may not.
     pub fn is_waivable(self) -> bool {
         match self.family() {
             "safety" => true,
@@ -261,15 +268,16 @@ impl CheckId {
         }
     }
 
-    /// Whether `migrate_core::fold` also (or, for MySQL's rules, only) reports the rule, from
-    /// what earlier migrations made: a waiver of it may silence only the chain's report.
+    /// Whether `migrate_core::fold` also (or, for the rules of one backend, only) reports the
+    /// rule, from what earlier migrations made and the crate's targets: a waiver of it may
+    /// silence only the chain's report.
     pub fn is_also_checked_by_the_chain(self) -> bool {
         matches!(
             self,
             CheckId::ForeignKeyWithoutIndex
                 | CheckId::ForeignKeyTypeMismatch
                 | CheckId::TypeChangeRechecks
-        ) || self.family() == "mysql"
+        ) || matches!(self.family(), "mysql" | "postgres")
     }
 
     pub fn from_name(name: &str) -> Option<CheckId> {
@@ -315,12 +323,12 @@ pub enum Part {
     Type,
     /// The `#[allow(…)]` attribute before the op.
     Waiver,
-    /// A value the author wrote, by its position in the op: column n's `default(…)` in
-    /// `create_table` (`add_column`/`drop_column`: 0); enum label n of `create_enum`/`drop_enum`;
-    /// `add_enum_value`: 0 the new label, 1 the one it is placed next to; `alter_column`: 0 the
-    /// new (or dropped) default or the `using:` expression, 1 the `from:` default; raw SQL: 0 the
-    /// SQL, the condition or the `where:` of an index, or a backfill's `set:`, and 1 `execute`'s
-    /// `down:` or a backfill's `where:`.
+    /// A value the author wrote, by its position in the op: column n's `default(…)` or
+    /// `generated(…)` in `create_table` (`add_column`/`drop_column`: 0); enum label n of
+    /// `create_enum`/`drop_enum`; `add_enum_value`: 0 the new label, 1 the one it is placed next
+    /// to; `alter_column`: 0 the new (or dropped) default or the `using:` expression, 1 the
+    /// `from:` default; raw SQL: 0 the SQL, the condition or the `where:` of an index, or a
+    /// backfill's `set:`, and 1 `execute`'s `down:` or a backfill's `where:`.
     Value(usize),
 }
 

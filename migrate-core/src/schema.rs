@@ -15,8 +15,8 @@ use std::fmt::{self, Display, Formatter};
 
 use crate::diagnostic::{CheckId, Diagnostic, Location, Part, Section};
 use crate::model::{
-    CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, ForeignKey, Index, List, Op,
-    PrimaryKey, Text, UniqueConstraint,
+    CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, ForeignKey, Generated, Index,
+    List, Op, PrimaryKey, Text, UniqueConstraint,
 };
 
 /// An object of the schema, by name.
@@ -50,6 +50,8 @@ pub struct ColumnFacts {
     pub nullable: Option<bool>,
     pub default: Option<Option<DefaultValue>>,
     pub identity: Option<bool>,
+    /// `Some(None)`: known not to be generated.
+    pub generated: Option<Option<Generated>>,
 }
 
 impl ColumnFacts {
@@ -59,6 +61,7 @@ impl ColumnFacts {
             nullable: Some(column.nullable),
             default: Some(column.default.clone()),
             identity: Some(column.identity),
+            generated: Some(column.generated.clone()),
         }
     }
 }
@@ -996,6 +999,7 @@ fn same(a: &State, b: &State) -> bool {
                 && agree(&a.nullable, &b.nullable)
                 && agree(&a.default, &b.default)
                 && agree(&a.identity, &b.identity)
+                && agree(&a.generated, &b.generated)
         }
         (State::Present(Facts::Unknown), State::Present(_))
         | (State::Present(_), State::Present(Facts::Unknown)) => true,
@@ -1042,7 +1046,23 @@ pub fn difference(before: &Facts, now: &Facts) -> String {
             );
         }
     }
+    if let (Some(a), Some(b)) = (&before.generated, &now.generated) {
+        if a != b {
+            parts.push(format!(
+                "{} where it was {}",
+                generated_words(b),
+                generated_words(a)
+            ));
+        }
+    }
     parts.join(", ")
+}
+
+fn generated_words(generated: &Option<Generated>) -> String {
+    match generated {
+        Some(generated) => format!("`{generated}`"),
+        None => "not generated".to_owned(),
+    }
 }
 
 /// A short description of a definition, for messages.
@@ -1066,6 +1086,9 @@ pub fn describe(facts: &Facts) -> String {
             }
             if column.identity == Some(true) {
                 parts.push("identity".to_owned());
+            }
+            if let Some(Some(generated)) = &column.generated {
+                parts.push(generated.to_string());
             }
             parts.join(" ")
         }

@@ -34,6 +34,7 @@ fn column(name: &'static str, scalar: Scalar, default: Option<DefaultValue>) -> 
         nullable: false,
         default,
         identity: false,
+        generated: None,
     }
 }
 

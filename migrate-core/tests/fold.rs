@@ -32,6 +32,7 @@ fn column(name: &'static str, scalar: Scalar) -> Column {
         nullable: true,
         default: None,
         identity: false,
+        generated: None,
     }
 }
 

@@ -124,6 +124,7 @@ fn column(name: &str) -> Column {
         nullable: true,
         default: None,
         identity: false,
+        generated: None,
     }
 }
 

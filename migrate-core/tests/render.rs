@@ -66,6 +66,7 @@ fn column(name: &'static str, ty: Scalar) -> Column {
         nullable: false,
         default: None,
         identity: false,
+        generated: None,
     }
 }
 
@@ -585,6 +586,7 @@ fn every_type_postgres() {
             nullable: true,
             default: None,
             identity: false,
+            generated: None,
         });
         assert_eq!(
             pg(&op),
@@ -603,6 +605,7 @@ fn every_type_sqlite() {
             nullable: true,
             default: None,
             identity: false,
+            generated: None,
         });
         assert_eq!(
             lite(&op),

@@ -7,8 +7,8 @@ use migrate_core::check::{check, Config, DowngradeDef, MigrationDef, Waiver};
 use migrate_core::diagnostic::{CheckId, Diagnostic, Location, Part, Section};
 use migrate_core::model::{
     on_new_table, CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, EnumPosition,
-    EnumType, ForeignKey, Index, Mode, Op, PrimaryKey, ReferentialAction, Scalar, SqlFunction,
-    Table, UniqueConstraint,
+    EnumType, ForeignKey, Generated, Index, Mode, Op, PrimaryKey, ReferentialAction, Scalar,
+    SqlFunction, Table, UniqueConstraint,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -118,6 +118,7 @@ fn column(name: &'static str, ty: Scalar) -> Column {
         nullable: false,
         default: None,
         identity: false,
+        generated: None,
     }
 }
 
@@ -406,6 +407,34 @@ fn add_column_identity(section: Section, table: &str) -> Diagnostic {
         format!("an identity column gives every existing row a value: PostgreSQL rewrites `{table}` under an ACCESS EXCLUSIVE lock"),
     )
     .help("create a new table with the identity column and copy the rows over, or add a nullable `bigint` and fill it in batches")
+}
+
+/// `name: integer generated("length(email)") [stored]`, NOT NULL.
+fn generated(name: &'static str, stored: bool) -> Column {
+    Column {
+        generated: Some(Generated {
+            expr: "length(email)".into(),
+            stored,
+        }),
+        ..column(name, Scalar::Integer)
+    }
+}
+
+fn add_column_stored_generated(section: Section, table: &str) -> Diagnostic {
+    Diagnostic::new(
+        CheckId::AddColumnStoredGenerated,
+        Location::new(section, Part::Column(0)),
+        format!("a stored generated column is computed for every existing row when it is added: PostgreSQL rewrites `{table}` and its indexes under an ACCESS EXCLUSIVE lock, MySQL copies it while writes wait, SQLite rebuilds it"),
+    )
+    .help(format!("on SQLite and MySQL, a virtual column is added without touching the rows: `email_length: integer generated(\"length(email)\")`, computed when read (PostgreSQL has them only from 18)
+
+on PostgreSQL, add a plain column, keep it computed for new rows with a trigger, and fill the old rows in batches:
+
+    add_column({table}, email_length: integer nullable);
+    execute(\"CREATE TRIGGER … BEFORE INSERT OR UPDATE ON {table} … SET email_length = length(email)\", down: \"DROP TRIGGER …\");
+    backfill({table}, set: \"email_length = length(email)\", where: \"email_length IS NULL\", batch: 10_000);
+
+or read it through a view that computes it; or, for a small table, waive this: `#[allow(add_column_stored_generated, reason = \"…\")]`"))
 }
 
 fn type_change_rewrites(
@@ -779,6 +808,12 @@ fn rules_on_existing_users() -> Vec<OnUsers> {
             ),
             expected: |s| vec![add_column_identity(s, "users")],
         },
+        // NOT NULL without a default, yet not `add_column_required`: the expression fills it.
+        OnUsers {
+            rule: CheckId::AddColumnStoredGenerated,
+            op: add_column("users", generated("email_length", true)),
+            expected: |s| vec![add_column_stored_generated(s, "users")],
+        },
         OnUsers {
             rule: CheckId::TypeChangeRewrites,
             op: alter("users", "age", set_type(Scalar::BigInt, Scalar::Integer)),
@@ -863,6 +898,7 @@ const LOCK_RULES: &[CheckId] = &[
     CheckId::AddColumnRequired,
     CheckId::AddColumnVolatileDefault,
     CheckId::AddColumnIdentity,
+    CheckId::AddColumnStoredGenerated,
     CheckId::TypeChangeRewrites,
     CheckId::TypeChangeNarrowing,
 ];
@@ -902,6 +938,16 @@ fn every_safety_rule_is_covered_by_a_case() {
     assert!(!CheckId::UnusedWaiver.is_waivable());
     assert!(!CheckId::MissingDowngrade.is_waivable());
     assert!(CheckId::NamingConvention.is_waivable());
+}
+
+#[test]
+fn a_virtual_generated_column_is_added_without_a_rule() {
+    // Metadata only where the backend has virtual columns; PostgreSQL's own rule refuses it in
+    // the fold.
+    assert_eq!(
+        upgrade(vec![add_column("users", generated("email_length", false))]),
+        vec![]
+    );
 }
 
 #[test]

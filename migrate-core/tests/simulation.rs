@@ -75,6 +75,7 @@ fn column(name: &'static str, ty: Scalar) -> Column {
         nullable: false,
         default: None,
         identity: false,
+        generated: None,
     }
 }
 

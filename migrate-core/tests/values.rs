@@ -51,6 +51,7 @@ fn column(name: &'static str, ty: Scalar, default: Option<DefaultValue>) -> Colu
         nullable: true,
         default,
         identity: false,
+        generated: None,
     }
 }
 

@@ -6,7 +6,7 @@
 //! each op takes its named arguments by key first, so whatever remains is positional.
 
 use migrate_core::diagnostic::did_you_mean;
-use migrate_core::model::{Column, ColumnType, DefaultValue, Scalar, SqlFunction, Text};
+use migrate_core::model::{Column, ColumnType, DefaultValue, Generated, Scalar, SqlFunction, Text};
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::parse::{ParseStream, Parser};
@@ -269,8 +269,9 @@ pub(crate) fn string_list(input: ParseStream) -> syn::Result<Vec<LitStr>> {
     Ok(items.into_iter().collect())
 }
 
-/// `name: type [nullable] [identity] [default(value)]`, given the name already split off; with
-/// the tokens of the default value, for diagnostics about it.
+/// `name: type [nullable] [identity] [default(value)] [generated("expr") [stored]]`, given the
+/// name already split off; with the tokens of the value it was given (its `default(…)` or its
+/// `generated(…)`), for diagnostics about it.
 pub(crate) fn column(
     name: &Ident,
     input: ParseStream,
@@ -282,8 +283,11 @@ pub(crate) fn column(
         nullable: false,
         default: None,
         identity: false,
+        generated: None,
     };
-    let mut default_tokens = None;
+    let mut value_tokens = None;
+    // The modifiers a generated column refuses, to point at whichever was written.
+    let (mut identity, mut default, mut generated) = (None, None, None);
     while !input.is_empty() {
         let modifier = any_ident(input)?;
         match modifier.to_string().as_str() {
@@ -296,15 +300,49 @@ pub(crate) fn column(
                     ));
                 }
                 column.identity = true;
+                identity = Some(modifier);
             }
             "default" => {
                 let content;
                 syn::parenthesized!(content in input);
-                default_tokens = Some(content.fork().parse::<TokenStream>()?);
+                value_tokens = Some(content.fork().parse::<TokenStream>()?);
                 column.default = Some(default_value(&content)?);
                 if !content.is_empty() {
                     return Err(content.error("one default value expected"));
                 }
+                default = Some(modifier);
+            }
+            // `generated("price * quantity")`, `generated("lower(email)") stored`
+            "generated" => {
+                if !input.peek(syn::token::Paren) {
+                    return Err(syn::Error::new_spanned(modifier, GENERATED_EXPECTED));
+                }
+                let group: proc_macro2::Group = input.parse()?;
+                let expr = generated_expr(&modifier, &group)?;
+                let stored = input.peek(Ident) && input.fork().call(any_ident)? == "stored";
+                if stored {
+                    any_ident(input)?;
+                }
+                let mut tokens = modifier.to_token_stream();
+                tokens.extend([TokenTree::Group(group)]);
+                value_tokens = Some(tokens);
+                column.generated = Some(Generated {
+                    expr: expr.value().into(),
+                    stored,
+                });
+                generated = Some(modifier);
+            }
+            "stored" => {
+                return Err(syn::Error::new_spanned(
+                    modifier,
+                    "`stored` says how a generated column keeps its values; it follows the expression: `generated(\"…\") stored`",
+                ))
+            }
+            "virtual" => {
+                return Err(syn::Error::new_spanned(
+                    modifier,
+                    "a generated column is virtual unless marked `stored`; remove `virtual`",
+                ))
             }
             "not_null" => {
                 return Err(syn::Error::new_spanned(
@@ -313,13 +351,13 @@ pub(crate) fn column(
                 ))
             }
             other => {
-                let known = ["nullable", "identity", "default"];
+                let known = ["nullable", "identity", "default", "generated"];
                 let hint = did_you_mean(other, &known)
                     .map(|known| format!("did you mean `{known}`? "))
                     .unwrap_or_default();
                 return Err(syn::Error::new_spanned(
                     modifier,
-                    format!("unknown column modifier `{other}`; {hint}expected one of: `nullable`, `identity`, `default(…)`"),
+                    format!("unknown column modifier `{other}`; {hint}expected one of: `nullable`, `identity`, `default(…)`, `generated(\"…\") [stored]`"),
                 ));
             }
         }
@@ -330,7 +368,40 @@ pub(crate) fn column(
             "an `identity` column takes its values from its sequence; remove `default(…)`",
         ));
     }
-    Ok((column, default_tokens))
+    if let Some(generated) = generated {
+        if let Some(identity) = identity {
+            return Err(syn::Error::new_spanned(
+                identity,
+                format!("a generated column takes its values from its expression, an `identity` column from a sequence: `{name}` cannot be both; remove `identity` or `{generated}(…)`"),
+            ));
+        }
+        if let Some(default) = default {
+            return Err(syn::Error::new_spanned(
+                default,
+                format!("a generated column is always its expression and is never written, so a default would never be used; remove `default(…)` from `{name}`"),
+            ));
+        }
+    }
+    Ok((column, value_tokens))
+}
+
+const GENERATED_EXPECTED: &str =
+    "expected the expression as one string: `generated(\"price * quantity\")`";
+
+/// The string literal of `generated("expr")`: one, and not blank.
+fn generated_expr(modifier: &Ident, group: &proc_macro2::Group) -> syn::Result<LitStr> {
+    let expr = syn::parse2::<LitStr>(group.stream()).map_err(|_| {
+        let mut tokens = modifier.to_token_stream();
+        tokens.extend([TokenTree::Group(group.clone())]);
+        syn::Error::new_spanned(tokens, GENERATED_EXPECTED)
+    })?;
+    if expr.value().trim().is_empty() {
+        return Err(syn::Error::new_spanned(
+            &expr,
+            "the expression of a generated column is empty; write the SQL that computes it",
+        ));
+    }
+    Ok(expr)
 }
 
 /// A type token: `bigint`, `varchar(50)`, `numeric(10, 2)`, `enum(mood)`, `array(text)`.

@@ -303,11 +303,11 @@ impl OpParser<'_> {
                             "expected a column: `name: type`",
                         ));
                     };
-                    let (column, default) =
+                    let (column, value) =
                         column_arg.parse(|input| args::column(&column_name, input))?;
                     self.record(Part::Column(columns.len()), &column_arg);
-                    if let Some(default) = default {
-                        self.record(Part::Value(columns.len()), default);
+                    if let Some(value) = value {
+                        self.record(Part::Value(columns.len()), value);
                     }
                     columns.push(column);
                 }
@@ -350,10 +350,10 @@ impl OpParser<'_> {
                     return Err(syn::Error::new_spanned(column_arg, message));
                 };
                 self.record(Part::Column(0), &column_arg);
-                let (column, default) =
+                let (column, value) =
                     column_arg.parse(|input| args::column(&column_name, input))?;
-                if let Some(default) = default {
-                    self.record(Part::Value(0), default);
+                if let Some(value) = value {
+                    self.record(Part::Value(0), value);
                 }
                 self.args.finish(&signature, &[])?;
                 let table = text(&table);

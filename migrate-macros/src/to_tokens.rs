@@ -259,7 +259,11 @@ fn column(column: &Column) -> TokenStream {
     let nullable = column.nullable;
     let default = opt(&column.default, default_value);
     let identity = column.identity;
-    quote!(#m::Column { name: #name, ty: #ty, nullable: #nullable, default: #default, identity: #identity })
+    let generated = opt(&column.generated, |generated| {
+        let (expr, stored) = (text(&generated.expr), generated.stored);
+        quote!(#m::Generated { expr: #expr, stored: #stored })
+    });
+    quote!(#m::Column { name: #name, ty: #ty, nullable: #nullable, default: #default, identity: #identity, generated: #generated })
 }
 
 fn column_type(ty: &ColumnType) -> TokenStream {

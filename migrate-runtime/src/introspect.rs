@@ -3,7 +3,9 @@
 //!
 //! PostgreSQL: `pg_class`, `pg_attribute`, `pg_index`, `pg_constraint` and `pg_enum` of the
 //! current schema. SQLite: `sqlite_master` and the table pragmas; constraints there have no
-//! names but the checks written into the table's definition.
+//! names but the checks written into the table's definition. A generated column is read as one,
+//! stored or virtual, on every backend (`attgenerated`, the pragma's `hidden`, MySQL's `extra`),
+//! and its expression is not read: each server rewrites it its own way.
 //!
 //! MySQL and MariaDB: `information_schema` (`tables`, `columns`, `statistics`,
 //! `key_column_usage`, `referential_constraints`, check constraints and `triggers`) of
@@ -123,7 +125,8 @@ fn postgres<C: Database>(conn: &mut C) -> Result<Objects, Error> {
     for [table, column, ty, default] in conn
         .query_texts(&format!(
             "SELECT c.relname AS a, a.attname AS b,
-                    format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END || CASE WHEN a.attidentity <> '' THEN ' identity' ELSE '' END AS c,
+                    format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END || CASE WHEN a.attidentity <> '' THEN ' identity' ELSE '' END
+                    || CASE a.attgenerated WHEN 's' THEN ' generated stored' WHEN 'v' THEN ' generated virtual' ELSE '' END AS c,
                     pg_get_expr(d.adbin, d.adrelid) AS d
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -132,6 +135,15 @@ fn postgres<C: Database>(conn: &mut C) -> Result<Objects, Error> {
         .map_err(&read)?
     {
         let ty = ty.unwrap_or_default();
+        // `pg_attrdef` holds a generated column's expression where it holds a default.
+        let (ty, generated) = match (
+            ty.strip_suffix(" generated stored"),
+            ty.strip_suffix(" generated virtual"),
+        ) {
+            (Some(ty), _) => (ty.to_owned(), Some(true)),
+            (_, Some(ty)) => (ty.to_owned(), Some(false)),
+            _ => (ty, None),
+        };
         let (ty, identity) = match ty.strip_suffix(" identity") {
             Some(ty) => (ty.to_owned(), true),
             None => (ty, false),
@@ -140,14 +152,11 @@ fn postgres<C: Database>(conn: &mut C) -> Result<Objects, Error> {
             Some(ty) => (ty.to_owned(), true),
             None => (ty, false),
         };
-        objects.column(
-            &table.unwrap_or_default(),
-            &column.unwrap_or_default(),
-            &ty,
-            not_null,
-            identity,
-            default.as_deref(),
-        );
+        let (table, column) = (table.unwrap_or_default(), column.unwrap_or_default());
+        objects.column(&table, &column, &ty, not_null, identity, default.as_deref());
+        if let Some(stored) = generated {
+            objects.generated(&table, &column, stored);
+        }
     }
     for [name, table, columns, flags] in conn
         .query_texts(&format!(
@@ -262,7 +271,7 @@ fn sqlite<C: Database>(conn: &mut C) -> Result<Objects, Error> {
         let autoincrement = create_sql.to_uppercase().contains("AUTOINCREMENT");
         let columns = conn
             .query_texts(&format!(
-                "SELECT name AS a, type AS b, CAST(\"notnull\" AS text) || ',' || CAST(pk AS text) AS c, dflt_value AS d FROM pragma_table_xinfo({}) ORDER BY cid",
+                "SELECT name AS a, type AS b, CAST(\"notnull\" AS text) || ',' || CAST(pk AS text) || ',' || CAST(hidden AS text) AS c, dflt_value AS d FROM pragma_table_xinfo({}) ORDER BY cid",
                 quote_literal(&table)
             ))
             .map_err(&read)?;
@@ -292,6 +301,12 @@ fn sqlite<C: Database>(conn: &mut C) -> Result<Objects, Error> {
                 identity,
                 default.as_deref(),
             );
+            // `hidden` is 2 for a virtual generated column, 3 for a stored one.
+            match flags.split(',').nth(2) {
+                Some("2") => objects.generated(&table, &name, false),
+                Some("3") => objects.generated(&table, &name, true),
+                _ => {}
+            }
         }
         if !key.is_empty() {
             let key: Vec<&str> = key.values().map(String::as_str).collect();
@@ -519,14 +534,22 @@ fn mysql<C: Database>(conn: &mut C) -> Result<Objects, Error> {
             Some(text) if mariadb => Some(text),
             Some(text) => Some(mysql8_default(&text, &ty, extra)),
         };
+        let extra = extra.to_lowercase();
         objects.mysql_column(
             &table,
             &column,
             &ty,
             not_null,
-            extra.to_lowercase().contains("auto_increment"),
+            extra.contains("auto_increment"),
             default.as_deref(),
         );
+        // `STORED GENERATED` (`PERSISTENT GENERATED` on older MariaDB) or `VIRTUAL GENERATED`;
+        // MySQL 8's `DEFAULT_GENERATED` marks an expression default, not a generated column.
+        if extra.contains("virtual generated") {
+            objects.generated(&table, &column, false);
+        } else if extra.contains("stored generated") || extra.contains("persistent generated") {
+            objects.generated(&table, &column, true);
+        }
     }
 
     let mut foreign_keys: BTreeSet<(String, String)> = BTreeSet::new();

@@ -534,3 +534,64 @@ fn on_update_is_built_and_kept_as_the_migrations_say() {
         assert_eq!(code[0][0].as_deref(), Some("ada_l"), "{}", db.url);
     }
 }
+
+#[test]
+fn generated_columns_build_the_schema_the_fold_says_at_every_revision() {
+    walk_on(
+        "generated_stored",
+        &fixtures::generated_stored::MIGRATIONS,
+        every_backend(),
+    );
+    walk_on(
+        "generated_virtual",
+        &fixtures::generated_virtual::MIGRATIONS,
+        [TestDb::sqlite(), TestDb::mysql()],
+    );
+}
+
+#[test]
+fn a_generated_column_changed_outside_the_migrations_is_reported() {
+    for (db, sql, live) in [
+        (
+            TestDb::postgres(),
+            "ALTER TABLE items ALTER COLUMN spread DROP EXPRESSION",
+            "bigint",
+        ),
+        (
+            TestDb::sqlite(),
+            "ALTER TABLE items DROP COLUMN spread;
+             ALTER TABLE items ADD COLUMN spread BIGINT GENERATED ALWAYS AS (price + quantity) VIRTUAL",
+            "bigint generated virtual",
+        ),
+        (
+            TestDb::mysql(),
+            "ALTER TABLE items DROP COLUMN spread;
+             ALTER TABLE items ADD COLUMN spread BIGINT NULL",
+            "bigint",
+        ),
+    ] {
+        let migrator = Migrator::new(&fixtures::generated_stored::MIGRATIONS).unwrap();
+        let conn = &mut db.any();
+        migrator.upgrade(conn, Target::Head).unwrap();
+        conn.batch_execute(sql).unwrap();
+        assert_eq!(
+            drift(&migrator, conn),
+            [format!(
+                "column items.spread is `{live}` in the database but `bigint generated stored` in the migrations"
+            )],
+            "{}",
+            db.url
+        );
+    }
+    // The expression is not compared: each server writes it back its own way.
+    let db = TestDb::postgres();
+    let migrator = Migrator::new(&fixtures::generated_stored::MIGRATIONS).unwrap();
+    let conn = &mut db.any();
+    migrator.upgrade(conn, Target::Head).unwrap();
+    conn.batch_execute(
+        "ALTER TABLE items DROP COLUMN spread;
+         ALTER TABLE items ADD COLUMN spread bigint GENERATED ALWAYS AS (price - quantity) STORED",
+    )
+    .unwrap();
+    assert_no_drift(&migrator, conn, "another expression, on PostgreSQL");
+}

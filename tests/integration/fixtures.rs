@@ -579,6 +579,17 @@ pub mod history {
                 }
             }
         }
+        mod m0008 {
+            migrate_runtime::migration! {
+                /// Sign-in looks emails up case-insensitively, through a computed column.
+                id: "0008_users_email_lower",
+                parent: "0007_seed_roles",
+                change {
+                    #[allow(add_column_stored_generated, reason = "users is a few thousand rows: the rewrite takes milliseconds")]
+                    add_column(users, email_lower: varchar(320) nullable generated("lower(email)") stored);
+                }
+            }
+        }
     }
 }
 
@@ -759,6 +770,88 @@ pub mod rechecks {
                 downgrade {
                     #[allow(type_change_narrowing, reason = "fixture: no email is longer than 100")]
                     alter_column(users, email, set_type(varchar(100), from: varchar(320)));
+                }
+            }
+        }
+    }
+}
+
+/// Stored generated columns, which every backend has: one declared with its table, one added to
+/// the table once it has rows (SQLite rebuilds the table for it), then a change SQLite makes by
+/// rebuilding the table that holds them.
+pub mod generated_stored {
+    migrate_runtime::migrations! {
+        #![targets = "postgres, sqlite, mysql"]
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_items",
+                parent: none,
+                change {
+                    create_table(items, {
+                        id: bigint,
+                        price: bigint,
+                        quantity: bigint,
+                        total: bigint nullable generated("price * quantity") stored,
+                    }, primary_key: pk_items(id));
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_add_items_spread",
+                parent: "0001_create_items",
+                change {
+                    #[allow(add_column_stored_generated, reason = "fixture: a few rows")]
+                    add_column(items, spread: bigint nullable generated("price + quantity") stored);
+                }
+            }
+        }
+        mod m0003 {
+            migrate_runtime::migration! {
+                id: "0003_default_quantity",
+                parent: "0002_add_items_spread",
+                change {
+                    alter_column(items, quantity, set_default(1, from: none));
+                }
+            }
+        }
+    }
+}
+
+/// The same shape with virtual generated columns, for the backends that have them (PostgreSQL
+/// only from version 18): added to a table with rows without touching them.
+pub mod generated_virtual {
+    migrate_runtime::migrations! {
+        #![targets = "sqlite, mysql"]
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_items",
+                parent: none,
+                change {
+                    create_table(items, {
+                        id: bigint,
+                        price: bigint,
+                        quantity: bigint,
+                        total: bigint nullable generated("price * quantity"),
+                    }, primary_key: pk_items(id));
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_add_items_spread",
+                parent: "0001_create_items",
+                change {
+                    add_column(items, spread: bigint nullable generated("price + quantity"));
+                }
+            }
+        }
+        mod m0003 {
+            migrate_runtime::migration! {
+                id: "0003_default_quantity",
+                parent: "0002_add_items_spread",
+                change {
+                    alter_column(items, quantity, set_default(1, from: none));
                 }
             }
         }

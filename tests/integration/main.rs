@@ -11,6 +11,7 @@ mod data_steps;
 mod drift;
 mod faults;
 mod fixtures;
+mod generated_columns;
 mod history;
 mod literals;
 mod lock;

@@ -60,6 +60,7 @@ fn applies_to_downgrades(check: CheckId) -> bool {
             | CheckId::AddColumnRequired
             | CheckId::AddColumnVolatileDefault
             | CheckId::AddColumnIdentity
+            | CheckId::AddColumnStoredGenerated
             | CheckId::TypeChangeRewrites
             | CheckId::TypeChangeNarrowing
             | CheckId::EnumValueUsedInTransaction
@@ -132,6 +133,13 @@ fn safe_add_column(table: &str, column: &str, ty: &ColumnType) -> String {
     )
 }
 
+fn safe_stored_generated(table: &str, column: &crate::model::Column, expr: &str) -> String {
+    let (name, ty) = (&column.name, &column.ty);
+    format!(
+        "on SQLite and MySQL, a virtual column is added without touching the rows: `{name}: {ty} generated({expr:?})`, computed when read (PostgreSQL has them only from 18)\n\non PostgreSQL, add a plain column, keep it computed for new rows with a trigger, and fill the old rows in batches:\n\n    add_column({table}, {name}: {ty} nullable);\n    execute(\"CREATE TRIGGER … BEFORE INSERT OR UPDATE ON {table} … SET {name} = {expr}\", down: \"DROP TRIGGER …\");\n    backfill({table}, set: \"{name} = {expr}\", where: \"{name} IS NULL\", batch: 10_000);\n\nor read it through a view that computes it; or, for a small table, waive this: `#[allow(add_column_stored_generated, reason = \"…\")]`"
+    )
+}
+
 /// `doomed`: the table is dropped later in the same ops, which makes its locks moot; what would
 /// fail outright is still reported, since the migration would stop there.
 fn check_locks(rules: &mut Rules<'_>, index: usize, op: &Op, existing: bool, doomed: bool) {
@@ -165,7 +173,9 @@ fn check_locks(rules: &mut Rules<'_>, index: usize, op: &Op, existing: bool, doo
         ),
         Op::AddColumn { table, column } => {
             let no_default = matches!(column.default, None | Some(DefaultValue::Null));
-            if !column.nullable && no_default && !column.identity {
+            // An identity or generated column gives every row its value.
+            let valued = column.identity || column.generated.is_some();
+            if !column.nullable && no_default && !valued {
                 rules.report(
                     index,
                     Part::Column(0),
@@ -203,6 +213,17 @@ fn check_locks(rules: &mut Rules<'_>, index: usize, op: &Op, existing: bool, doo
                     format!("an identity column gives every existing row a value: PostgreSQL rewrites `{table}` under an ACCESS EXCLUSIVE lock"),
                     "create a new table with the identity column and copy the rows over, or add a nullable `bigint` and fill it in batches".to_owned(),
                 );
+            }
+            if let Some(generated) = column.generated.as_ref().filter(|generated| generated.stored) {
+                if locks {
+                    rules.report(
+                        index,
+                        Part::Column(0),
+                        CheckId::AddColumnStoredGenerated,
+                        format!("a stored generated column is computed for every existing row when it is added: PostgreSQL rewrites `{table}` and its indexes under an ACCESS EXCLUSIVE lock, MySQL copies it while writes wait, SQLite rebuilds it"),
+                        safe_stored_generated(table, column, &generated.expr),
+                    );
+                }
             }
         }
         Op::AlterColumn {

@@ -1,7 +1,8 @@
 //! Values: literals and SQL text the database would refuse, caught when the migration compiles
 //! rather than when it runs, or worse, when the application first inserts a row.
 //!
-//! - No text may hold a NUL character: PostgreSQL refuses it in any text, and SQLite takes it for
+//! - No text may hold a NUL character (a literal, a label, or SQL the author wrote: a check, a
+//!   generated column's expression): PostgreSQL refuses it in any text, and SQLite takes it for
 //!   the end of the statement.
 //! - An enum label is at most 63 bytes, PostgreSQL's limit.
 //! - A numeric default fits its column's type. PostgreSQL stores a default expression without
@@ -16,7 +17,7 @@ use std::collections::BTreeMap;
 
 use super::{DowngradeDef, MigrationDef};
 use crate::diagnostic::{CheckId, Diagnostic, Location, Part, Section};
-use crate::model::{ColumnChange, ColumnType, DefaultValue, Op, Scalar, SqlFunction};
+use crate::model::{Column, ColumnChange, ColumnType, DefaultValue, Op, Scalar, SqlFunction};
 use crate::render::Dialect;
 
 /// PostgreSQL's NAMEDATALEN - 1, which bounds enum labels as it bounds identifiers.
@@ -127,6 +128,13 @@ fn texts(op: &Op) -> Vec<OpText<'_>> {
             _ => None,
         }
     }
+    fn generated(part: Part, column: &Column) -> Option<OpText<'_>> {
+        column.generated.as_ref().map(|generated| OpText {
+            part,
+            what: format!("the expression of `{}`", column.name),
+            text: &generated.expr,
+        })
+    }
     let mut found = Vec::new();
     match op {
         Op::CreateTable(table) | Op::DropTable(table) => {
@@ -134,12 +142,14 @@ fn texts(op: &Op) -> Vec<OpText<'_>> {
                 if let Some(value) = &column.default {
                     found.extend(default(Part::Value(position), &column.name, value));
                 }
+                found.extend(generated(Part::Value(position), column));
             }
         }
         Op::AddColumn { column, .. } | Op::DropColumn { column, .. } => {
             if let Some(value) = &column.default {
                 found.extend(default(Part::Value(0), &column.name, value));
             }
+            found.extend(generated(Part::Value(0), column));
         }
         Op::AlterColumn { column, change, .. } => match change {
             ColumnChange::SetDefault { to, from } => {

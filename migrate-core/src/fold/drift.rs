@@ -166,6 +166,36 @@ impl Objects {
         self.insert(format!("column {table}.{name}"), definition, default);
     }
 
+    /// Marks column `table.name`, read with [`Objects::column`] or [`Objects::mysql_column`], as
+    /// generated: what PostgreSQL's catalog holds where a default would be is then its
+    /// expression, not a default.
+    ///
+    /// ```
+    /// use migrate_core::fold::{compare, Objects};
+    ///
+    /// let (mut expected, mut live) = (Objects::default(), Objects::default());
+    /// expected.column("t", "total", "integer", true, false, None);
+    /// expected.generated("t", "total", true);
+    /// live.column("t", "total", "integer", true, false, Some("(price * quantity)"));
+    /// live.generated("t", "total", true);
+    /// assert!(compare(&expected, &live, &[]).is_empty());
+    ///
+    /// let mut computed_when_read = Objects::default();
+    /// computed_when_read.column("t", "total", "integer", true, false, None);
+    /// computed_when_read.generated("t", "total", false);
+    /// assert_eq!(
+    ///     compare(&expected, &computed_when_read, &[])[0].to_string(),
+    ///     "column t.total is `integer not null generated virtual` in the database but `integer not null generated stored` in the migrations"
+    /// );
+    /// ```
+    pub fn generated(&mut self, table: &str, name: &str, stored: bool) {
+        if let Some(entry) = self.entries.get_mut(&format!("column {table}.{name}")) {
+            let storage = if stored { "stored" } else { "virtual" };
+            entry.definition.push_str(&format!(" generated {storage}"));
+            entry.default = Default::None;
+        }
+    }
+
     pub fn index(
         &mut self,
         name: &str,
@@ -310,6 +340,9 @@ pub fn expected(schema: &Schema, dialect: Dialect) -> Objects {
                 Some(default) => Default::Text(normalize_default(&default_sql(default, dialect))),
             };
             objects.column_entry(&table.name, &column.name, &ty, not_null, identity, default);
+            if let Some(generated) = &column.generated {
+                objects.generated(&table.name, &column.name, generated.stored);
+            }
         }
         if let Some(key) = &table.primary_key {
             let columns: Vec<&str> = key.columns.iter().map(AsRef::as_ref).collect();

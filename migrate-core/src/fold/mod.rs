@@ -12,6 +12,7 @@
 
 mod drift;
 mod mysql;
+mod postgres;
 mod schema;
 
 pub use drift::{
@@ -58,7 +59,7 @@ pub struct ChainProblem {
 ///     };
 ///     check(def, &Config::default()).0
 /// };
-/// let role = Column { name: "role".into(), ty: ColumnType::Scalar(Scalar::Text), nullable: true, default: None, identity: false };
+/// let role = Column { name: "role".into(), ty: ColumnType::Scalar(Scalar::Text), nullable: true, default: None, identity: false, generated: None };
 /// let first = migration("0001_start", &[], vec![]);
 /// let second = migration("0002_add_role", &["0001_start"], vec![Op::AddColumn { table: "users".into(), column: role }]);
 ///
@@ -71,15 +72,16 @@ pub fn fold(migrations: &[&Migration]) -> Result<Vec<ChainProblem>, Vec<GraphErr
     fold_for(migrations, &[])
 }
 
-/// [`fold`], with the rules of each dialect in `targets` that has its own (MySQL's): the
-/// backends the migrations must run on, `package.metadata.migrate.targets`.
+/// [`fold`], with the rules of each dialect in `targets` that has its own (MySQL's and
+/// PostgreSQL's): the backends the migrations must run on, `package.metadata.migrate.targets`.
+/// No targets means PostgreSQL and SQLite.
 ///
 /// ```
 /// use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
 /// use migrate_core::model::{Column, ColumnType, Op, Scalar};
 /// use migrate_core::render::Dialect;
 ///
-/// let wait = Column { name: "wait".into(), ty: ColumnType::Scalar(Scalar::Interval), nullable: true, default: None, identity: false };
+/// let wait = Column { name: "wait".into(), ty: ColumnType::Scalar(Scalar::Interval), nullable: true, default: None, identity: false, generated: None };
 /// let def = MigrationDef {
 ///     id: "0001_create_jobs".into(), parents: vec![], doc: String::new(),
 ///     upgrade: vec![Op::CreateTable(migrate_core::model::Table { name: "jobs".into(), columns: vec![wait].into(), primary_key: None })],
@@ -94,9 +96,12 @@ pub fn fold_for(
     migrations: &[&Migration],
     targets: &[Dialect],
 ) -> Result<Vec<ChainProblem>, Vec<GraphError>> {
-    let mysql = targets.contains(&Dialect::Mysql);
-    // The runtime runs every chain on SQLite unless the crate names its targets without it.
-    let sqlite = targets.is_empty() || targets.contains(&Dialect::Sqlite);
+    let dialects = Dialects {
+        mysql: targets.contains(&Dialect::Mysql),
+        postgres: targets.is_empty() || targets.contains(&Dialect::Postgres),
+        // The runtime runs every chain on SQLite unless the crate names its targets without it.
+        sqlite: targets.is_empty() || targets.contains(&Dialect::Sqlite),
+    };
     let ordered = graph::order(migrations)?;
     let position: BTreeMap<&str, usize> = ordered
         .iter()
@@ -129,7 +134,7 @@ pub fn fold_for(
             }
             _ => merged(migration, &ordered, &position, &reported, &mut problems),
         };
-        for problem in fold_one(&mut schema, migration, mysql, sqlite) {
+        for problem in fold_one(&mut schema, migration, dialects) {
             reported.insert((
                 problem.migration.clone(),
                 problem.diagnostic.message.clone(),
@@ -141,27 +146,37 @@ pub fn fold_for(
     Ok(problems)
 }
 
-/// Applies one migration's upgrade to `schema`, with the rules that need the chain, and MySQL's
-/// when it is a target.
+/// The targets whose own rules the fold applies.
+#[derive(Debug, Clone, Copy, Default)]
+struct Dialects {
+    mysql: bool,
+    postgres: bool,
+    sqlite: bool,
+}
+
+/// Applies one migration's upgrade to `schema`, with the rules that need the chain, and those of
+/// MySQL, PostgreSQL and SQLite where they are targets.
 fn fold_one(
     schema: &mut Simulation,
     migration: &Migration,
-    mysql: bool,
-    sqlite: bool,
+    dialects: Dialects,
 ) -> Vec<ChainProblem> {
     let mut found = Vec::new();
     let new_tables = crate::model::on_new_table(&migration.upgrade);
     for (index, op) in migration.upgrade.iter().enumerate() {
         let section = Section::Upgrade(index);
         found.extend(types_across(schema, op, section));
-        if sqlite {
+        if dialects.sqlite {
             found.extend(sqlite_identity_key(schema, op, section));
         }
         if !new_tables[index] {
             found.extend(type_change_rechecks(schema, op, section));
         }
-        if mysql {
+        if dialects.mysql {
             found.extend(mysql::rules(schema, op, section, new_tables[index]));
+        }
+        if dialects.postgres {
+            found.extend(postgres::rules(op, section));
         }
         schema.apply_at(op, section);
         found.extend(schema.take_problems().into_iter().map(in_chain));
@@ -275,7 +290,7 @@ fn merged(
     let mut schema = Simulation::closed();
     for index in ancestors {
         let ancestor = ordered[index];
-        for problem in fold_one(&mut schema, ancestor, false, false) {
+        for problem in fold_one(&mut schema, ancestor, Dialects::default()) {
             let key = (
                 problem.migration.clone(),
                 problem.diagnostic.message.clone(),

@@ -7,7 +7,7 @@
 
 use crate::diagnostic::{CheckId, Diagnostic, Location, Part, Section};
 use crate::model::{
-    ColumnChange, ColumnType, DefaultValue, EnumPosition, Op, ReferentialAction, Scalar,
+    Column, ColumnChange, ColumnType, DefaultValue, EnumPosition, Op, ReferentialAction, Scalar,
 };
 use crate::render::Dialect;
 use crate::schema::Simulation;
@@ -21,7 +21,18 @@ pub(super) fn rules(
     new_table: bool,
 ) -> Vec<Diagnostic> {
     let at = |part| Location::new(section, part);
-    let mut found = Vec::new();
+    let mut found = match op {
+        Op::CreateTable(table) => table
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(position, column)| generated_not_null(column, at(Part::Column(position))))
+            .collect(),
+        Op::AddColumn { column, .. } => generated_not_null(column, at(Part::Column(0)))
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    };
     let mut unsupported_type = |ty: &ColumnType, part| {
         if matches!(
             ty,
@@ -91,6 +102,28 @@ pub(super) fn rules(
         }
     }
     found
+}
+
+/// MariaDB takes no `NOT NULL` (nor `NULL`) after a generated column's expression; MySQL does.
+fn generated_not_null(column: &Column, at: Location) -> Option<Diagnostic> {
+    let generated = column.generated.as_ref()?;
+    if column.nullable {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            CheckId::MysqlUnsupported,
+            at,
+            format!(
+                "MariaDB refuses `NOT NULL` on a generated column, and `mysql` is a target of these migrations: `{}` is NOT NULL unless marked `nullable`",
+                column.name
+            ),
+        )
+        .help(format!(
+            "mark it `nullable` (`{}: {} nullable {generated}`): its expression decides when it is null",
+            column.name, column.ty
+        )),
+    )
 }
 
 /// Columns of these types have no length MySQL can index: a key on one needs a prefix length

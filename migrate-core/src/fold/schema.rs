@@ -55,7 +55,7 @@ impl Schema {
 /// #     id: id.into(), parents: parents.iter().map(|p| p.to_string()).collect(), doc: String::new(),
 /// #     upgrade, downgrade: DowngradeDef::Computed, lock_timeout_ms: None, statement_timeout_ms: None, waivers: vec![], adopted_names: false,
 /// # }, &Config::default()).0;
-/// # let column = |name: &'static str| Column { name: name.into(), ty: ColumnType::Scalar(Scalar::Text), nullable: true, default: None, identity: false };
+/// # let column = |name: &'static str| Column { name: name.into(), ty: ColumnType::Scalar(Scalar::Text), nullable: true, default: None, identity: false, generated: None };
 /// # let table = migrate_core::model::Table { name: "users".into(), columns: vec![column("email")].into(), primary_key: None };
 /// let first = migration("0001_create_users", &[], vec![Op::CreateTable(table)]);
 /// let second = migration("0002_add_name", &["0001_create_users"], vec![Op::AddColumn { table: "users".into(), column: column("name") }]);
@@ -138,6 +138,7 @@ fn of(simulation: &Simulation) -> Schema {
                         nullable,
                         default: column.default.clone().flatten(),
                         identity: column.identity.unwrap_or(false),
+                        generated: column.generated.clone().flatten(),
                     }),
                     _ => {
                         opaque.insert(table.clone());

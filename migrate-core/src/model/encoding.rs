@@ -16,13 +16,13 @@ use std::fmt::{self, Display, Formatter};
 
 use super::{
     CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, Downgrade, EnumPosition,
-    EnumType, ForeignKey, Index, List, Migration, Mode, Op, PrimaryKey, RawSql, ReferentialAction,
-    Rows, Scalar, SqlFunction, Table, Text, UniqueConstraint,
+    EnumType, ForeignKey, Generated, Index, List, Migration, Mode, Op, PrimaryKey, RawSql,
+    ReferentialAction, Rows, Scalar, SqlFunction, Table, Text, UniqueConstraint,
 };
 use crate::render::Dialect;
 
 /// The format version, the first byte of every encoding; bump it whenever the format changes.
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 
 /// The bytes of a migration, as `migrations!()` emits them.
 ///
@@ -616,12 +616,18 @@ fn write_column(w: &mut Writer, column: &Column) {
         nullable,
         default,
         identity,
+        generated,
     } = column;
     w.text(name);
     write_column_type(w, ty);
     w.bool(*nullable);
     w.option(default, write_default);
     w.bool(*identity);
+    w.option(generated, |w, generated| {
+        let Generated { expr, stored } = generated;
+        w.text(expr);
+        w.bool(*stored);
+    });
 }
 
 fn read_column(r: &mut Reader<'_>) -> Result<Column> {
@@ -631,6 +637,12 @@ fn read_column(r: &mut Reader<'_>) -> Result<Column> {
         nullable: r.bool()?,
         default: r.option(read_default)?,
         identity: r.bool()?,
+        generated: r.option(|r| {
+            Ok(Generated {
+                expr: r.text()?,
+                stored: r.bool()?,
+            })
+        })?,
     })
 }
 
@@ -1017,6 +1029,7 @@ mod tests {
             nullable: false,
             default: None,
             identity: false,
+            generated: None,
         }
     }
 
@@ -1094,6 +1107,17 @@ mod tests {
             identity: true,
             ..column("id", Scalar::BigInt)
         });
+        for stored in [false, true] {
+            columns.push(Column {
+                name: format!("g{}", u8::from(stored)).into(),
+                nullable: true,
+                generated: Some(Generated {
+                    expr: "c2 * 2 || 'ü'".into(),
+                    stored,
+                }),
+                ..column("", Scalar::Text)
+            });
+        }
         Table {
             name: "kitchen_sink".into(),
             columns: columns.into(),

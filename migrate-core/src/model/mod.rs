@@ -10,7 +10,7 @@ pub mod encoding;
 mod migration;
 mod op;
 
-pub use column::{Column, ColumnType, DefaultValue, Scalar, SqlFunction};
+pub use column::{Column, ColumnType, DefaultValue, Generated, Scalar, SqlFunction};
 pub use migration::{Downgrade, Migration, Mode};
 pub use op::{
     execute_texts, on_new_table, CheckConstraint, ColumnChange, EnumPosition, EnumType,

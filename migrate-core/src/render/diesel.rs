@@ -19,7 +19,7 @@ use crate::model::{Column, ColumnType, Scalar, Table};
 /// use migrate_core::model::{Column, ColumnType, PrimaryKey, Scalar, Table};
 /// use migrate_core::render::{diesel_schema, Dialect};
 ///
-/// let column = |name: &'static str, scalar, nullable| Column { name: name.into(), ty: ColumnType::Scalar(scalar), nullable, default: None, identity: false };
+/// let column = |name: &'static str, scalar, nullable| Column { name: name.into(), ty: ColumnType::Scalar(scalar), nullable, default: None, identity: false, generated: None };
 /// let schema = Schema {
 ///     tables: vec![Table {
 ///         name: "users".into(),

@@ -225,7 +225,7 @@ pub fn render_ops(ops: &[Op], dialect: Dialect) -> Vec<Vec<Step>> {
 /// use migrate_core::render::{render_ops_on, Dialect, Step};
 /// use migrate_core::schema::Simulation;
 ///
-/// let email = Column { name: "email".into(), ty: ColumnType::Scalar(Scalar::Varchar(200)), nullable: true, default: None, identity: false };
+/// let email = Column { name: "email".into(), ty: ColumnType::Scalar(Scalar::Varchar(200)), nullable: true, default: None, identity: false, generated: None };
 /// let mut before = Simulation::closed();
 /// before.run(&[Op::CreateTable(Table { name: "users".into(), columns: vec![email].into(), primary_key: None })], migrate_core::diagnostic::Section::Upgrade);
 ///
@@ -398,6 +398,18 @@ fn on_update_sql(fk: &crate::model::ForeignKey) -> String {
 /// The SQLite spelling of a default, for the runtime's table rebuild.
 pub fn sqlite_default(default: &crate::model::DefaultValue) -> String {
     sqlite::default_sql(default)
+}
+
+/// ` GENERATED ALWAYS AS (expr) STORED` or `… VIRTUAL`: the same words on every backend (the
+/// SQL standard's, which PostgreSQL, SQLite, MySQL and MariaDB all read), the expression passed
+/// through as written.
+fn generated_sql(generated: &crate::model::Generated) -> String {
+    let storage = if generated.stored {
+        "STORED"
+    } else {
+        "VIRTUAL"
+    };
+    format!(" GENERATED ALWAYS AS ({}) {storage}", generated.expr)
 }
 
 /// `"name"` with embedded quotes doubled (PostgreSQL and SQLite alike).

@@ -68,9 +68,13 @@ pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step>
                 Ok(def) => def,
                 Err(reason) => return unsupported(reason),
             };
-            // An expression default is evaluated for every existing row: no instant form.
-            let clause = match column.default {
-                Some(DefaultValue::Function(_) | DefaultValue::Sql(_)) => INPLACE,
+            // An expression default is evaluated for every existing row: no instant form. A stored
+            // generated column is computed for every row by copying the table: no online form
+            // at all (the `add_column_stored_generated` rule reports it); a virtual one is
+            // metadata.
+            let clause = match (&column.default, &column.generated) {
+                (_, Some(generated)) if generated.stored => "",
+                (Some(DefaultValue::Function(_) | DefaultValue::Sql(_)), _) => INPLACE,
                 _ if column.identity => INPLACE,
                 _ => INSTANT,
             };
@@ -322,6 +326,7 @@ fn known_column(schema: &Simulation, table: &str, column: &str) -> Option<Column
         nullable: facts.nullable?,
         default: facts.default.clone()?,
         identity: facts.identity.unwrap_or(false),
+        generated: facts.generated.clone()?,
     })
 }
 
@@ -351,6 +356,16 @@ fn column_def(column: &Column, schema: &Simulation) -> Result<String, String> {
     let mut sql = format!("{} {}", q(&column.name), type_sql(&column.ty, schema)?);
     if column.identity {
         sql.push_str(" AUTO_INCREMENT");
+    }
+    if let Some(generated) = &column.generated {
+        // MariaDB takes no `NULL` after a generated column's expression, nor `NOT NULL` (MySQL
+        // does): with `mysql` among the targets, the fold refuses a generated column that is
+        // not `nullable`.
+        sql.push_str(&super::generated_sql(generated));
+        if !column.nullable {
+            sql.push_str(" NOT NULL");
+        }
+        return Ok(sql);
     }
     sql.push_str(if column.nullable {
         " NULL"

@@ -1,7 +1,8 @@
 //! SQLite rendering.
 //!
 //! SQLite has no enum types (enum columns are `TEXT`, and the enum ops render nothing), no
-//! `ALTER COLUMN` and no `ADD/DROP CONSTRAINT` (those become a table rebuild), and builds indexes
+//! `ALTER COLUMN` and no `ADD/DROP CONSTRAINT` (those become a table rebuild, as does adding a
+//! stored generated column, which `ADD COLUMN` refuses), and builds indexes
 //! under its database lock whether or not `concurrently` was asked. A unique constraint is a
 //! unique index, which SQLite treats the same.
 
@@ -40,12 +41,14 @@ pub(super) fn render(op: &Op) -> Vec<Step> {
             format!("CREATE TABLE {} ({})", q(&table.name), parts.join(", "))
         }
         Op::DropTable(table) => format!("DROP TABLE {}", q(&table.name)),
-        // SQLite refuses `ADD COLUMN` with a non-constant default on a table with rows.
+        // SQLite refuses `ADD COLUMN` with a non-constant default on a table with rows, and
+        // with a stored generated column on any table: the rebuild declares the column in the
+        // new table, which computes it for every row copied in.
         Op::AddColumn { table, column }
             if matches!(
                 column.default,
                 Some(DefaultValue::Function(_) | DefaultValue::Sql(_))
-            ) =>
+            ) || column.generated.as_ref().is_some_and(|generated| generated.stored) =>
         {
             return rebuild(table, op)
         }
@@ -131,6 +134,9 @@ fn create_index(index: &Index) -> String {
 /// A column definition; public to the crate for the table rebuild.
 pub(crate) fn column_def(column: &Column) -> String {
     let mut sql = format!("{} {}", q(&column.name), type_sql(&column.ty));
+    if let Some(generated) = &column.generated {
+        sql.push_str(&super::generated_sql(generated));
+    }
     if !column.nullable {
         sql.push_str(" NOT NULL");
     }

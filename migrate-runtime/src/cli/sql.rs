@@ -157,6 +157,15 @@ fn schema_json(schema: &migrate_core::fold::Schema) -> String {
                     ),
                 ),
                 ("identity", column.identity.to_string()),
+                (
+                    "generated",
+                    json::or_null(column.generated.as_ref().map(|generated| {
+                        json::object(&[
+                            ("expression", json::string(&generated.expr)),
+                            ("stored", generated.stored.to_string()),
+                        ])
+                    })),
+                ),
             ])
         });
         json::object(&[
