@@ -2514,14 +2514,11 @@ fn foreign_key_on_a_column_added_here_without_index() {
             &["id"],
         )),
     ]);
+    // On a live table the whole sequence, so the fix does not lead to two more errors.
+    let sequence = "keep the new column in this migration, and move the foreign key to the next one, after the index it needs, built without blocking writes:\n\n    create_index(ix_orders_user_id, orders(user_id), concurrently);\n    add_foreign_key(fk_orders_user_id, orders(user_id), references: users(id), on_delete: cascade);";
     assert_eq!(
         found,
-        vec![foreign_key_without_index(
-            up(1),
-            "orders",
-            &["user_id"],
-            "users"
-        )]
+        vec![foreign_key_without_index(up(1), "orders", &["user_id"], "users").help(sequence)]
     );
 }
 

@@ -680,11 +680,23 @@ fn check_foreign_keys(rules: &mut Rules<'_>, new: &[bool]) {
             .iter()
             .all(|column| added.contains(&(fk.table.to_string(), column.to_string())));
         if (new[index] || columns_new) && !leading {
+            let create_index = format!(
+                "create_index(ix_{}_{}, {}({}))",
+                fk.table,
+                fk.columns.join("_"),
+                fk.table,
+                fk.columns.join(", ")
+            );
             reports.push((
                 index,
                 CheckId::ForeignKeyWithoutIndex,
                 format!("no index starts with `{}({})`: every delete or key update in `{}` scans `{}` while holding its locks", fk.table, fk.columns.join(", "), fk.referenced_table, fk.table),
-                format!("`create_index(ix_{}_{}, {}({}))`", fk.table, fk.columns.join("_"), fk.table, fk.columns.join(", ")),
+                match new[index] {
+                    true => format!("`{create_index}`"),
+                    // On a live table the index is built concurrently, outside any transaction,
+                    // so it cannot share this migration with the column: the whole sequence.
+                    false => format!("keep the new column in this migration, and move the foreign key to the next one, after the index it needs, built without blocking writes:\n\n    {}, concurrently);\n    {op};", &create_index[..create_index.len() - 1]),
+                },
             ));
         }
         for (column, referenced) in fk.columns.iter().zip(fk.referenced_columns.iter()) {
