@@ -78,9 +78,17 @@ fn the_example_chain_folds_without_a_problem() {
     let problems = migrate_runtime::core::fold::fold(migrator.migrations()).expect("a valid graph");
     let found: Vec<(&str, &str)> = problems
         .iter()
-        .map(|problem| (problem.migration.as_str(), problem.diagnostic.check.as_str()))
+        .map(|problem| {
+            (
+                problem.migration.as_str(),
+                problem.diagnostic.check.as_str(),
+            )
+        })
         .collect();
-    assert_eq!(found, [("0007_rename_todos_to_tasks", "type_change_rechecks")]);
+    assert_eq!(
+        found,
+        [("0007_rename_todos_to_tasks", "type_change_rechecks")]
+    );
 }
 
 /// The diesel schema generated from the migrations is what `diesel print-schema` prints for a

@@ -73,6 +73,10 @@ pub enum CheckId {
     MysqlAlgorithmCopy,
     MysqlLockOption,
     MysqlInlineReferences,
+    IntegerPrimaryKey,
+    SmallIdentity,
+    VarcharLength,
+    MissingLockTimeout,
     UnusedWaiver,
 }
 
@@ -141,6 +145,10 @@ impl CheckId {
         CheckId::MysqlAlgorithmCopy,
         CheckId::MysqlLockOption,
         CheckId::MysqlInlineReferences,
+        CheckId::IntegerPrimaryKey,
+        CheckId::SmallIdentity,
+        CheckId::VarcharLength,
+        CheckId::MissingLockTimeout,
         CheckId::UnusedWaiver,
     ];
 
@@ -209,6 +217,10 @@ impl CheckId {
             CheckId::MysqlAlgorithmCopy => "mysql_algorithm_copy",
             CheckId::MysqlLockOption => "mysql_lock_option",
             CheckId::MysqlInlineReferences => "mysql_inline_references",
+            CheckId::IntegerPrimaryKey => "integer_primary_key",
+            CheckId::SmallIdentity => "small_identity",
+            CheckId::VarcharLength => "varchar_length",
+            CheckId::MissingLockTimeout => "missing_lock_timeout",
             CheckId::UnusedWaiver => "unused_waiver",
         }
     }
@@ -241,6 +253,10 @@ impl CheckId {
             | CheckId::ParentCycle => "chain",
             CheckId::MixedTransactionModes | CheckId::EnumValueUsedInTransaction => "transactions",
             CheckId::UnusedWaiver => "waivers",
+            CheckId::IntegerPrimaryKey
+            | CheckId::SmallIdentity
+            | CheckId::VarcharLength
+            | CheckId::MissingLockTimeout => "style",
             CheckId::SqliteUnsupported => "sqlite",
             CheckId::PostgresUnsupported => "postgres",
             CheckId::MysqlUnsupported
@@ -262,7 +278,7 @@ impl CheckId {
     /// undone, whose names PostgreSQL would truncate, or that a target cannot run, may not.
     pub fn is_waivable(self) -> bool {
         match self.family() {
-            "safety" => true,
+            "safety" | "style" => true,
             "mysql" => self != CheckId::MysqlUnsupported,
             _ => self == CheckId::NamingConvention,
         }
@@ -277,7 +293,7 @@ impl CheckId {
             CheckId::ForeignKeyWithoutIndex
                 | CheckId::ForeignKeyTypeMismatch
                 | CheckId::TypeChangeRechecks
-        ) || matches!(self.family(), "mysql" | "postgres")
+        ) || matches!(self.family(), "mysql" | "postgres" | "style")
     }
 
     pub fn from_name(name: &str) -> Option<CheckId> {

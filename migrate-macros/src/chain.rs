@@ -51,7 +51,10 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
         match syn::parse2::<syn::File>(input) {
             Ok(file) => {
                 match inline_settings(&file.attrs) {
-                    Ok((backend, targets)) => (inline_backend, inline_targets) = (backend, targets),
+                    Ok((backend, targets, pedantic)) => {
+                        (inline_backend, inline_targets) = (backend, targets);
+                        config.pedantic |= pedantic;
+                    }
                     Err(error) => errors.push(error),
                 }
                 let items = &file.items;
@@ -120,7 +123,7 @@ pub(crate) fn migrations(input: TokenStream) -> TokenStream {
         }
     }
     if complete {
-        report_chain(&mut entries, &config.targets);
+        report_chain(&mut entries, &config.targets, config.pedantic);
     }
     let clean = complete && errors.is_empty() && entries.iter().all(|e| !e.cx.has_errors());
     let backend = match inline_backend {
@@ -257,13 +260,22 @@ fn module_declaration(path: &Path) -> TokenStream {
 
 /// The settings at the top of an inline set, as `package.metadata.migrate` gives them for a
 /// crate: `#![schema = "postgres"]`, the backend of its diesel module, and
-/// `#![targets = "postgres, mysql"]`, the backends its migrations must run on.
-type InlineSettings = (Option<String>, Option<Vec<migrate_core::render::Dialect>>);
+/// `#![targets = "postgres, mysql"]`, the backends its migrations must run on, and
+/// `#![pedantic]`, the style lints.
+type InlineSettings = (
+    Option<String>,
+    Option<Vec<migrate_core::render::Dialect>>,
+    bool,
+);
 
 fn inline_settings(attrs: &[syn::Attribute]) -> Result<InlineSettings, syn::Error> {
-    const EXPECTED: &str = "expected `#![schema = \"postgres\"]` (the backend of the diesel `schema` module) or `#![targets = \"postgres, mysql\"]` (the backends the migrations must run on)";
-    let (mut backend, mut targets) = (None, None);
+    const EXPECTED: &str = "expected `#![schema = \"postgres\"]` (the backend of the diesel `schema` module), `#![targets = \"postgres, mysql\"]` (the backends the migrations must run on) or `#![pedantic]` (the style lints)";
+    let (mut backend, mut targets, mut pedantic) = (None, None, false);
     for attr in attrs {
+        if attr.path().is_ident("pedantic") && matches!(attr.meta, syn::Meta::Path(_)) {
+            pedantic = true;
+            continue;
+        }
         let syn::Meta::NameValue(pair) = &attr.meta else {
             return Err(syn::Error::new_spanned(attr, EXPECTED));
         };
@@ -286,7 +298,7 @@ fn inline_settings(attrs: &[syn::Attribute]) -> Result<InlineSettings, syn::Erro
             return Err(syn::Error::new_spanned(&pair.path, EXPECTED));
         }
     }
-    Ok((backend, targets))
+    Ok((backend, targets, pedantic))
 }
 
 /// `pub mod schema`: the diesel `table!`s of the schema the chain builds, as `diesel
@@ -454,10 +466,14 @@ impl Entry<'_> {
 }
 
 /// Reports the graph's errors, or the fold's problems that no migration reports on its own.
-fn report_chain(entries: &mut [Entry<'_>], targets: &[migrate_core::render::Dialect]) {
+fn report_chain(
+    entries: &mut [Entry<'_>],
+    targets: &[migrate_core::render::Dialect],
+    pedantic: bool,
+) {
     let migrations: Vec<&Migration> = entries.iter().map(|entry| &entry.migration).collect();
     let ids: Vec<String> = migrations.iter().map(|m| m.id.to_string()).collect();
-    let problems = match migrate_core::fold::fold_for(&migrations, targets) {
+    let problems = match migrate_core::fold::fold_with(&migrations, targets, pedantic) {
         Ok(problems) => problems,
         Err(graph_errors) => {
             for error in graph_errors {

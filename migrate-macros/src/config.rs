@@ -3,6 +3,7 @@
 //! ```toml
 //! [package.metadata.migrate]
 //! targets = ["postgres", "mysql"]   # the backends the migrations must run on: MySQL's rules apply
+//! pedantic = true                   # the style lints (off by default)
 //!
 //! [package.metadata.migrate.naming]
 //! index = "idx"          # prefixes of conventional names: `<prefix>_<table>_<what>`
@@ -136,6 +137,11 @@ pub(crate) fn parse(manifest: &str) -> Result<Config, String> {
     if let Some(value) = migrate.and_then(|migrate| migrate.get("targets")) {
         config.targets = targets(value)?;
     }
+    if let Some(value) = migrate.and_then(|migrate| migrate.get("pedantic")) {
+        config.pedantic = value
+            .as_bool()
+            .ok_or("`package.metadata.migrate.pedantic` must be true or false")?;
+    }
     let Some(naming) = naming else {
         return Ok(config);
     };
@@ -226,6 +232,18 @@ mod tests {
         assert_eq!(
             placeholder.err().as_deref(),
             Some("`package.metadata.migrate.naming.index` = \"{tbl}_idx\" has the unknown placeholder `{tbl}`; the placeholders are {table}, {columns}, {what}")
+        );
+    }
+
+    #[test]
+    fn reads_pedantic() {
+        assert!(!parse("[package]\nname = \"app\"\n").unwrap_or_default().pedantic);
+        let on = parse("[package.metadata.migrate]\npedantic = true\n").unwrap_or_default();
+        assert!(on.pedantic);
+        let bad = parse("[package.metadata.migrate]\npedantic = \"yes\"\n");
+        assert_eq!(
+            bad.err().as_deref(),
+            Some("`package.metadata.migrate.pedantic` must be true or false")
         );
     }
 

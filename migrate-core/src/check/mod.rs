@@ -56,6 +56,9 @@ pub struct Config {
     /// The backends the migrations must run on, for the rules of the dialects that have their
     /// own (MySQL's, in the fold); empty when the crate does not say.
     pub targets: Vec<crate::render::Dialect>,
+    /// `pedantic = true`: the style lints of the fold, off by default (like clippy's pedantic
+    /// group): conventions a team adopts, not dangers.
+    pub pedantic: bool,
 }
 
 /// Runs every check and builds the migration.

@@ -14,6 +14,7 @@ mod drift;
 mod mysql;
 mod postgres;
 mod schema;
+pub mod style;
 
 pub use drift::{
     compare, expected, mysql_referential_action, normalize_default, type_name, Difference,
@@ -96,7 +97,17 @@ pub fn fold_for(
     migrations: &[&Migration],
     targets: &[Dialect],
 ) -> Result<Vec<ChainProblem>, Vec<GraphError>> {
+    fold_with(migrations, targets, false)
+}
+
+/// [`fold_for`], with the style lints when `pedantic` ([`style`]).
+pub fn fold_with(
+    migrations: &[&Migration],
+    targets: &[Dialect],
+    pedantic: bool,
+) -> Result<Vec<ChainProblem>, Vec<GraphError>> {
     let dialects = Dialects {
+        pedantic,
         mysql: targets.contains(&Dialect::Mysql),
         postgres: targets.is_empty() || targets.contains(&Dialect::Postgres),
         // The runtime runs every chain on SQLite unless the crate names its targets without it.
@@ -149,6 +160,7 @@ pub fn fold_for(
 /// The targets whose own rules the fold applies.
 #[derive(Debug, Clone, Copy, Default)]
 struct Dialects {
+    pedantic: bool,
     mysql: bool,
     postgres: bool,
     sqlite: bool,
@@ -208,6 +220,9 @@ fn fold_one(
                 );
             }
         }
+    }
+    if dialects.pedantic {
+        found.extend(style::lints(migration, dialects.mysql));
     }
     found
         .into_iter()
