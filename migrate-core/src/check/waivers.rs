@@ -36,6 +36,25 @@ pub(super) fn apply(waivers: &[Waiver], diagnostics: &mut Vec<Diagnostic>) {
         for (check, used) in waiver.checks.iter().zip(used) {
             // The fold of the chain may break it where this migration alone cannot tell.
             if !used && !check.is_also_checked_by_the_chain() {
+                // The rule fires on the computed inverse of this op, which no waiver reaches.
+                let in_inverse = match waiver.section {
+                    Section::Upgrade(index) => diagnostics.iter().any(|diagnostic| {
+                        diagnostic.check == *check
+                            && diagnostic.at.section == Section::ComputedDowngrade(index)
+                    }),
+                    _ => false,
+                };
+                if in_inverse {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            CheckId::UnusedWaiver,
+                            Location::new(waiver.section, Part::Waiver),
+                            format!("`{check}` is broken by the computed downgrade of this op, not by the op: a waiver here does not reach it"),
+                        )
+                        .help(format!("write the downgrade yourself (`upgrade {{ … }}` and `downgrade {{ … }}`) and put `#[allow({check}, reason = \"…\")]` on its op; remove `{check}` from this one")),
+                    );
+                    continue;
+                }
                 diagnostics.push(
                     Diagnostic::new(
                         CheckId::UnusedWaiver,
