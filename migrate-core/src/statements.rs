@@ -57,19 +57,32 @@ pub enum Effect {
     /// `CREATE TABLE`: what the statements after it do to the table cannot hurt anyone.
     CreatesTable(String),
     /// `CREATE INDEX` without `CONCURRENTLY`.
-    BuildsIndex { table: String },
+    BuildsIndex {
+        table: String,
+    },
     /// `DROP INDEX` without `CONCURRENTLY`.
-    DropsIndex { index: String },
+    DropsIndex {
+        index: String,
+    },
     /// `REINDEX` without `CONCURRENTLY`.
     Reindexes,
     /// `ADD CONSTRAINT … FOREIGN KEY | CHECK` without `NOT VALID`: every row is checked under
     /// the lock. `kind` as written: `FOREIGN KEY`, `CHECK`.
-    ValidatesConstraint { table: String, kind: &'static str },
+    ValidatesConstraint {
+        table: String,
+        kind: &'static str,
+    },
     /// `ADD CONSTRAINT … UNIQUE | PRIMARY KEY` without `USING INDEX`, or `EXCLUDE`: an index is
     /// built under an ACCESS EXCLUSIVE lock.
-    BuildsConstraintIndex { table: String, kind: &'static str },
+    BuildsConstraintIndex {
+        table: String,
+        kind: &'static str,
+    },
     /// `ADD COLUMN … NOT NULL` without a default.
-    AddsRequiredColumn { table: String, column: String },
+    AddsRequiredColumn {
+        table: String,
+        column: String,
+    },
     /// `ADD COLUMN … DEFAULT <expr>` where the expression may give every row its own value.
     AddsVolatileDefault {
         table: String,
@@ -77,7 +90,10 @@ pub enum Effect {
         default: String,
     },
     /// `ADD COLUMN` of an identity or `serial` column.
-    AddsIdentityColumn { table: String, column: String },
+    AddsIdentityColumn {
+        table: String,
+        column: String,
+    },
     /// `ALTER COLUMN … TYPE` (MySQL: `MODIFY`/`CHANGE` with a type).
     ChangesType {
         table: String,
@@ -85,24 +101,45 @@ pub enum Effect {
         to: String,
     },
     /// `ALTER COLUMN … SET NOT NULL`.
-    SetsNotNull { table: String, column: String },
-    DropsColumn { table: String, column: String },
-    DropsConstraint { table: String, name: String },
+    SetsNotNull {
+        table: String,
+        column: String,
+    },
+    DropsColumn {
+        table: String,
+        column: String,
+    },
+    DropsConstraint {
+        table: String,
+        name: String,
+    },
     RenamesColumn {
         table: String,
         from: String,
         to: String,
     },
-    RenamesTable { from: String, to: String },
+    RenamesTable {
+        from: String,
+        to: String,
+    },
     DropsTable(String),
     /// `DROP SCHEMA` or `DROP DATABASE`; `what` as written: `schema "billing"`.
-    DropsSchemaOrDatabase { what: String },
-    Truncates { tables: Vec<String>, cascade: bool },
+    DropsSchemaOrDatabase {
+        what: String,
+    },
+    Truncates {
+        tables: Vec<String>,
+        cascade: bool,
+    },
     /// `VACUUM FULL`, `CLUSTER`, `SET LOGGED`/`UNLOGGED`: the table is copied under an ACCESS
     /// EXCLUSIVE lock; `how` as written.
-    RewritesTable { how: &'static str },
+    RewritesTable {
+        how: &'static str,
+    },
     /// `LOCK TABLE`: held until the migration's transaction ends.
-    LocksTables { tables: Vec<String> },
+    LocksTables {
+        tables: Vec<String>,
+    },
     /// `BEGIN`, `COMMIT`, `ROLLBACK`, `SAVEPOINT`, or a session-wide `SET`/`RESET`.
     ControlsTransaction,
     /// PostgreSQL refuses it inside a transaction block (`CONCURRENTLY`, `VACUUM`): the runtime
@@ -110,7 +147,9 @@ pub enum Effect {
     RunsOutsideTransaction,
     /// Parsed, but what it locks or loses is not known here; `what` names it (`ALTER TABLE … SET
     /// TABLESPACE`).
-    Unknown { what: String },
+    Unknown {
+        what: String,
+    },
 }
 
 impl Statement<'_> {
@@ -162,9 +201,10 @@ pub fn read(sql: &str, dialect: Dialect) -> Reading<'_> {
     let offsets = Offsets::new(sql);
     let mut at = 0;
     loop {
-        while tokens.get(at).is_some_and(|token| {
-            matches!(token.token, Token::Whitespace(_) | Token::SemiColon)
-        }) {
+        while tokens
+            .get(at)
+            .is_some_and(|token| matches!(token.token, Token::Whitespace(_) | Token::SemiColon))
+        {
             at += 1;
         }
         if at >= tokens.len() || tokens[at].token == Token::EOF {
@@ -224,7 +264,9 @@ fn read_one(
         }
     }
     let mut parser = Parser::new(dialect).with_tokens_with_locations(owned);
-    let statement = parser.parse_statement().map_err(|error| error.to_string())?;
+    let statement = parser
+        .parse_statement()
+        .map_err(|error| error.to_string())?;
     let length = parser.index();
     // The parser stops where the statement ends; anything but `;` or the end there is an error.
     let next = tokens[length..]
@@ -388,15 +430,20 @@ fn effects(statement: &Ast) -> Vec<Effect> {
             _ => Vec::new(),
         },
         Ast::DropExtension(drop)
-            if drop.cascade_or_restrict == Some(sqlparser::ast::ReferentialAction::Cascade) => {
+            if drop.cascade_or_restrict == Some(sqlparser::ast::ReferentialAction::Cascade) =>
+        {
             vec![Effect::Unknown {
                 what: what(statement),
             }]
         }
         Ast::DropExtension(_) => Vec::new(),
-        Ast::DropDomain(drop) if drop.drop_behavior == Some(sqlparser::ast::DropBehavior::Cascade) => vec![Effect::Unknown {
-            what: what(statement),
-        }],
+        Ast::DropDomain(drop)
+            if drop.drop_behavior == Some(sqlparser::ast::DropBehavior::Cascade) =>
+        {
+            vec![Effect::Unknown {
+                what: what(statement),
+            }]
+        }
         Ast::DropDomain(_) => Vec::new(),
         Ast::AlterTable(alter) => {
             let table = object(&alter.name);
@@ -427,7 +474,11 @@ fn effects(statement: &Ast) -> Vec<Effect> {
         ],
         Ast::Vacuum(_) => vec![Effect::RunsOutsideTransaction],
         Ast::Lock(lock) => vec![Effect::LocksTables {
-            tables: lock.tables.iter().map(|target| object(&target.name)).collect(),
+            tables: lock
+                .tables
+                .iter()
+                .map(|target| object(&target.name))
+                .collect(),
         }],
         Ast::LockTables { tables } => vec![Effect::LocksTables {
             tables: tables.iter().map(|table| ident(&table.table)).collect(),
@@ -602,11 +653,18 @@ fn add_column(table: &str, column: &ColumnDef) -> Vec<Effect> {
         ColumnOption::Default(expr) => Some(expr.to_string()),
         _ => None,
     });
-    let serial = matches!(&column.data_type, DataType::Custom(name, _) if object(name).ends_with("serial"));
+    let serial =
+        matches!(&column.data_type, DataType::Custom(name, _) if object(name).ends_with("serial"));
     let identity = serial
         || options.iter().any(|option| {
             matches!(option, ColumnOption::Identity(_))
-                || matches!(option, ColumnOption::Generated { generation_expr: None, .. })
+                || matches!(
+                    option,
+                    ColumnOption::Generated {
+                        generation_expr: None,
+                        ..
+                    }
+                )
         });
     let not_null = options
         .iter()
@@ -617,7 +675,11 @@ fn add_column(table: &str, column: &ColumnDef) -> Vec<Effect> {
             table: table.clone(),
             column: name.clone(),
         });
-    } else if not_null && default.as_deref().is_none_or(|d| d.eq_ignore_ascii_case("NULL")) {
+    } else if not_null
+        && default
+            .as_deref()
+            .is_none_or(|d| d.eq_ignore_ascii_case("NULL"))
+    {
         effects.push(Effect::AddsRequiredColumn {
             table: table.clone(),
             column: name.clone(),

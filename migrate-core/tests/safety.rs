@@ -1087,7 +1087,10 @@ fn safe_forms_on_an_existing_table_are_not_reported() {
 #[test]
 fn raw_sql_fires_on_what_cannot_be_read_everywhere() {
     let sql = || execute("DO $$ BEGIN PERFORM 1; END $$");
-    assert_eq!(ids(&upgrade(vec![sql()])), [(CheckId::RawSql, value(up(0)))]);
+    assert_eq!(
+        ids(&upgrade(vec![sql()])),
+        [(CheckId::RawSql, value(up(0)))]
+    );
     assert_eq!(
         ids(&upgrade(vec![create_table(users()), sql()])),
         [(CheckId::RawSql, value(up(1)))]
