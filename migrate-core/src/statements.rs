@@ -702,8 +702,10 @@ fn add_column(table: &str, column: &ColumnDef) -> Vec<Effect> {
                 table: table.clone(),
                 kind: "PRIMARY KEY",
             }),
+            // PostgreSQL 18's virtual generated columns are computed when read.
             ColumnOption::Generated {
                 generation_expr: Some(_),
+                generation_expr_mode: Some(sqlparser::ast::GeneratedExpressionMode::Stored),
                 ..
             } => effects.push(Effect::RewritesTable {
                 how: "ADD COLUMN … GENERATED ALWAYS AS (…) STORED",
