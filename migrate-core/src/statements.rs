@@ -9,8 +9,9 @@
 //!
 //! Reading is conservative: a statement with no effect listed is one whose effect is known to be
 //! harmless to a live database (a view, a function, a data statement, …); what is parsed but not
-//! understood is [`Effect::Unknown`], and what does not parse stops the reading
-//! ([`Reading::unreadable`]): the checks keep both under the generic `raw_sql` rule.
+//! understood is [`Effect::Unknown`], and what does not parse is [`Effect::Unreadable`] up to the
+//! next `;`, after which reading goes on: the checks keep both under the generic `raw_sql` rule,
+//! so one unreadable statement hides none of the others.
 //!
 //! A few PostgreSQL statements the parser does not know (`REINDEX`, `CLUSTER`, `VACUUM (…)`,
 //! `DROP INDEX CONCURRENTLY`) are read from their keywords, since a migration tool must know them.
@@ -26,28 +27,12 @@ use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace
 
 use crate::render::Dialect;
 
-/// The statements of one text, in order, up to the first one that does not parse.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reading<'a> {
-    pub statements: Vec<Statement<'a>>,
-    /// The first statement the parser could not read, and why; nothing after it is read.
-    pub unreadable: Option<Unreadable<'a>>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement<'a> {
     /// The statement as written, without its `;`.
     pub text: &'a str,
     /// What it does that matters to a live database; empty when nothing does.
     pub effects: Vec<Effect>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unreadable<'a> {
-    /// From the start of the statement that failed to the end of the text.
-    pub text: &'a str,
-    /// The parser's message.
-    pub reason: String,
 }
 
 /// A fact about one statement. Names are the last part of the written name, folded to lowercase
@@ -150,6 +135,10 @@ pub enum Effect {
     Unknown {
         what: String,
     },
+    /// The parser could not read it, for the reason given.
+    Unreadable {
+        reason: String,
+    },
 }
 
 impl Statement<'_> {
@@ -162,76 +151,77 @@ impl Statement<'_> {
 /// transaction block.
 pub fn needs_no_transaction(sql: &str) -> bool {
     read(sql, Dialect::Postgres)
-        .statements
         .iter()
         .any(Statement::runs_outside_transaction)
 }
 
-/// Reads `sql` as `dialect` reads it.
+/// Reads `sql` as `dialect` reads it, statement by statement.
 ///
 /// ```
 /// use migrate_core::render::Dialect;
 /// use migrate_core::statements::{read, Effect};
 ///
-/// let reading = read("CREATE INDEX ix ON users (email); SELECT 1", Dialect::Postgres);
-/// assert_eq!(reading.statements[0].text, "CREATE INDEX ix ON users (email)");
-/// assert_eq!(reading.statements[0].effects, [Effect::BuildsIndex { table: "users".into() }]);
-/// assert!(reading.statements[1].effects.is_empty());
+/// let statements = read("CREATE INDEX ix ON users (email); SELECT 1", Dialect::Postgres);
+/// assert_eq!(statements[0].text, "CREATE INDEX ix ON users (email)");
+/// assert_eq!(statements[0].effects, [Effect::BuildsIndex { table: "users".into() }]);
+/// assert!(statements[1].effects.is_empty());
 /// ```
-pub fn read(sql: &str, dialect: Dialect) -> Reading<'_> {
+pub fn read(sql: &str, dialect: Dialect) -> Vec<Statement<'_>> {
     let parser_dialect: &dyn SqlDialect = match dialect {
         Dialect::Postgres => &PostgreSqlDialect {},
         Dialect::Sqlite => &SQLiteDialect {},
         Dialect::Mysql => &MySqlDialect {},
     };
-    let mut reading = Reading {
-        statements: Vec::new(),
-        unreadable: None,
-    };
     let tokens = match Tokenizer::new(parser_dialect, sql).tokenize_with_location() {
         Ok(tokens) => tokens,
+        // Without tokens there are no statements to tell apart.
         Err(error) => {
-            reading.unreadable = Some(Unreadable {
+            return vec![Statement {
                 text: sql.trim(),
-                reason: error.to_string(),
-            });
-            return reading;
+                effects: vec![Effect::Unreadable {
+                    reason: error.to_string(),
+                }],
+            }]
         }
     };
     let offsets = Offsets::new(sql);
+    let mut statements = Vec::new();
     let mut at = 0;
     loop {
-        while tokens
-            .get(at)
-            .is_some_and(|token| matches!(token.token, Token::Whitespace(_) | Token::SemiColon))
-        {
+        while tokens.get(at).is_some_and(|token| {
+            matches!(token.token, Token::Whitespace(_) | Token::SemiColon)
+        }) {
             at += 1;
         }
         if at >= tokens.len() || tokens[at].token == Token::EOF {
-            return reading;
+            return statements;
         }
-        let start = offsets.of(tokens[at].span.start);
-        match read_one(&tokens[at..], parser_dialect) {
-            Ok((effects, length)) => {
-                let end = tokens[at..at + length]
+        let (effects, length) = match read_one(&tokens[at..], parser_dialect) {
+            Ok(read) => read,
+            // What cannot be parsed is taken to end at the next `;`, and reading goes on.
+            Err(reason) => (
+                vec![Effect::Unreadable {
+                    reason: reason
+                        .trim_start_matches("sql parser error: ")
+                        .to_owned(),
+                }],
+                tokens[at..]
                     .iter()
-                    .rev()
-                    .find(|token| !matches!(token.token, Token::Whitespace(_) | Token::EOF))
-                    .map_or(start, |token| offsets.of(token.span.end));
-                reading.statements.push(Statement {
-                    text: &sql[start..end],
-                    effects,
-                });
-                at += length;
-            }
-            Err(reason) => {
-                reading.unreadable = Some(Unreadable {
-                    text: sql[start..].trim_end(),
-                    reason,
-                });
-                return reading;
-            }
-        }
+                    .position(|token| matches!(token.token, Token::SemiColon | Token::EOF))
+                    .unwrap_or(tokens.len() - at),
+            ),
+        };
+        let start = offsets.of(tokens[at].span.start);
+        let end = tokens[at..at + length]
+            .iter()
+            .rev()
+            .find(|token| !matches!(token.token, Token::Whitespace(_) | Token::EOF))
+            .map_or(start, |token| offsets.of(token.span.end));
+        statements.push(Statement {
+            text: &sql[start..end],
+            effects,
+        });
+        at += length;
     }
 }
 

@@ -12,10 +12,15 @@ use migrate_core::statements::{read, Effect};
 // ---------------------------------------------------------------------------------------------
 
 fn effects(sql: &str, dialect: Dialect) -> Vec<Effect> {
-    let reading = read(sql, dialect);
-    assert_eq!(reading.unreadable, None, "{sql}");
-    assert_eq!(reading.statements.len(), 1, "{sql}");
-    reading.statements[0].effects.clone()
+    let statements = read(sql, dialect);
+    assert_eq!(statements.len(), 1, "{sql}");
+    statements[0].effects.clone()
+}
+
+fn unreadable(sql: &str, dialect: Dialect) -> bool {
+    read(sql, dialect)
+        .iter()
+        .any(|statement| matches!(statement.effects[..], [Effect::Unreadable { .. }]))
 }
 
 fn s(text: &str) -> String {
@@ -107,11 +112,11 @@ fn sqlite_and_mysql_texts_are_read_with_their_own_dialect() {
     use Effect::*;
     // A trigger body's `;` does not end the statement.
     let trigger = "CREATE TRIGGER touch AFTER UPDATE ON users BEGIN UPDATE users SET at = 1 WHERE id = NEW.id; END; DROP TABLE old";
-    let reading = read(trigger, Dialect::Sqlite);
-    assert_eq!(reading.unreadable, None);
-    assert_eq!(reading.statements.len(), 2);
-    assert!(reading.statements[0].text.ends_with("END"));
-    assert_eq!(reading.statements[1].effects, [DropsTable(s("old"))]);
+    let statements = read(trigger, Dialect::Sqlite);
+    assert_eq!(statements.len(), 2);
+    assert!(statements[0].text.ends_with("END"));
+    assert_eq!(statements[0].effects, []);
+    assert_eq!(statements[1].effects, [DropsTable(s("old"))]);
     assert_eq!(
         effects("ALTER TABLE users MODIFY COLUMN a bigint", Dialect::Mysql),
         [ChangesType {
@@ -149,38 +154,32 @@ fn sqlite_and_mysql_texts_are_read_with_their_own_dialect() {
         }]
     );
     // PostgreSQL's syntax is not SQLite's: what SQLite cannot run does not read as harmless.
-    assert!(read("TRUNCATE users CASCADE", Dialect::Sqlite)
-        .unreadable
-        .is_some());
-    assert!(read("COMMENT ON TABLE users IS 'x'", Dialect::Mysql)
-        .unreadable
-        .is_some());
+    assert!(unreadable("TRUNCATE users CASCADE", Dialect::Sqlite));
+    assert!(unreadable("COMMENT ON TABLE users IS 'x'", Dialect::Mysql));
 }
 
 #[test]
-fn statements_are_split_and_what_cannot_be_read_stops_the_reading() {
-    let reading = read(
-        "SELECT 1;\n  CREATE INDEX ix ON t (a) ; DO $$ BEGIN END $$; DROP TABLE t",
+fn statements_are_split_and_what_cannot_be_read_hides_nothing_after_it() {
+    let statements = read(
+        "SELECT 1;\n  CREATE INDEX ix ON t (a) ; DO $$ BEGIN PERFORM 1; END $$; DROP TABLE t",
         Dialect::Postgres,
     );
-    let texts: Vec<&str> = reading.statements.iter().map(|s| s.text).collect();
-    assert_eq!(texts, ["SELECT 1", "CREATE INDEX ix ON t (a)"]);
-    let unreadable = reading.unreadable.expect("DO is not read");
-    assert_eq!(unreadable.text, "DO $$ BEGIN END $$; DROP TABLE t");
-    assert!(
-        unreadable.reason.contains("found: DO"),
-        "{}",
-        unreadable.reason
+    let texts: Vec<&str> = statements.iter().map(|s| s.text).collect();
+    assert_eq!(
+        texts,
+        ["SELECT 1", "CREATE INDEX ix ON t (a)", "DO $$ BEGIN PERFORM 1; END $$", "DROP TABLE t"]
     );
+    let [Effect::Unreadable { reason }] = &statements[2].effects[..] else {
+        panic!("{:?}", statements[2])
+    };
+    assert_eq!(reason, "Expected: an SQL statement, found: DO at Line: 2, Column: 30");
+    assert_eq!(statements[3].effects, [Effect::DropsTable(s("t"))]);
     // Multibyte text before a statement does not shift where it starts.
-    let reading = read(
-        "SELECT 'ünïcödé'; CREATE INDEX ix ON t (a)",
-        Dialect::Postgres,
-    );
-    assert_eq!(reading.statements[1].text, "CREATE INDEX ix ON t (a)");
-    // A text that does not even tokenize.
-    assert!(read("SELECT 'open", Dialect::Postgres).unreadable.is_some());
-    assert_eq!(read("  ; ", Dialect::Postgres).statements, []);
+    let statements = read("SELECT 'ünïcödé'; CREATE INDEX ix ON t (a)", Dialect::Postgres);
+    assert_eq!(statements[1].text, "CREATE INDEX ix ON t (a)");
+    // A text that does not even tokenize is one unreadable statement.
+    assert!(unreadable("SELECT 'open; DROP TABLE t", Dialect::Postgres));
+    assert_eq!(read("  ; ", Dialect::Postgres), []);
 }
 
 // ---------------------------------------------------------------------------------------------

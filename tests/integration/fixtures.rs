@@ -127,6 +127,32 @@ pub mod concurrent {
     }
 }
 
+/// Raw `CREATE INDEX CONCURRENTLY`, two statements in one `execute`: each runs on its own,
+/// outside any transaction, as PostgreSQL requires.
+pub mod raw_concurrent {
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_items",
+                parent: none,
+                change { create_table(items, { id: bigint, code: text }); }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_index_item_codes",
+                parent: "0001_create_items",
+                change {
+                    execute(
+                        "CREATE INDEX CONCURRENTLY ix_items_code_lower ON items (lower(code)); CREATE INDEX CONCURRENTLY ix_items_id ON items (id)",
+                        down: "DROP INDEX CONCURRENTLY ix_items_id; DROP INDEX CONCURRENTLY ix_items_code_lower",
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// An `alter_column` on a parent table, which SQLite can only do by rebuilding the table.
 pub mod rebuild_parent {
     migrate_runtime::migrations! {

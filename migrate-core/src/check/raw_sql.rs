@@ -50,10 +50,9 @@ pub(super) fn check_execute(
     let mut found = Vec::new();
     for text in texts {
         let dialect = text.dialect.unwrap_or(Dialect::Postgres);
-        let reading = read(text.sql, dialect);
+        let statements = read(text.sql, dialect);
         let mut new = before.clone();
-        let count = reading.statements.len() + usize::from(reading.unreadable.is_some());
-        for (number, statement) in reading.statements.iter().enumerate() {
+        for (number, statement) in statements.iter().enumerate() {
             for effect in &statement.effects {
                 if let Some((check, message, help)) = rule(effect, &new, dialect) {
                     found.push(Finding {
@@ -61,7 +60,7 @@ pub(super) fn check_execute(
                         check,
                         message: format!(
                             "{} `{}` {message}",
-                            which(&text, number, count),
+                            which(&text, number, statements.len()),
                             quote(statement.text)
                         ),
                         help,
@@ -70,26 +69,8 @@ pub(super) fn check_execute(
                 learn(effect, &mut new);
             }
         }
-        if let Some(unreadable) = &reading.unreadable {
-            let number = reading.statements.len();
-            found.push(Finding {
-                position: text.position,
-                check: CheckId::RawSql,
-                message: format!(
-                    "{} `{}` could not be parsed ({}), so nothing here can tell what it{} locks, rewrites or loses",
-                    which(&text, number, count),
-                    quote(unreadable.text),
-                    unreadable.reason.trim_start_matches("sql parser error: "),
-                    if number > 0 { ", and what follows it," } else { "" }
-                ),
-                help: format!(
-                    "use a typed op where one exists; otherwise say why it is safe: `#[allow({}, reason = \"…\")]`",
-                    CheckId::RawSql
-                ),
-            });
-        }
         if dialect == Dialect::Postgres {
-            found.extend(mixed_modes(&text, &reading.statements));
+            found.extend(mixed_modes(&text, &statements));
         }
     }
     found
@@ -106,7 +87,7 @@ fn which(text: &ExecuteText<'_>, number: usize, count: usize) -> String {
 
 /// The start of a statement, on one line, for messages.
 fn quote(sql: &str) -> String {
-    const SHOWN: usize = 60;
+    const SHOWN: usize = 72;
     let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");
     match flat.char_indices().nth(SHOWN) {
         Some((end, _)) => format!("{} …", flat[..end].trim_end()),
@@ -130,8 +111,7 @@ fn new_tables(ops: &[Op]) -> BTreeSet<String> {
             }
             Op::Execute { up, .. } => {
                 for (dialect, sql) in up.texts() {
-                    let reading = read(sql, dialect.unwrap_or(Dialect::Postgres));
-                    for statement in &reading.statements {
+                    for statement in &read(sql, dialect.unwrap_or(Dialect::Postgres)) {
                         for effect in &statement.effects {
                             learn(effect, &mut new);
                         }
@@ -296,6 +276,11 @@ fn rule(
             CheckId::TransactionControl,
             "controls the transaction or the session the runtime runs the migration in: `BEGIN`, `COMMIT` or `ROLLBACK` end its transaction early (the migration is recorded as applied or not regardless of what ran), and a session `SET` outlives the migration on a pooled connection".to_owned(),
             "let the runtime own the transaction; for settings, use the migration's `lock_timeout:` / `statement_timeout:` or `SET LOCAL`, which ends with the transaction".to_owned(),
+        ),
+        Effect::Unreadable { reason } => (
+            CheckId::RawSql,
+            format!("could not be parsed ({reason}), so nothing here can tell what it locks, rewrites or loses"),
+            format!("use a typed op where one exists; otherwise say why it is safe: {}", waive(CheckId::RawSql)),
         ),
         Effect::Unknown { what } => (
             CheckId::RawSql,

@@ -155,21 +155,13 @@ fn raw_sql(sql: &RawSql, dialect: Dialect) -> Vec<Step> {
         Some(text)
             if dialect == Dialect::Postgres && crate::statements::needs_no_transaction(text) =>
         {
-            let reading = crate::statements::read(text, dialect);
-            let mut steps: Vec<Step> = reading
-                .statements
+            crate::statements::read(text, dialect)
                 .iter()
                 .map(|statement| match statement.runs_outside_transaction() {
                     true => Step::SqlOutsideTransaction(statement.text.to_owned()),
                     false => Step::Sql(statement.text.to_owned()),
                 })
-                .collect();
-            steps.extend(
-                reading
-                    .unreadable
-                    .map(|unreadable| Step::Sql(unreadable.text.to_owned())),
-            );
-            steps
+                .collect()
         }
         Some(text) => vec![Step::Sql(text.to_string())],
         None => vec![Step::Unsupported(format!(
