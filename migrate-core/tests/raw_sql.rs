@@ -396,7 +396,7 @@ fn the_message_quotes_the_statement_and_names_the_safe_form() {
     assert!(
         found[0]
             .message
-            .contains("`CREATE INDEX ix ON users (a, a, a, a, a, a, a, a, a, a, a, a …`"),
+            .contains("`CREATE INDEX ix ON users (a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a …`"),
         "{}",
         found[0].message
     );
