@@ -451,6 +451,12 @@ fn lock_rules_read_the_postgres_text_and_loss_rules_every_text() {
             (CheckId::DropColumn, at(Section::Upgrade(0), 2)),
         ]
     );
+    // An explicit table lock outlives the statement on every database.
+    let lock = Op::Execute {
+        up: RawSql::PerDialect(vec![(Dialect::Mysql, "LOCK TABLES users WRITE".into())].into()),
+        down: None,
+    };
+    assert_eq!(rules(vec![lock]), [(CheckId::LockTable, up0())]);
 }
 
 #[test]

@@ -7,8 +7,9 @@
 //! that cannot be read, or whose effect is not known, stays under the generic `raw_sql`, so one
 //! waiver no longer silences whatever the SQL does.
 //!
-//! Locks, scans and rewrites are PostgreSQL's facts, so those rules read the text PostgreSQL runs
-//! (portable or `postgres:`); loss, breakage and transaction control apply to every dialect.
+//! Locks, scans and rewrites of DDL are PostgreSQL's facts, so those rules read the text PostgreSQL
+//! runs (portable or `postgres:`); loss, breakage, type changes (MySQL copies the table), explicit
+//! table locks and transaction control apply to every dialect.
 
 use std::collections::BTreeSet;
 
@@ -264,10 +265,10 @@ fn rule(
             format!("rewrites the whole table under an ACCESS EXCLUSIVE lock ({how}): reads and writes wait until the copy is done"),
             format!("do it in a maintenance window, or not at all on a live table (for bloat, `pg_repack` or PostgreSQL 19's `REPACK (CONCURRENTLY)`); if the table is small, say so: {}", waive(CheckId::TableRewrite)),
         ),
-        Effect::LocksTables { tables } if postgres && tables.iter().any(|table| existing(table)) => (
+        Effect::LocksTables { tables } if tables.iter().any(|table| existing(table)) => (
             CheckId::LockTable,
             format!(
-                "locks {} until the migration's transaction ends: every query the lock mode conflicts with waits for the rest of the migration",
+                "locks {} until the migration's transaction ends (on MySQL, until `UNLOCK TABLES` or the end of the session): every query the lock mode conflicts with waits that long",
                 tables.iter().map(|table| format!("`{table}`")).collect::<Vec<_>>().join(", ")
             ),
             format!("let each statement take the lock it needs, for as short as it needs; if the explicit lock is the point, say why: {}", waive(CheckId::LockTable)),
