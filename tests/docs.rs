@@ -45,30 +45,81 @@ fn errors(stderr: &str) -> String {
 /// states how many kinds there are.
 const RAW_SQL_KINDS: &[(Dialect, &str)] = &[
     (Dialect::Postgres, "CREATE INDEX ix ON users (lower(email))"),
-    (Dialect::Postgres, "CREATE INDEX CONCURRENTLY ix ON users (lower(email))"),
+    (
+        Dialect::Postgres,
+        "CREATE INDEX CONCURRENTLY ix ON users (lower(email))",
+    ),
     (Dialect::Postgres, "DROP INDEX ix"),
     (Dialect::Postgres, "DROP INDEX CONCURRENTLY ix"),
     (Dialect::Postgres, "REINDEX INDEX ix"),
     (Dialect::Postgres, "REINDEX INDEX CONCURRENTLY ix"),
-    (Dialect::Postgres, "ALTER TABLE posts ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id)"),
-    (Dialect::Postgres, "ALTER TABLE users ADD CONSTRAINT ck CHECK (age >= 0)"),
-    (Dialect::Postgres, "ALTER TABLE users ADD CONSTRAINT ck CHECK (age >= 0) NOT VALID"),
-    (Dialect::Postgres, "ALTER TABLE users VALIDATE CONSTRAINT ck"),
-    (Dialect::Postgres, "ALTER TABLE users ADD CONSTRAINT uq UNIQUE (email)"),
-    (Dialect::Postgres, "ALTER TABLE users ADD CONSTRAINT pk PRIMARY KEY (id)"),
-    (Dialect::Postgres, "ALTER TABLE users ADD CONSTRAINT uq UNIQUE USING INDEX uq"),
-    (Dialect::Postgres, "ALTER TABLE rooms ADD CONSTRAINT ex EXCLUDE USING gist (during WITH &&)"),
-    (Dialect::Postgres, "ALTER TABLE users ADD COLUMN handle text NOT NULL"),
-    (Dialect::Postgres, "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid()"),
-    (Dialect::Postgres, "ALTER TABLE users ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY"),
-    (Dialect::Postgres, "ALTER TABLE users ADD COLUMN lower_email text GENERATED ALWAYS AS (lower(email)) STORED"),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE posts ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id)",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD CONSTRAINT ck CHECK (age >= 0)",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD CONSTRAINT ck CHECK (age >= 0) NOT VALID",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users VALIDATE CONSTRAINT ck",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD CONSTRAINT uq UNIQUE (email)",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD CONSTRAINT pk PRIMARY KEY (id)",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD CONSTRAINT uq UNIQUE USING INDEX uq",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE rooms ADD CONSTRAINT ex EXCLUDE USING gist (during WITH &&)",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD COLUMN handle text NOT NULL",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid()",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD COLUMN lower_email text GENERATED ALWAYS AS (lower(email)) STORED",
+    ),
     (Dialect::Postgres, "ALTER TABLE users ADD COLUMN bio text"),
-    (Dialect::Postgres, "ALTER TABLE users ALTER COLUMN id TYPE numeric"),
-    (Dialect::Postgres, "ALTER TABLE users ALTER COLUMN email SET NOT NULL"),
-    (Dialect::Postgres, "ALTER TABLE users ALTER COLUMN email DROP NOT NULL, ALTER COLUMN age SET DEFAULT 0"),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ALTER COLUMN id TYPE numeric",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ALTER COLUMN email SET NOT NULL",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ALTER COLUMN email DROP NOT NULL, ALTER COLUMN age SET DEFAULT 0",
+    ),
     (Dialect::Postgres, "ALTER TABLE users DROP COLUMN legacy"),
     (Dialect::Postgres, "ALTER TABLE users DROP CONSTRAINT ck"),
-    (Dialect::Postgres, "ALTER TABLE users RENAME COLUMN name TO full_name"),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users RENAME COLUMN name TO full_name",
+    ),
     (Dialect::Postgres, "ALTER TABLE users RENAME TO accounts"),
     (Dialect::Postgres, "ALTER TABLE users SET UNLOGGED"),
     (Dialect::Postgres, "DROP TABLE sessions"),
@@ -81,10 +132,22 @@ const RAW_SQL_KINDS: &[(Dialect, &str)] = &[
     (Dialect::Postgres, "BEGIN"),
     (Dialect::Postgres, "SET search_path TO app"),
     (Dialect::Postgres, "SET LOCAL statement_timeout = '5min'"),
-    (Dialect::Postgres, "CREATE TABLE notes (id bigint PRIMARY KEY); CREATE INDEX ix_notes ON notes (id)"),
-    (Dialect::Postgres, "CREATE VIEW active_users AS SELECT * FROM users WHERE active"),
-    (Dialect::Postgres, "CREATE FUNCTION one() RETURNS int AS 'SELECT 1' LANGUAGE sql"),
-    (Dialect::Postgres, "CREATE TRIGGER touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch()"),
+    (
+        Dialect::Postgres,
+        "CREATE TABLE notes (id bigint PRIMARY KEY); CREATE INDEX ix_notes ON notes (id)",
+    ),
+    (
+        Dialect::Postgres,
+        "CREATE VIEW active_users AS SELECT * FROM users WHERE active",
+    ),
+    (
+        Dialect::Postgres,
+        "CREATE FUNCTION one() RETURNS int AS 'SELECT 1' LANGUAGE sql",
+    ),
+    (
+        Dialect::Postgres,
+        "CREATE TRIGGER touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch()",
+    ),
     (Dialect::Postgres, "COMMENT ON TABLE users IS 'people'"),
     (Dialect::Postgres, "GRANT SELECT ON users TO reporting"),
     (Dialect::Postgres, "CREATE EXTENSION IF NOT EXISTS citext"),

@@ -188,9 +188,10 @@ pub fn read(sql: &str, dialect: Dialect) -> Vec<Statement<'_>> {
     let mut statements = Vec::new();
     let mut at = 0;
     loop {
-        while tokens.get(at).is_some_and(|token| {
-            matches!(token.token, Token::Whitespace(_) | Token::SemiColon)
-        }) {
+        while tokens
+            .get(at)
+            .is_some_and(|token| matches!(token.token, Token::Whitespace(_) | Token::SemiColon))
+        {
             at += 1;
         }
         if at >= tokens.len() || tokens[at].token == Token::EOF {
@@ -201,9 +202,7 @@ pub fn read(sql: &str, dialect: Dialect) -> Vec<Statement<'_>> {
             // What cannot be parsed is taken to end at the next `;`, and reading goes on.
             Err(reason) => (
                 vec![Effect::Unreadable {
-                    reason: reason
-                        .trim_start_matches("sql parser error: ")
-                        .to_owned(),
+                    reason: reason.trim_start_matches("sql parser error: ").to_owned(),
                 }],
                 tokens[at..]
                     .iter()

@@ -167,15 +167,26 @@ fn statements_are_split_and_what_cannot_be_read_hides_nothing_after_it() {
     let texts: Vec<&str> = statements.iter().map(|s| s.text).collect();
     assert_eq!(
         texts,
-        ["SELECT 1", "CREATE INDEX ix ON t (a)", "DO $$ BEGIN PERFORM 1; END $$", "DROP TABLE t"]
+        [
+            "SELECT 1",
+            "CREATE INDEX ix ON t (a)",
+            "DO $$ BEGIN PERFORM 1; END $$",
+            "DROP TABLE t"
+        ]
     );
     let [Effect::Unreadable { reason }] = &statements[2].effects[..] else {
         panic!("{:?}", statements[2])
     };
-    assert_eq!(reason, "Expected: an SQL statement, found: DO at Line: 2, Column: 30");
+    assert_eq!(
+        reason,
+        "Expected: an SQL statement, found: DO at Line: 2, Column: 30"
+    );
     assert_eq!(statements[3].effects, [Effect::DropsTable(s("t"))]);
     // Multibyte text before a statement does not shift where it starts.
-    let statements = read("SELECT 'ünïcödé'; CREATE INDEX ix ON t (a)", Dialect::Postgres);
+    let statements = read(
+        "SELECT 'ünïcödé'; CREATE INDEX ix ON t (a)",
+        Dialect::Postgres,
+    );
     assert_eq!(statements[1].text, "CREATE INDEX ix ON t (a)");
     // A text that does not even tokenize is one unreadable statement.
     assert!(unreadable("SELECT 'open; DROP TABLE t", Dialect::Postgres));
@@ -394,9 +405,9 @@ fn the_message_quotes_the_statement_and_names_the_safe_form() {
         vec![],
     ));
     assert!(
-        found[0]
-            .message
-            .contains("`CREATE INDEX ix ON users (a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a …`"),
+        found[0].message.contains(
+            "`CREATE INDEX ix ON users (a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a …`"
+        ),
         "{}",
         found[0].message
     );

@@ -247,7 +247,9 @@ fn a_check_without_not_valid_scans_under_access_exclusive_and_validate_does_not(
     // NOT VALID does not look at the rows.
     migration.batch_execute(add_not_valid).unwrap();
     migration
-        .batch_execute("ALTER TABLE users DROP CONSTRAINT ck_users_age; DELETE FROM users WHERE age < 0")
+        .batch_execute(
+            "ALTER TABLE users DROP CONSTRAINT ck_users_age; DELETE FROM users WHERE age < 0",
+        )
         .unwrap();
 
     // The plain add holds ACCESS EXCLUSIVE through the scan and until its transaction ends: even
@@ -255,7 +257,10 @@ fn a_check_without_not_valid_scans_under_access_exclusive_and_validate_does_not(
     migration.batch_execute("BEGIN").unwrap();
     migration.batch_execute(add).unwrap();
     assert_eq!(locks_on_users(&mut app, pid), ["AccessExclusiveLock"]);
-    let error = app.batch_execute("SELECT count(*) FROM users").unwrap_err().to_string();
+    let error = app
+        .batch_execute("SELECT count(*) FROM users")
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("lock timeout"), "{error}");
     migration.batch_execute("ROLLBACK").unwrap();
 
@@ -265,11 +270,15 @@ fn a_check_without_not_valid_scans_under_access_exclusive_and_validate_does_not(
     migration.batch_execute("BEGIN").unwrap();
     migration.batch_execute(validate).unwrap();
     assert_eq!(locks_on_users(&mut app, pid), ["ShareUpdateExclusiveLock"]);
-    app.batch_execute("INSERT INTO users VALUES (3, 41); UPDATE users SET age = age + 1 WHERE id = 1")
-        .unwrap();
+    app.batch_execute(
+        "INSERT INTO users VALUES (3, 41); UPDATE users SET age = age + 1 WHERE id = 1",
+    )
+    .unwrap();
     migration.batch_execute("COMMIT").unwrap();
     assert!(migration
-        .query_bool("SELECT convalidated AS value FROM pg_constraint WHERE conname = 'ck_users_age'")
+        .query_bool(
+            "SELECT convalidated AS value FROM pg_constraint WHERE conname = 'ck_users_age'"
+        )
         .unwrap());
 }
 
@@ -289,9 +298,7 @@ fn raw_concurrent_statements_run_outside_a_transaction() {
          WHERE i.indrelid = 'items'::regclass ORDER BY c.relname",
     );
     assert_eq!(valid, ["ix_items_code_lower true", "ix_items_id true"]);
-    migrator
-        .downgrade(&mut conn, Target::Relative(-1))
-        .unwrap();
+    migrator.downgrade(&mut conn, Target::Relative(-1)).unwrap();
     let left = texts(
         &mut conn,
         "SELECT c.relname AS a, NULL AS b, NULL AS c, NULL AS d FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'items'::regclass",
