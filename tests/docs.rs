@@ -4,6 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
+use migrate_core::model::{Op, RawSql};
+use migrate_core::render::Dialect;
 use migrate_core::CheckId;
 
 fn root() -> PathBuf {
@@ -37,6 +40,175 @@ fn errors(stderr: &str) -> String {
     out.join("\n").trim().to_owned()
 }
 
+/// One statement of each kind raw SQL is read as, on tables that already exist; the generated
+/// section shows the rules the checker raises for each (none: it runs as written). The README
+/// states how many kinds there are.
+const RAW_SQL_KINDS: &[(Dialect, &str)] = &[
+    (Dialect::Postgres, "CREATE INDEX ix ON users (lower(email))"),
+    (
+        Dialect::Postgres,
+        "CREATE INDEX CONCURRENTLY ix ON users (lower(email))",
+    ),
+    (Dialect::Postgres, "DROP INDEX ix"),
+    (Dialect::Postgres, "DROP INDEX CONCURRENTLY ix"),
+    (Dialect::Postgres, "REINDEX INDEX ix"),
+    (Dialect::Postgres, "REINDEX INDEX CONCURRENTLY ix"),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE posts ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id)",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD CONSTRAINT ck CHECK (age >= 0)",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD CONSTRAINT ck CHECK (age >= 0) NOT VALID",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users VALIDATE CONSTRAINT ck",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD CONSTRAINT uq UNIQUE (email)",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD CONSTRAINT pk PRIMARY KEY (id)",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD CONSTRAINT uq UNIQUE USING INDEX uq",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE rooms ADD CONSTRAINT ex EXCLUDE USING gist (during WITH &&)",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD COLUMN handle text NOT NULL",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid()",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ADD COLUMN lower_email text GENERATED ALWAYS AS (lower(email)) STORED",
+    ),
+    (Dialect::Postgres, "ALTER TABLE users ADD COLUMN bio text"),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ALTER COLUMN id TYPE numeric",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ALTER COLUMN email SET NOT NULL",
+    ),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users ALTER COLUMN email DROP NOT NULL, ALTER COLUMN age SET DEFAULT 0",
+    ),
+    (Dialect::Postgres, "ALTER TABLE users DROP COLUMN legacy"),
+    (Dialect::Postgres, "ALTER TABLE users DROP CONSTRAINT ck"),
+    (
+        Dialect::Postgres,
+        "ALTER TABLE users RENAME COLUMN name TO full_name",
+    ),
+    (Dialect::Postgres, "ALTER TABLE users RENAME TO accounts"),
+    (Dialect::Postgres, "ALTER TABLE users SET UNLOGGED"),
+    (Dialect::Postgres, "DROP TABLE sessions"),
+    (Dialect::Postgres, "DROP SCHEMA billing CASCADE"),
+    (Dialect::Postgres, "TRUNCATE sessions CASCADE"),
+    (Dialect::Postgres, "VACUUM FULL users"),
+    (Dialect::Postgres, "CLUSTER users USING pk_users"),
+    (Dialect::Postgres, "VACUUM ANALYZE users"),
+    (Dialect::Postgres, "LOCK TABLE users IN SHARE MODE"),
+    (Dialect::Postgres, "BEGIN"),
+    (Dialect::Postgres, "SET search_path TO app"),
+    (Dialect::Postgres, "SET LOCAL statement_timeout = '5min'"),
+    (
+        Dialect::Postgres,
+        "CREATE TABLE notes (id bigint PRIMARY KEY); CREATE INDEX ix_notes ON notes (id)",
+    ),
+    (
+        Dialect::Postgres,
+        "CREATE VIEW active_users AS SELECT * FROM users WHERE active",
+    ),
+    (
+        Dialect::Postgres,
+        "CREATE FUNCTION one() RETURNS int AS 'SELECT 1' LANGUAGE sql",
+    ),
+    (
+        Dialect::Postgres,
+        "CREATE TRIGGER touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch()",
+    ),
+    (Dialect::Postgres, "COMMENT ON TABLE users IS 'people'"),
+    (Dialect::Postgres, "GRANT SELECT ON users TO reporting"),
+    (Dialect::Postgres, "CREATE EXTENSION IF NOT EXISTS citext"),
+    (Dialect::Postgres, "UPDATE users SET email = lower(email)"),
+    (Dialect::Postgres, "DO $$ BEGIN PERFORM 1; END $$"),
+    (Dialect::Mysql, "ALTER TABLE users MODIFY COLUMN age bigint"),
+    (Dialect::Mysql, "RENAME TABLE users TO accounts"),
+    (Dialect::Mysql, "LOCK TABLES users WRITE"),
+];
+
+/// The rules `sql` raises as the only op of a migration.
+fn raw_sql_rules(dialect: Dialect, sql: &str) -> Vec<CheckId> {
+    let up = match dialect {
+        Dialect::Postgres => RawSql::from(sql.to_owned()),
+        _ => RawSql::PerDialect(vec![(dialect, sql.to_owned().into())].into()),
+    };
+    let def = MigrationDef {
+        id: "0002_raw".into(),
+        parents: vec!["0001_base".into()],
+        doc: String::new(),
+        upgrade: vec![Op::Execute { up, down: None }],
+        downgrade: DowngradeDef::Irreversible("docs".into()),
+        lock_timeout_ms: None,
+        statement_timeout_ms: None,
+        waivers: vec![],
+        adopted_names: false,
+    };
+    let mut rules: Vec<CheckId> = check(def, &Config::default())
+        .1
+        .into_iter()
+        .map(|diagnostic| diagnostic.check)
+        .filter(|check| matches!(check.family(), "safety" | "transactions"))
+        .collect();
+    rules.dedup();
+    rules
+}
+
+fn raw_sql_section() -> String {
+    let mut section = String::from(
+        "\n## Raw SQL\n\n\
+         Each statement of an `execute` is parsed with the parser of the database it runs on and \
+         raises the rule of the typed op it amounts to, under the same id and waiver. Only a \
+         statement that cannot be parsed, or whose effect is not known, raises `raw_sql`. One \
+         statement of each kind, on tables that already exist:\n\n\
+         | statement | dialect | rules |\n|---|---|---|\n",
+    );
+    for (dialect, sql) in RAW_SQL_KINDS {
+        let rules = raw_sql_rules(*dialect, sql);
+        let rules = match rules.is_empty() {
+            true => "none".to_owned(),
+            false => rules
+                .iter()
+                .map(|rule| format!("[`{rule}`](#{rule})"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        section.push_str(&format!("| `{sql}` | {} | {rules} |\n", dialect.name()));
+    }
+    section
+}
+
 fn generate() -> String {
     let mut doc = String::from(
         "# The rules of `migration!`\n\n\
@@ -52,6 +224,7 @@ fn generate() -> String {
             id = check.as_str()
         ));
     }
+    doc.push_str(&raw_sql_section());
     for check in CheckId::ALL {
         let id = check.as_str();
         let fail = format!("tests/ui/fail/{}/{id}", check.family());
@@ -128,5 +301,16 @@ fn the_readme_shows_the_example_data_step() {
     assert!(
         !function.is_empty() && readme.contains(function),
         "the README's data step differs from `name_blank_accounts` in examples/todo-migrations/src/data.rs"
+    );
+}
+
+/// The README says how many kinds of raw SQL statement are checked: the kinds listed here.
+#[test]
+fn the_readme_counts_the_raw_sql_statement_kinds() {
+    let readme = read(&root().join("README.md")).unwrap_or_default();
+    let claim = format!("{} kinds of statement", RAW_SQL_KINDS.len());
+    assert!(
+        readme.contains(&claim),
+        "the README's Raw SQL section should say \"{claim}\""
     );
 }

@@ -8,7 +8,6 @@ mod slow {
             parent: none,
             change {
                 create_table(slow_first, { id: bigint });
-                #[allow(raw_sql, reason = "a pause, to hold the lock while the other process starts")]
                 execute("SELECT pg_sleep(1)", down: "SELECT 1");
             }
         }
@@ -19,7 +18,6 @@ mod slow {
             parent: "0001_slow_first",
             change {
                 create_table(slow_second, { id: bigint });
-                #[allow(raw_sql, reason = "a pause, to hold the lock while the other process starts")]
                 execute("SELECT pg_sleep(1)", down: "SELECT 1");
             }
         }
@@ -37,7 +35,6 @@ mod slow_mysql {
                 parent: none,
                 change {
                     create_table(slow_first, { id: bigint });
-                    #[allow(raw_sql, reason = "a pause, to hold the lock while the other process starts")]
                     execute("SELECT SLEEP(1)", down: "SELECT 1");
                 }
             }
@@ -48,7 +45,6 @@ mod slow_mysql {
                 parent: "0001_slow_first",
                 change {
                     create_table(slow_second, { id: bigint });
-                    #[allow(raw_sql, reason = "a pause, to hold the lock while the other process starts")]
                     execute("SELECT SLEEP(1)", down: "SELECT 1");
                 }
             }

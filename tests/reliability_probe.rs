@@ -15,7 +15,6 @@ mod crowd {
             parent: none,
             change {
                 create_table(effects, { id: bigint, note: text }, primary_key: pk_effects(id));
-                #[allow(raw_sql, reason = "fixture: a data effect that must happen once")]
                 execute("INSERT INTO effects VALUES (1, 'first')", down: "DELETE FROM effects WHERE id = 1");
             }
         }
@@ -32,7 +31,6 @@ mod crowd {
             id: "0003_second_effect",
             parent: "0002_add_effect_kind",
             change {
-                #[allow(raw_sql, reason = "fixture: a data effect that must happen once")]
                 execute("INSERT INTO effects VALUES (2, 'second', 'k')", down: "DELETE FROM effects WHERE id = 2");
             }
         }

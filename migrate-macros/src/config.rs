@@ -237,7 +237,11 @@ mod tests {
 
     #[test]
     fn reads_pedantic() {
-        assert!(!parse("[package]\nname = \"app\"\n").unwrap_or_default().pedantic);
+        assert!(
+            !parse("[package]\nname = \"app\"\n")
+                .unwrap_or_default()
+                .pedantic
+        );
         let on = parse("[package.metadata.migrate]\npedantic = true\n").unwrap_or_default();
         assert!(on.pedantic);
         let bad = parse("[package.metadata.migrate]\npedantic = \"yes\"\n");

@@ -39,10 +39,18 @@ impl Ctxt {
 
     /// Reports a core diagnostic at the smallest recorded tokens for its location.
     pub(crate) fn diagnostic(&mut self, diagnostic: &Diagnostic) {
-        // The computed downgrade has no tokens: its problems show on the upgrade op they undo.
-        let at = match diagnostic.at.section {
-            Section::ComputedDowngrade(index) => Location::op(Section::Upgrade(index)),
-            _ => diagnostic.at,
+        // The computed downgrade has no tokens: its problems show on the upgrade op they undo, at
+        // the value written there when the check names one (the `down:` SQL of an `execute`).
+        let at = match diagnostic.at {
+            Location {
+                section: Section::ComputedDowngrade(index),
+                part: part @ Part::Value(_),
+            } => Location::new(Section::Upgrade(index), part),
+            Location {
+                section: Section::ComputedDowngrade(index),
+                ..
+            } => Location::op(Section::Upgrade(index)),
+            at => at,
         };
         let tokens = self
             .spans

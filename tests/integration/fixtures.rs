@@ -77,7 +77,6 @@ pub mod failing {
                 parent: "0001_create_accounts",
                 change {
                     create_table(audit, { id: bigint });
-                    #[allow(raw_sql, reason = "fixture: fails on purpose")]
                     execute("INSERT INTO no_such_table VALUES (1)", down: "DELETE FROM audit");
                 }
             }
@@ -101,7 +100,6 @@ pub mod fixed {
                 parent: "0001_create_accounts",
                 change {
                     create_table(audit, { id: bigint });
-                    #[allow(raw_sql, reason = "fixture: one row in a table created above")]
                     execute("INSERT INTO audit VALUES (1)", down: "DELETE FROM audit");
                 }
             }
@@ -124,6 +122,32 @@ pub mod concurrent {
                 id: "0002_index_item_codes",
                 parent: "0001_create_items",
                 change { create_index(ix_items_code, items(code), unique, concurrently); }
+            }
+        }
+    }
+}
+
+/// Raw `CREATE INDEX CONCURRENTLY`, two statements in one `execute`: each runs on its own,
+/// outside any transaction, as PostgreSQL requires.
+pub mod raw_concurrent {
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_items",
+                parent: none,
+                change { create_table(items, { id: bigint, code: text }); }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_index_item_codes",
+                parent: "0001_create_items",
+                change {
+                    execute(
+                        "CREATE INDEX CONCURRENTLY ix_items_code_lower ON items (lower(code)); CREATE INDEX CONCURRENTLY ix_items_id ON items (id)",
+                        down: "DROP INDEX CONCURRENTLY ix_items_id; DROP INDEX CONCURRENTLY ix_items_code_lower",
+                    );
+                }
             }
         }
     }
@@ -239,7 +263,6 @@ pub mod portable {
                     create_index(ix_posts_user_id, posts(user_id));
                     add_foreign_key(fk_posts_user_id, posts(user_id), references: users(id), on_delete: cascade);
                     add_check(ck_posts_title_not_blank, posts, "title <> ''");
-                    #[allow(raw_sql, reason = "fixture: rows for the backfill and the NOT NULL")]
                     execute(
                         "INSERT INTO users (email, name) VALUES ('a@example.com', NULL), ('b@example.com', 'B'), ('c@example.com', NULL)",
                         down: "DELETE FROM users"
@@ -282,7 +305,6 @@ pub mod portable {
                     rename_column(posts, body => content);
                     #[allow(type_change_rechecks, reason = "fixture: posts has a few rows")]
                     alter_column(posts, title, set_type(varchar(300), from: varchar(200)));
-                    #[allow(raw_sql, reason = "fixture: a view has no typed op")]
                     execute("CREATE VIEW active_users AS SELECT id, email FROM users", down: "DROP VIEW active_users");
                 }
                 downgrade {
@@ -325,7 +347,6 @@ pub mod duplicate_emails {
                 parent: none,
                 change {
                     create_table(users, { id: bigint identity, email: varchar(320) }, primary_key: pk_users(id));
-                    #[allow(raw_sql, reason = "fixture: two users with one email")]
                     execute(
                         "INSERT INTO users (email) VALUES ('a@example.com'), ('a@example.com'), ('b@example.com')",
                         down: "DELETE FROM users"
@@ -405,7 +426,6 @@ pub mod no_mysql_sql {
                 id: "0002_note_lengths",
                 parent: "0001_create_notes",
                 change {
-                    #[allow(raw_sql, reason = "fixture: a view has no typed op")]
                     execute(
                         postgres: "CREATE VIEW note_lengths AS SELECT id, char_length(body) AS length FROM notes",
                         sqlite: "CREATE VIEW note_lengths AS SELECT id, length(body) AS length FROM notes",
@@ -511,7 +531,6 @@ pub mod history {
                 id: "0003_lower_case_emails",
                 parent: "0002_project_slugs",
                 change {
-                    #[allow(raw_sql, reason = "a trigger has no typed op")]
                     execute(
                         postgres: "CREATE FUNCTION users_lower_email() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.email := lower(NEW.email); RETURN NEW; END $$; CREATE TRIGGER users_lower_email BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION users_lower_email()",
                         sqlite: "CREATE TRIGGER users_lower_email AFTER INSERT ON users BEGIN UPDATE users SET email = lower(NEW.email) WHERE id = NEW.id; END",
@@ -536,7 +555,6 @@ pub mod history {
                     create_index(ix_project_owners_user_id, project_owners(user_id));
                     add_foreign_key(fk_project_owners_project_id, project_owners(project_id), references: projects(id), on_delete: cascade, on_update: cascade);
                     add_foreign_key(fk_project_owners_user_id, project_owners(user_id), references: users(id), on_delete: cascade);
-                    #[allow(raw_sql, reason = "a data step: the table is new, its downgrade drops it")]
                     execute(
                         "INSERT INTO project_owners (project_id, user_id) SELECT id, owner_id FROM projects",
                         down: "DELETE FROM project_owners",
@@ -617,7 +635,6 @@ pub mod data_steps {
                         avatar: bytea nullable,
                     }, primary_key: pk_accounts(id));
                     create_table(step_log, { what: varchar(50), n: bigint nullable, summary: text nullable }, primary_key: pk_step_log(what));
-                    #[allow(raw_sql, reason = "fixture: the rows the data step works on")]
                     execute(
                         "INSERT INTO accounts (email, name, score, active) VALUES ('ada@example.org', 'Ada', 10, true), ('bob@x.io', NULL, 7, false), ('cy@x.io', NULL, 3, true), ('di@Example.org', NULL, NULL, true)",
                         down: "DELETE FROM accounts"

@@ -378,7 +378,6 @@ fn an_op_mysql_cannot_write_refuses_the_run_before_its_first_statement() {
                     id: "0001_adopt_legacy",
                     parent: none,
                     upgrade {
-                        #[allow(raw_sql, reason = "fixture: a table whose definition only the SQL knows")]
                         execute("CREATE TABLE legacy (code VARCHAR(10) NULL)", down: "DROP TABLE legacy");
                     }
                     downgrade {

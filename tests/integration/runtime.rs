@@ -570,7 +570,7 @@ mod leaky_downgrade {
                 id: "0002_index_lower_emails",
                 parent: "0001_create_users",
                 change {
-                    #[allow(raw_sql, reason = "fixture: a downgrade that forgets its index")]
+                    #[allow(index_not_concurrent, reason = "fixture: a downgrade that forgets its index")]
                     execute("CREATE INDEX ix_users_email_lower ON users (lower(email))", down: "SELECT 1");
                 }
             }

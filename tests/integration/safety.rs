@@ -3,6 +3,10 @@
 
 use std::time::{Duration, Instant};
 
+use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
+use migrate_core::model::Op;
+use migrate_core::CheckId;
+
 use migrate_runtime::{Database, Error, Migrator, Target};
 
 use crate::fixtures;
@@ -234,4 +238,130 @@ fn a_type_change_without_rewrite_scans_the_table_for_its_checks() {
         read >= 1000,
         "the check was verified on every row: {read} rows read"
     );
+}
+
+/// The rules the checker raises for `sql` run as the only op of a migration on existing tables.
+fn verdict(sql: &str) -> Vec<CheckId> {
+    let def = MigrationDef {
+        id: "0002_verdict".into(),
+        parents: vec!["0001_base".into()],
+        doc: String::new(),
+        upgrade: vec![Op::Execute {
+            up: sql.to_owned().into(),
+            down: None,
+        }],
+        downgrade: DowngradeDef::Irreversible("test".into()),
+        lock_timeout_ms: None,
+        statement_timeout_ms: None,
+        waivers: vec![],
+        adopted_names: false,
+    };
+    check(def, &Config::default())
+        .1
+        .into_iter()
+        .map(|diagnostic| diagnostic.check)
+        .filter(|check| check.family() == "safety")
+        .collect()
+}
+
+/// The table-level locks session `pid` holds on `users`.
+fn locks_on_users(conn: &mut impl Database, pid: i64) -> Vec<String> {
+    texts(
+        conn,
+        &format!(
+            "SELECT mode AS a, NULL AS b, NULL AS c, NULL AS d FROM pg_locks
+             WHERE pid = {pid} AND relation = 'users'::regclass AND granted ORDER BY mode"
+        ),
+    )
+}
+
+/// What `constraint_validates_table` claims, on the server: `ADD CONSTRAINT … CHECK` scans every
+/// row and holds ACCESS EXCLUSIVE until its transaction ends, so even a read waits; `NOT VALID`
+/// skips the scan, and `VALIDATE CONSTRAINT` scans under SHARE UPDATE EXCLUSIVE, beside which
+/// writes go on. Locks are read from `pg_locks` while the transaction is held open, and a second
+/// session's statements are refused by its `lock_timeout` or pass: no timing is involved.
+#[test]
+fn a_check_without_not_valid_scans_under_access_exclusive_and_validate_does_not() {
+    let add = "ALTER TABLE users ADD CONSTRAINT ck_users_age CHECK (age >= 0)";
+    let add_not_valid = "ALTER TABLE users ADD CONSTRAINT ck_users_age CHECK (age >= 0) NOT VALID";
+    let validate = "ALTER TABLE users VALIDATE CONSTRAINT ck_users_age";
+    assert_eq!(verdict(add), [CheckId::ConstraintValidatesTable]);
+    assert_eq!(verdict(add_not_valid), []);
+    assert_eq!(verdict(validate), []);
+
+    let db = TestDb::postgres();
+    let mut migration = db.pg();
+    let mut app = db.pg();
+    migration
+        .batch_execute("CREATE TABLE users (id bigint PRIMARY KEY, age int); INSERT INTO users VALUES (1, 30), (2, -5)")
+        .unwrap();
+    let pid = migration
+        .query_i64("SELECT CAST(pg_backend_pid() AS bigint) AS value")
+        .unwrap()
+        .unwrap();
+    app.batch_execute("SET lock_timeout = '200ms'").unwrap();
+
+    // The plain add reads every row: the bad one fails it.
+    let error = migration.batch_execute(add).unwrap_err().to_string();
+    assert!(error.contains("is violated by some row"), "{error}");
+    // NOT VALID does not look at the rows.
+    migration.batch_execute(add_not_valid).unwrap();
+    migration
+        .batch_execute(
+            "ALTER TABLE users DROP CONSTRAINT ck_users_age; DELETE FROM users WHERE age < 0",
+        )
+        .unwrap();
+
+    // The plain add holds ACCESS EXCLUSIVE through the scan and until its transaction ends: even
+    // a read waits, and gives up at its lock_timeout.
+    migration.batch_execute("BEGIN").unwrap();
+    migration.batch_execute(add).unwrap();
+    assert_eq!(locks_on_users(&mut app, pid), ["AccessExclusiveLock"]);
+    let error = app
+        .batch_execute("SELECT count(*) FROM users")
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("lock timeout"), "{error}");
+    migration.batch_execute("ROLLBACK").unwrap();
+
+    // NOT VALID, then VALIDATE in a later transaction: the scan holds SHARE UPDATE EXCLUSIVE
+    // only, and the application keeps writing.
+    migration.batch_execute(add_not_valid).unwrap();
+    migration.batch_execute("BEGIN").unwrap();
+    migration.batch_execute(validate).unwrap();
+    assert_eq!(locks_on_users(&mut app, pid), ["ShareUpdateExclusiveLock"]);
+    app.batch_execute(
+        "INSERT INTO users VALUES (3, 41); UPDATE users SET age = age + 1 WHERE id = 1",
+    )
+    .unwrap();
+    migration.batch_execute("COMMIT").unwrap();
+    assert!(migration
+        .query_bool(
+            "SELECT convalidated AS value FROM pg_constraint WHERE conname = 'ck_users_age'"
+        )
+        .unwrap());
+}
+
+/// Raw `CREATE INDEX CONCURRENTLY` is accepted by PostgreSQL only outside a transaction block,
+/// even the implicit one of statements sent together: the migration runs each statement on its
+/// own, and the indexes end valid; the downgrade drops them the same way.
+#[test]
+fn raw_concurrent_statements_run_outside_a_transaction() {
+    let db = TestDb::postgres();
+    let mut conn = db.pg();
+    let migrator = Migrator::new(&fixtures::raw_concurrent::MIGRATIONS).unwrap();
+    migrator.upgrade(&mut conn, Target::Head).unwrap();
+    let valid = texts(
+        &mut conn,
+        "SELECT c.relname AS a, CAST(i.indisvalid AS text) AS b, NULL AS c, NULL AS d
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+         WHERE i.indrelid = 'items'::regclass ORDER BY c.relname",
+    );
+    assert_eq!(valid, ["ix_items_code_lower true", "ix_items_id true"]);
+    migrator.downgrade(&mut conn, Target::Relative(-1)).unwrap();
+    let left = texts(
+        &mut conn,
+        "SELECT c.relname AS a, NULL AS b, NULL AS c, NULL AS d FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'items'::regclass",
+    );
+    assert_eq!(left, Vec::<String>::new());
 }

@@ -31,12 +31,10 @@ macro_rules! profiles {
                         "ALTER TABLE profiles ADD COLUMN email_domain TEXT GENERATED ALWAYS AS (substr(primary_email, instr(primary_email, '@') + 1)) VIRTUAL",
                         down: "ALTER TABLE profiles DROP COLUMN email_domain"
                     );
-                    #[allow(raw_sql, reason = "fixture: what typed ops do not make, on SQLite")]
                     execute(
                         "CREATE TRIGGER tr_profiles_audit AFTER UPDATE OF nickname ON profiles BEGIN INSERT INTO audit (note) VALUES (new.nickname); END",
                         down: "DROP TRIGGER tr_profiles_audit"
                     );
-                    #[allow(raw_sql, reason = "fixture: what typed ops do not make, on SQLite")]
                     execute(
                         "CREATE VIEW v_profile_domains AS SELECT id, email_domain FROM profiles",
                         down: "DROP VIEW v_profile_domains"

@@ -5,6 +5,7 @@
 //! checksum with [`crate::checksum`] from the registered `'static` value.
 
 mod naming;
+mod raw_sql;
 mod reversibility;
 mod safety;
 mod transactions;
@@ -13,6 +14,7 @@ mod waivers;
 
 pub use naming::{NamingConvention, MAX_IDENTIFIER_BYTES};
 pub(crate) use safety::keeps_values;
+pub(crate) use safety::sql_is_non_volatile;
 pub use values::MAX_ENUM_LABEL_BYTES;
 pub use waivers::Waiver;
 

@@ -67,6 +67,14 @@ fn applies_to_downgrades(check: CheckId) -> bool {
             | CheckId::UniqueWithConstantDefault
             | CheckId::LockHeldAcrossSlowStep
             | CheckId::DropEnumValue
+            | CheckId::ConstraintValidatesTable
+            | CheckId::ConstraintBuildsIndex
+            | CheckId::SetNotNullScans
+            | CheckId::ReindexNotConcurrent
+            | CheckId::TableRewrite
+            | CheckId::LockTable
+            | CheckId::TransactionControl
+            | CheckId::MixedTransactionModes
     )
 }
 
@@ -96,6 +104,13 @@ pub(super) fn check_safety(
         let loses = existing && (!doomed || matches!(op, Op::DropTable(_)));
         check_loss_and_breakage(&mut rules, index, op, loses);
         check_types(&mut rules, index, op);
+        if let Op::Execute { up, down } = op {
+            let section = (rules.section)(index);
+            for finding in super::raw_sql::check_execute(ops, index, section, up, down.as_ref()) {
+                let part = Part::Value(finding.position);
+                rules.report(index, part, finding.check, finding.message, finding.help);
+            }
+        }
     }
     check_enum_values(&mut rules);
     check_slow_steps(&mut rules, &new);
@@ -316,13 +331,6 @@ fn check_loss_and_breakage(rules: &mut Rules<'_>, index: usize, op: &Op, existin
                 format!("make sure no code relies on it, then {}", waive(CheckId::DropConstraint)),
             )
         }
-        Op::Execute { .. } => rules.report(
-            index,
-            Part::Whole,
-            CheckId::RawSql,
-            "raw SQL bypasses every check: nothing here can tell what it locks, rewrites or loses".to_owned(),
-            format!("use a typed op where one exists; otherwise say why it is safe: {}", waive(CheckId::RawSql)),
-        ),
         Op::CreateIndex(created) if !created.unique && created.columns.len() > 3 => rules.report(
             index,
             Part::Whole,

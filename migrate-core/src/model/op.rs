@@ -224,9 +224,17 @@ impl Op {
         }
     }
 
-    /// Whether the op must run outside any transaction (`CREATE INDEX CONCURRENTLY` and friends).
+    /// Whether the op must run outside any transaction (`CREATE INDEX CONCURRENTLY` and friends):
+    /// a `concurrently` index op, or raw SQL holding a statement PostgreSQL refuses inside a
+    /// transaction block.
     pub fn is_concurrent(&self) -> bool {
-        matches!(self, Op::CreateIndex(index) | Op::DropIndex(index) if index.concurrently)
+        match self {
+            Op::CreateIndex(index) | Op::DropIndex(index) => index.concurrently,
+            Op::Execute { up, .. } => up
+                .on(Dialect::Postgres)
+                .is_some_and(|sql| crate::statements::needs_no_transaction(sql)),
+            _ => false,
+        }
     }
 
     /// The table the op works on, when it works on exactly one.

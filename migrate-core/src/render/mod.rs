@@ -150,6 +150,19 @@ impl Step {
 fn raw_sql(sql: &RawSql, dialect: Dialect) -> Vec<Step> {
     match sql.on(dialect) {
         Some(text) if text.is_empty() => Vec::new(),
+        // PostgreSQL refuses `CREATE INDEX CONCURRENTLY` and the like inside a transaction block,
+        // even the implicit one of statements sent together: each statement is then a step.
+        Some(text)
+            if dialect == Dialect::Postgres && crate::statements::needs_no_transaction(text) =>
+        {
+            crate::statements::read(text, dialect)
+                .iter()
+                .map(|statement| match statement.runs_outside_transaction() {
+                    true => Step::SqlOutsideTransaction(statement.text.to_owned()),
+                    false => Step::Sql(statement.text.to_owned()),
+                })
+                .collect()
+        }
         Some(text) => vec![Step::Sql(text.to_string())],
         None => vec![Step::Unsupported(format!(
             "this `execute` has no SQL for {0}: write `{0}: \"…\"`, or `{0}: none` when nothing needs to run there",

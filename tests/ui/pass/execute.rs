@@ -2,7 +2,6 @@ migrate_runtime::migration! {
     id: "0008_raw_sql",
     parent: "0007_enum_values",
     change {
-        #[allow(raw_sql, reason = "a view has no typed op")]
         execute("CREATE VIEW active_users AS SELECT * FROM users", down: "DROP VIEW active_users");
     }
 }

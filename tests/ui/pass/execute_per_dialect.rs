@@ -7,7 +7,6 @@ migrate_runtime::migration! {
     id: "0002_users_touched_at",
     parent: "0001_create_users",
     change {
-        #[allow(raw_sql, reason = "a trigger has no typed op")]
         execute(
             sqlite: "CREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN UPDATE users SET touched_at = CURRENT_TIMESTAMP WHERE id = NEW.id; END",
             postgres: "CREATE RULE users_touch AS ON UPDATE TO users DO ALSO NOTIFY users_touched",

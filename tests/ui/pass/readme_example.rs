@@ -33,7 +33,6 @@ migrate_runtime::migration! {
         rename_column(users, name => full_name);
         alter_column(users, bio, set_default("", from: none));
         create_enum(mood, ["happy", "sad"]);
-        #[allow(raw_sql, reason = "a view has no typed op")]
         execute("CREATE VIEW team_sizes AS SELECT team_id, count(*) FROM memberships GROUP BY team_id",
                 down: "DROP VIEW team_sizes");
         #[allow(lock_held_across_slow_step, reason = "assigns a few hundred users, in milliseconds")]

@@ -17,7 +17,6 @@ mod snapshot {
         id: "0008_snapshot_flags",
         parent: "0007_profiles",
         upgrade {
-            #[allow(raw_sql, reason = "CREATE TABLE … AS has no typed op")]
             execute("CREATE TABLE flag_snapshot AS SELECT id, flags FROM users", down: "DROP TABLE flag_snapshot");
         }
         downgrade {

@@ -5,7 +5,6 @@ migrate_runtime::migration! {
     change {
         #[allow(rename_table, reason = "old clients read `users` through the view below until v4")]
         rename_table(users => accounts);
-        #[allow(raw_sql, reason = "a view has no typed op")]
         execute("CREATE VIEW users AS SELECT * FROM accounts", down: "DROP VIEW users");
     }
 }

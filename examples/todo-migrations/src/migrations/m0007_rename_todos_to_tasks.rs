@@ -20,7 +20,6 @@ migrate_runtime::migration! {
         #[allow(mysql_type_change, type_change_rechecks, reason = "tasks holds a few thousand rows: MySQL copies it, and PostgreSQL re-checks ck_todos_title_not_blank, in well under a second")]
         alter_column(tasks, title, set_type(text, from: varchar(200)));
         alter_column(tasks, priority, set_default(0, from: none));
-        #[allow(raw_sql, reason = "a view has no typed op; creating one takes no lock on the table's rows")]
         execute(
             "CREATE VIEW open_tasks AS SELECT id, user_id, title, priority, created_at FROM tasks WHERE status = 'open'",
             down: "DROP VIEW open_tasks"

@@ -6,7 +6,6 @@ migrate_runtime::migrations! {
             id: "0001_create_audit",
             parent: none,
             upgrade {
-                #[allow(raw_sql, reason = "the audit table is written by a trigger kept in SQL")]
                 execute("CREATE TABLE audit (id BIGINT PRIMARY KEY, user_id BIGINT REFERENCES users (id))", down: "DROP TABLE audit");
             }
             downgrade {

@@ -2,7 +2,6 @@ migrate_runtime::migration! {
     id: "0002_raw",
     parent: "0001_create_users",
     change {
-        #[allow(raw_sql, reason = "lower-cases emails in place")]
         execute("UPDATE users SET email = lower(email)");
         run(up: crate::lowercase);
     }

@@ -4,7 +4,6 @@ migrate_runtime::migration! {
     id: "0003_normalize_emails",
     parent: "0002_create_posts",
     upgrade {
-        #[allow(raw_sql, reason = "a data fix the DSL has no op for")]
         execute("UPDATE users SET email = lower(email)", down: "SELECT 1");
         run(up: data::remember_case, down: data::restore_case);
     }

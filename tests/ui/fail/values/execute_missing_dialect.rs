@@ -4,7 +4,6 @@ migrate_runtime::migration! {
     id: "0002_citext",
     parent: "0001_create_users",
     change {
-        #[allow(raw_sql, reason = "an extension has no typed op")]
         execute(
             postgres: "CREATE EXTENSION IF NOT EXISTS citext",
             down: (postgres: "DROP EXTENSION citext"),
