@@ -318,6 +318,7 @@ pub(crate) fn target(url: &str) -> Result<Target<'_>, crate::Error> {
 }
 
 /// `url` with `connect_timeout` set to [`CONNECT_TIMEOUT`] unless it sets one.
+#[cfg(feature = "postgres")]
 fn with_connect_timeout(url: &str) -> String {
     let query = url.split_once('?').map(|(_, query)| query).unwrap_or("");
     if query
@@ -479,6 +480,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "postgres")]
     fn connect_timeout_is_added_unless_given() {
         assert_eq!(
             with_connect_timeout("postgres://db/app"),
