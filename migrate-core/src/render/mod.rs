@@ -144,6 +144,10 @@ impl Step {
 ///     vec![Step::Sql(r#"ALTER TABLE "users" RENAME COLUMN "name" TO "full_name""#.into())]
 /// );
 /// ```
+pub fn render(op: &Op, dialect: Dialect) -> Vec<Step> {
+    render_on(op, false, dialect, &Simulation::closed())
+}
+
 /// The steps of an `execute`'s SQL on `dialect`: none for `dialect: none`, and a step the runtime
 /// refuses when nothing is written for the dialect (the checks require every target of the crate,
 /// but a database outside them can still be connected to).
@@ -214,10 +218,6 @@ fn rows_sql(
         })
         .collect();
     format!("DELETE FROM {table} WHERE {}", found.join(" OR "))
-}
-
-pub fn render(op: &Op, dialect: Dialect) -> Vec<Step> {
-    render_on(op, false, dialect, &Simulation::closed())
 }
 
 /// The steps of each op of a list: ops on a table created earlier in the list get the plain form,
