@@ -14,6 +14,7 @@ mod waivers;
 
 pub use naming::{NamingConvention, MAX_IDENTIFIER_BYTES};
 pub(crate) use safety::keeps_values;
+#[cfg(feature = "sql-parser")]
 pub(crate) use safety::sql_is_non_volatile;
 pub use values::MAX_ENUM_LABEL_BYTES;
 pub use waivers::Waiver;
