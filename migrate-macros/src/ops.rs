@@ -175,12 +175,14 @@ impl OpParser<'_> {
         signature: &str,
     ) -> syn::Result<RawSql> {
         let mut tokens = arg.value.clone().into_iter();
-        let (Some(TokenTree::Group(group)), None) = (tokens.next(), tokens.next()) else {
-            return Ok(RawSql::Portable(self.sql_value(position, arg)?));
+        let group = match (tokens.next(), tokens.next()) {
+            (Some(TokenTree::Group(group)), None)
+                if group.delimiter() == proc_macro2::Delimiter::Parenthesis =>
+            {
+                group
+            }
+            _ => return Ok(RawSql::Portable(self.sql_value(position, arg)?)),
         };
-        if group.delimiter() != proc_macro2::Delimiter::Parenthesis {
-            return Ok(RawSql::Portable(self.sql_value(position, arg)?));
-        }
         let mut inner = Args::split(self.args.op().clone(), group.stream());
         let written = per_dialect(&mut inner);
         inner.finish(signature, &["postgres", "sqlite", "mysql"])?;
