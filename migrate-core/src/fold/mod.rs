@@ -10,6 +10,7 @@
 //! The rules are plain functions over the model, shared by `migrations!()` (compile time), the
 //! runtime and the CLI.
 
+pub mod autogenerate;
 mod drift;
 mod mysql;
 mod postgres;
