@@ -376,7 +376,7 @@ fn sqlite<C: Database>(conn: &mut C) -> Result<Objects, Error> {
             .iter()
             .map(|[name, ..]| name.clone().unwrap_or_default())
             .collect();
-        for check in crate::sqlite_rebuild::check_names(&create_sql, &names) {
+        for (check, _) in crate::sqlite_rebuild::checks(&create_sql, &names) {
             objects.check(&check, &table);
         }
     }

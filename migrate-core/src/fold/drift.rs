@@ -331,13 +331,10 @@ pub fn expected(schema: &Schema, dialect: Dialect) -> Objects {
                 _ => type_name(&column.ty, dialect),
             };
             let not_null = !column.nullable || (dialect == Dialect::Sqlite && identity);
-            let default = match &column.default {
-                None | Some(DefaultValue::Null) => Default::None,
-                Some(DefaultValue::Sql(_)) => Default::Any,
-                Some(default) if dialect == Dialect::Mysql => {
-                    Default::Text(normalize_mysql_default(&mysql_default(default)))
-                }
-                Some(default) => Default::Text(normalize_default(&default_sql(default, dialect))),
+            let default = match column.default.as_ref().map(|d| default_key(d, dialect)) {
+                None | Some(DefaultKey::None) => Default::None,
+                Some(DefaultKey::Any) => Default::Any,
+                Some(DefaultKey::Text(text)) => Default::Text(text),
             };
             objects.column_entry(&table.name, &column.name, &ty, not_null, identity, default);
             if let Some(generated) = &column.generated {
@@ -451,6 +448,40 @@ pub fn compare(expected: &Objects, live: &Objects, raw_sql_names: &[String]) -> 
         }
     }
     differences
+}
+
+/// A default as a database of `dialect` tells it back, to compare two defaults by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum DefaultKey {
+    None,
+    /// `sql("…")`: the server rewrites its text, so it is taken to match any default.
+    Any,
+    Text(String),
+}
+
+pub(super) fn default_key(default: &DefaultValue, dialect: Dialect) -> DefaultKey {
+    match default {
+        DefaultValue::Null => DefaultKey::None,
+        DefaultValue::Sql(_) => DefaultKey::Any,
+        default if dialect == Dialect::Mysql => {
+            DefaultKey::Text(normalize_mysql_default(&mysql_default(default)))
+        }
+        default => DefaultKey::Text(normalize_default(&default_sql(default, dialect))),
+    }
+}
+
+/// A column type as a database of `dialect` tells it back (`enums` gives MySQL the labels of an
+/// enum type), to compare two types by.
+pub(super) fn type_key(
+    ty: &ColumnType,
+    dialect: Dialect,
+    enums: &[crate::model::EnumType],
+) -> String {
+    let name = match dialect {
+        Dialect::Mysql => mysql_type(ty, enums),
+        _ => type_name(ty, dialect),
+    };
+    name.to_lowercase().replace(" (", "(").replace(", ", ",")
 }
 
 /// A column type as the catalog spells it: `format_type` on PostgreSQL, the declared type on

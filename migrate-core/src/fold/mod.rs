@@ -11,6 +11,7 @@
 //! runtime and the CLI.
 
 pub mod autogenerate;
+pub mod catalog;
 mod drift;
 mod mysql;
 mod postgres;

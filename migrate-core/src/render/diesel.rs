@@ -140,17 +140,23 @@ fn table_macro(table: &Table, dialect: Dialect) -> String {
 
 /// The column's diesel type, as `print-schema` names it for the backend.
 fn sql_type(column: &Column, dialect: Dialect) -> String {
-    let ty = match &column.ty {
+    let ty = type_name(&column.ty, dialect);
+    match column.nullable {
+        true => format!("Nullable<{ty}>"),
+        false => ty,
+    }
+}
+
+/// The diesel type of a column of type `ty`, without `Nullable<…>`: two types diesel names the
+/// same are one type to a diesel app.
+pub(crate) fn type_name(ty: &ColumnType, dialect: Dialect) -> String {
+    match ty {
         ColumnType::Scalar(scalar) => scalar_type(scalar, dialect),
         ColumnType::Array(scalar) => match dialect {
             Dialect::Postgres => format!("Array<Nullable<{}>>", scalar_type(scalar, dialect)),
             // Arrays are JSON text on SQLite.
             _ => "Text".to_owned(),
         },
-    };
-    match column.nullable {
-        true => format!("Nullable<{ty}>"),
-        false => ty,
     }
 }
 

@@ -14,6 +14,7 @@ mod postgres;
 mod sqlite;
 
 pub use diesel::diesel_schema;
+pub(crate) use diesel::type_name as diesel_type_name;
 pub(crate) use mysql::varchar_widening_in_place as mysql_varchar_widening_in_place;
 
 use crate::model::{DefaultValue, Migration, Op, RawSql, Rows};

@@ -394,15 +394,17 @@ impl Definition {
             .find(|column| column.name.eq_ignore_ascii_case(name))
     }
 
-    /// The names of the named `CHECK` table constraints.
-    pub fn check_names(&self) -> Vec<String> {
+    /// The named `CHECK` table constraints: each one's name and expression.
+    pub fn checks(&self) -> Vec<(String, String)> {
         self.constraints
             .iter()
             .filter_map(|constraint| {
                 let tokens = tokens(constraint).ok()?;
                 let named = tokens.first()?.is_word("CONSTRAINT");
                 let check = tokens.get(2)?.is_word("CHECK");
-                (named && check).then(|| tokens.get(1)?.ident()).flatten()
+                let group = tokens.get(3).filter(|token| token.kind == Kind::Group)?;
+                let expr = group.text[1..group.text.len() - 1].trim().to_owned();
+                (named && check).then(|| Some((tokens.get(1)?.ident()?, expr)))?
             })
             .collect()
     }

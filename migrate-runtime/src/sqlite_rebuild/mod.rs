@@ -80,10 +80,10 @@ pub(crate) fn rebuild<C: Database>(conn: &mut C, table: &str, op: &Op) -> Result
     Ok(())
 }
 
-/// The names of the `CONSTRAINT … CHECK` table constraints of a table's definition.
-pub(crate) fn check_names(create_sql: &str, columns: &[String]) -> Vec<String> {
+/// The `CONSTRAINT … CHECK` table constraints of a table's definition: name and expression.
+pub(crate) fn checks(create_sql: &str, columns: &[String]) -> Vec<(String, String)> {
     Definition::parse(create_sql, columns)
-        .map(|definition| definition.check_names())
+        .map(|definition| definition.checks())
         .unwrap_or_default()
 }
 
