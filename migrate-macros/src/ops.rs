@@ -713,6 +713,12 @@ impl OpParser<'_> {
                     ));
                 }
                 self.args.finish(signature, &["set", "where", "batch"])?;
+                if let Ok(decision) = set.parse(placeholder) {
+                    return Err(syn::Error::new_spanned(
+                        &set.value,
+                        format!("`todo(…)` marks what `migrate new --autogenerate` left to you: decide {}, and write it in its place", decision.value()),
+                    ));
+                }
                 Op::Backfill {
                     table: text(&table),
                     set: self.value(0, &set)?,
@@ -884,4 +890,16 @@ fn unknown_change(word: &Ident, other: &str, signature: &str) -> syn::Error {
         word,
         format!("unknown column change `{other}`; {hint}write `{signature}`"),
     )
+}
+
+/// `todo("what to decide")`: the placeholder autogenerate writes for a value only the author
+/// knows (what a backfill sets existing rows to).
+fn placeholder(input: ParseStream) -> syn::Result<syn::LitStr> {
+    let word: Ident = input.parse()?;
+    if word != "todo" {
+        return Err(syn::Error::new_spanned(word, "not a placeholder"));
+    }
+    let content;
+    syn::parenthesized!(content in input);
+    content.parse()
 }
