@@ -13,7 +13,7 @@ use super::drift::{
 use super::Schema;
 use crate::model::{
     Column, ColumnChange, ColumnType, DefaultValue, EnumPosition, ForeignKey, Index, Op,
-    PrimaryKey, Table, Text, UniqueConstraint,
+    PrimaryKey, Scalar, Table, Text, UniqueConstraint,
 };
 use crate::render::Dialect;
 
@@ -484,7 +484,7 @@ impl<'a> Differ<'a> {
                             column: new,
                         } = added
                         {
-                            if to == table && self.same_type(&old.ty, &new.ty) {
+                            if to == table && self.same_type(old, new) {
                                 hints.push(format!("--rename {table}.{}={}", old.name, new.name));
                             }
                         }
@@ -770,7 +770,7 @@ impl Differ<'_> {
                 generated_words(was)
             ));
         }
-        if !self.same_type(&was.ty, &now.ty) {
+        if !self.same_type(was, now) {
             self.push(
                 Phase::Main,
                 Rank::AlterColumn,
@@ -864,17 +864,20 @@ impl Differ<'_> {
         }
     }
 
-    fn same_type(&self, was: &ColumnType, now: &ColumnType) -> bool {
+    fn same_type(&self, was: &Column, now: &Column) -> bool {
         match self.sees.types {
-            TypeDetail::Exact => was == now,
+            TypeDetail::Exact => was.ty == now.ty,
             TypeDetail::Catalog(dialect) => {
-                type_key(was, dialect, &self.chain.enums)
-                    == type_key(now, dialect, &self.target.schema.enums)
+                type_key(&was.ty, dialect, &self.chain.enums)
+                    == type_key(&now.ty, dialect, &self.target.schema.enums)
             }
-            TypeDetail::Diesel(dialect) => {
-                crate::render::diesel_type_name(was, dialect)
-                    == crate::render::diesel_type_name(now, dialect)
+            // `print-schema` calls SQLite's `INTEGER PRIMARY KEY` (a `bigint identity`) `Integer`.
+            TypeDetail::Diesel(Dialect::Sqlite)
+                if was.identity && now.ty == ColumnType::Scalar(Scalar::Integer) =>
+            {
+                true
             }
+            TypeDetail::Diesel(dialect) => crate::render::diesel_types_agree(was, now, dialect),
         }
     }
 

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use super::diesel_types::{camel_case, diesel_max_length, diesel_type_name};
 use super::Dialect;
 use crate::fold::Schema;
 use crate::model::{Column, ColumnType, Scalar, Table};
@@ -126,7 +127,7 @@ fn table_macro(table: &Table, dialect: Dialect) -> String {
     let _ = writeln!(out, "    {} ({}) {{", table.name, key.join(", "));
     for column in table.columns.iter() {
         let (sql_name, name) = rust_name(&column.name);
-        if let Some(length) = max_length(column, dialect) {
+        if let Some(length) = diesel_max_length(column, dialect) {
             let _ = writeln!(out, "        #[max_length = {length}]");
         }
         if let Some(sql_name) = sql_name {
@@ -140,76 +141,10 @@ fn table_macro(table: &Table, dialect: Dialect) -> String {
 
 /// The column's diesel type, as `print-schema` names it for the backend.
 fn sql_type(column: &Column, dialect: Dialect) -> String {
-    let ty = type_name(&column.ty, dialect);
+    let ty = diesel_type_name(column, dialect);
     match column.nullable {
         true => format!("Nullable<{ty}>"),
         false => ty,
-    }
-}
-
-/// The diesel type of a column of type `ty`, without `Nullable<…>`: two types diesel names the
-/// same are one type to a diesel app.
-pub(crate) fn type_name(ty: &ColumnType, dialect: Dialect) -> String {
-    match ty {
-        ColumnType::Scalar(scalar) => scalar_type(scalar, dialect),
-        ColumnType::Array(scalar) => match dialect {
-            Dialect::Postgres => format!("Array<Nullable<{}>>", scalar_type(scalar, dialect)),
-            // Arrays are JSON text on SQLite.
-            _ => "Text".to_owned(),
-        },
-    }
-}
-
-fn scalar_type(scalar: &Scalar, dialect: Dialect) -> String {
-    if dialect == Dialect::Sqlite {
-        // `print-schema` reads SQLite's declared type names; the renderer's choices land here.
-        // One departure: a `bigint identity` is declared `INTEGER PRIMARY KEY` (the only form
-        // SQLite auto-increments), which `print-schema` would call `Integer`; it holds 64-bit
-        // values, and the `bigint` columns that reference it could not join an `Integer`.
-        return match scalar {
-            Scalar::SmallInt => "SmallInt",
-            Scalar::Integer => "Integer",
-            Scalar::BigInt => "BigInt",
-            Scalar::Real => "Float",
-            Scalar::DoublePrecision => "Double",
-            Scalar::Numeric(_) => "Double",
-            Scalar::Boolean => "Bool",
-            Scalar::Bytea => "Binary",
-            _ => "Text",
-        }
-        .to_owned();
-    }
-    match scalar {
-        Scalar::SmallInt => "Int2",
-        Scalar::Integer => "Int4",
-        Scalar::BigInt => "Int8",
-        Scalar::Real => "Float4",
-        Scalar::DoublePrecision => "Float8",
-        Scalar::Numeric(_) => "Numeric",
-        Scalar::Text => "Text",
-        Scalar::Varchar(_) => "Varchar",
-        Scalar::Char(_) => "Bpchar",
-        Scalar::Boolean => "Bool",
-        Scalar::Uuid => "Uuid",
-        Scalar::Date => "Date",
-        Scalar::Time => "Time",
-        Scalar::Timestamp => "Timestamp",
-        Scalar::Timestamptz => "Timestamptz",
-        Scalar::Interval => "Interval",
-        Scalar::Json => "Json",
-        Scalar::Jsonb => "Jsonb",
-        Scalar::Bytea => "Bytea",
-        Scalar::Enum(name) => return camel_case(name),
-    }
-    .to_owned()
-}
-
-fn max_length(column: &Column, dialect: Dialect) -> Option<u32> {
-    match (&column.ty, dialect) {
-        (ColumnType::Scalar(Scalar::Varchar(length) | Scalar::Char(length)), Dialect::Postgres) => {
-            Some(*length)
-        }
-        _ => None,
     }
 }
 
@@ -238,18 +173,6 @@ fn joinables<'a>(schema: &'a Schema, tables: &[&str]) -> Vec<(&'a str, &'a str, 
         .into_iter()
         .filter(|(_, columns)| columns.len() == 1)
         .map(|((child, parent), mut columns)| (child, parent, columns.remove(0)))
-        .collect()
-}
-
-/// `todo_status` → `TodoStatus`.
-fn camel_case(name: &str) -> String {
-    name.split('_')
-        .map(|part| {
-            let mut chars = part.chars();
-            chars.next().map_or(String::new(), |first| {
-                first.to_ascii_uppercase().to_string() + chars.as_str()
-            })
-        })
         .collect()
 }
 

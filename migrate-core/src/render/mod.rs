@@ -9,12 +9,16 @@
 //! documented twelve-step table rebuild (Alembic's "batch mode"), which needs the live table.
 
 mod diesel;
+mod diesel_types;
 mod mysql;
 mod postgres;
 mod sqlite;
 
 pub use diesel::diesel_schema;
-pub(crate) use diesel::type_name as diesel_type_name;
+pub use diesel_types::{
+    column_type_from_diesel, diesel_max_length, diesel_type_name, diesel_type_takes_max_length,
+    diesel_types_agree,
+};
 pub(crate) use mysql::varchar_widening_in_place as mysql_varchar_widening_in_place;
 
 use crate::model::{DefaultValue, Migration, Op, RawSql, Rows};

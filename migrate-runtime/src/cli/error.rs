@@ -59,6 +59,15 @@ pub enum CliError {
         command: &'static str,
         database: String,
     },
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    DieselSchema {
+        /// The diesel `schema.rs` that was read.
+        path: PathBuf,
+        /// 1-based, as editors count.
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
 }
@@ -91,6 +100,9 @@ impl CliError {
             }
             CliError::SchemaDrift { .. } => {
                 "write a migration for a change that should stay (`migrate schema` prints what the migrations build), or undo it by hand".to_owned()
+            }
+            CliError::DieselSchema { .. } => {
+                "the file is read as `diesel print-schema` writes it: `table!`s, `joinable!`s, `allow_tables_to_appear_in_same_query!` and a `sql_types` module".to_owned()
             }
             CliError::Interrupted { .. } => {
                 "`migrate status` shows it; finish it with the command named above".to_owned()
