@@ -48,7 +48,7 @@ pub use data::DataConnection;
 pub use database::{AnyConnection, Database, CONNECT_TIMEOUT};
 pub use error::{Error, StepError};
 pub use executor::{Applied, Direction};
-pub use live_schema::{live_schema, LiveSchema};
+pub use live_schema::{live_schema, LiveSchema, RawObject};
 pub use migrate_core as core;
 pub use migrator::{Interrupted, Migrator, Progress, Stamp};
 pub use planner::Target;

@@ -30,6 +30,27 @@ pub struct LiveSchema {
     pub target: Target,
     /// One sentence per object the database has that the model cannot hold.
     pub unwritten: Vec<String>,
+    /// Views, triggers, functions and free sequences: raw SQL makes them, so autogenerate does
+    /// not write them (the chain's `execute`s may have).
+    pub raw_objects: Vec<RawObject>,
+}
+
+/// An object only raw SQL makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawObject {
+    /// `view`, `trigger`, `function`, `sequence`, `materialized view`.
+    pub kind: String,
+    pub name: String,
+}
+
+impl RawObject {
+    /// Why autogenerate leaves it out, for the list of what it did not write.
+    pub fn unwritten(&self) -> String {
+        format!(
+            "{} {}: {}s are raw SQL (`execute`), which autogenerate does not write",
+            self.kind, self.name, self.kind
+        )
+    }
 }
 
 /// Reads the schema of the database `conn` is connected to.
@@ -42,7 +63,7 @@ pub struct LiveSchema {
 /// conn.batch_execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(320) NOT NULL); CREATE VIEW emails AS SELECT email FROM users").unwrap();
 /// let live = migrate_runtime::live_schema(&mut conn)?;
 /// assert_eq!(live.target.schema.tables[0].columns[1].to_string(), "email: varchar(320)");
-/// assert_eq!(live.unwritten, ["view emails: views are raw SQL (`execute`), which autogenerate does not write"]);
+/// assert_eq!(live.raw_objects[0].unwritten(), "view emails: views are raw SQL (`execute`), which autogenerate does not write");
 /// # Ok::<(), migrate_runtime::Error>(())
 /// ```
 pub fn live_schema<C: Database>(conn: &mut C) -> Result<LiveSchema, Error> {
@@ -50,6 +71,7 @@ pub fn live_schema<C: Database>(conn: &mut C) -> Result<LiveSchema, Error> {
     let mut reader = Reader {
         schema: Schema::default(),
         unwritten: Vec::new(),
+        raw_objects: Vec::new(),
     };
     match dialect {
         Dialect::Postgres => reader.postgres(conn)?,
@@ -65,6 +87,7 @@ pub fn live_schema<C: Database>(conn: &mut C) -> Result<LiveSchema, Error> {
             sees: Sees::database(dialect),
         },
         unwritten: reader.unwritten,
+        raw_objects: reader.raw_objects,
     })
 }
 
@@ -95,6 +118,7 @@ fn list(text: &str) -> Vec<Text> {
 struct Reader {
     schema: Schema,
     unwritten: Vec<String>,
+    raw_objects: Vec<RawObject>,
 }
 
 const PG_TABLES: &str = "c.relnamespace = to_regnamespace(current_schema())::oid AND c.relkind IN ('r', 'p') AND c.relname NOT LIKE 'migrate\\_%'";
@@ -296,10 +320,10 @@ impl Reader {
     }
 
     fn raw_object(&mut self, kind: &str, name: &str) {
-        self.schema.raw_sql_names.push(name.to_lowercase());
-        self.unwritten.push(format!(
-            "{kind} {name}: {kind}s are raw SQL (`execute`), which autogenerate does not write"
-        ));
+        self.raw_objects.push(RawObject {
+            kind: kind.to_owned(),
+            name: name.to_owned(),
+        });
     }
 
     fn sqlite<C: Database>(&mut self, conn: &mut C) -> Result<(), Error> {

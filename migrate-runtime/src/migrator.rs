@@ -317,6 +317,62 @@ impl Migrator {
         ))
     }
 
+    /// The migrations that would take the schema the migrations build to the database's: what
+    /// was changed by hand (a prototype in a development database), as safe typed ops (see
+    /// [`migrate_core::fold::autogenerate`]). The database must be at head, so the difference is
+    /// the hand-made change and not a migration it has yet to run; the version table is verified
+    /// as for an upgrade. What the database has that no op can write is in
+    /// [`Plan::unwritten`](migrate_core::fold::autogenerate::Plan::unwritten).
+    ///
+    /// ```
+    /// # mod migrations {
+    /// #     migrate_runtime::migration! {
+    /// #         id: "0001_create_users", parent: none,
+    /// #         change { create_table(users, { id: bigint identity, email: text }, primary_key: pk_users(id)); }
+    /// #     }
+    /// #     migrate_runtime::migrations!();
+    /// # }
+    /// use migrate_runtime::core::fold::autogenerate::Options;
+    /// use migrate_runtime::{AnyConnection, Database, Migrator, Target};
+    ///
+    /// let mut conn = AnyConnection::establish(":memory:")?;
+    /// let migrator = Migrator::new(&migrations::MIGRATIONS)?;
+    /// migrator.upgrade(&mut conn, Target::Head)?;
+    /// conn.batch_execute("ALTER TABLE users ADD COLUMN bio TEXT").unwrap();
+    /// let plan = migrator.autogenerate(&mut conn, &Options::default())?;
+    /// assert_eq!(plan.main[0].op.to_string(), "add_column(users, bio: text nullable)");
+    /// # Ok::<(), migrate_runtime::Error>(())
+    /// ```
+    pub fn autogenerate<C: Database>(
+        &self,
+        conn: &mut C,
+        options: &migrate_core::fold::autogenerate::Options,
+    ) -> Result<migrate_core::fold::autogenerate::Plan, Error> {
+        self.verify(conn)?;
+        let pending = self.pending(conn)?;
+        if !pending.is_empty() {
+            return Err(Error::NotAtHead {
+                pending: pending.iter().map(|m| m.id.to_string()).collect(),
+            });
+        }
+        let chain = self.schema(None)?;
+        let live = crate::live_schema(conn)?;
+        let mut plan = migrate_core::fold::autogenerate::plan(&chain, &live.target, options);
+        plan.unwritten.extend(live.unwritten);
+        plan.unwritten.extend(
+            live.raw_objects
+                .iter()
+                .filter(|object| {
+                    !chain
+                        .raw_sql_names
+                        .iter()
+                        .any(|name| name.eq_ignore_ascii_case(&object.name))
+                })
+                .map(crate::RawObject::unwritten),
+        );
+        Ok(plan)
+    }
+
     /// The migrations no other migration builds on.
     pub fn heads(&self) -> Vec<&'static Migration> {
         Graph::new(&self.migrations).heads()

@@ -365,14 +365,18 @@ impl<'a> Differ<'a> {
         !self.new_tables.contains(target_table)
     }
 
-    /// Names raw SQL of the chain made: their definitions are the SQL's, not compared.
+    /// A table raw SQL of the chain made or changed: its definition is the SQL's, not compared.
+    fn opaque(&self, table: &str) -> bool {
+        self.chain.opaque.iter().any(|opaque| opaque == table)
+    }
+
+    /// An object the chain does not define whose name its raw SQL wrote: that SQL may well have
+    /// made it, so it is not written again.
     fn raw(&self, name: &str) -> bool {
-        self.chain.opaque.iter().any(|opaque| opaque == name)
-            || self
-                .chain
-                .raw_sql_names
-                .iter()
-                .any(|raw| raw.eq_ignore_ascii_case(name))
+        self.chain
+            .raw_sql_names
+            .iter()
+            .any(|raw| raw.eq_ignore_ascii_case(name))
     }
 
     fn renames(&mut self, options: &Options) {
@@ -504,10 +508,10 @@ impl Differ<'_> {
             return;
         }
         for ty in &self.target.schema.enums {
-            if self.raw(&ty.name) {
-                continue;
-            }
             let Some(before) = self.chain.enums.iter().find(|e| e.name == ty.name) else {
+                if self.raw(&ty.name) {
+                    continue;
+                }
                 self.push(
                     Phase::Main,
                     Rank::CreateEnum,
@@ -580,7 +584,7 @@ impl Differ<'_> {
             }
         }
         for ty in &self.chain.enums {
-            if !self.raw(&ty.name) && !self.target.schema.enums.iter().any(|e| e.name == ty.name) {
+            if !self.target.schema.enums.iter().any(|e| e.name == ty.name) {
                 self.push(
                     Phase::Main,
                     Rank::DropEnum,
@@ -592,7 +596,7 @@ impl Differ<'_> {
 
     fn tables(&mut self) {
         for table in &self.target.schema.tables {
-            if self.raw(&table.name) {
+            if self.opaque(&table.name) {
                 continue;
             }
             let chain_name = self
@@ -601,6 +605,7 @@ impl Differ<'_> {
                 .find(|(_, to)| **to == *table.name)
                 .map_or(table.name.to_string(), |(from, _)| from.clone());
             match self.chain.table(&chain_name) {
+                None if self.raw(&table.name) => {}
                 None => {
                     self.new_tables.insert(table.name.to_string());
                     let mut table = table.clone();
@@ -622,7 +627,7 @@ impl Differ<'_> {
         let chain_tables: Vec<&Table> = self.chain.tables.iter().collect();
         for table in chain_tables {
             let name = self.target_name(&table.name);
-            if self.raw(&table.name) || self.target.schema.table(&name).is_some() {
+            if self.opaque(&table.name) || self.target.schema.table(&name).is_some() {
                 continue;
             }
             self.dropped_tables.insert(table.name.to_string());
@@ -993,7 +998,8 @@ impl<'a> Differ<'a> {
         }
         let chain = self.chain_indexes();
         for index in &self.target.schema.indexes {
-            if self.raw(&index.name) || self.raw(&index.table) {
+            let known = chain.iter().any(|(was, _)| was.name == index.name);
+            if self.opaque(&index.table) || (!known && self.raw(&index.name)) {
                 continue;
             }
             match chain.iter().find(|(was, _)| was.name == index.name) {
@@ -1007,7 +1013,7 @@ impl<'a> Differ<'a> {
             self.create_index(index);
         }
         for (index, unique) in &chain {
-            if self.raw(&index.name) {
+            if self.opaque(&index.table) {
                 continue;
             }
             if !self
@@ -1064,10 +1070,10 @@ impl<'a> Differ<'a> {
             return;
         }
         for unique in &self.target.schema.uniques {
-            if self.raw(&unique.name) || self.raw(&unique.table) {
+            let was = self.chain.uniques.iter().find(|u| u.name == unique.name);
+            if self.opaque(&unique.table) || (was.is_none() && self.raw(&unique.name)) {
                 continue;
             }
-            let was = self.chain.uniques.iter().find(|u| u.name == unique.name);
             if let Some(was) = was {
                 let columns: Vec<String> = was
                     .columns
@@ -1101,7 +1107,7 @@ impl<'a> Differ<'a> {
             );
         }
         for unique in &self.chain.uniques {
-            if !self.raw(&unique.name)
+            if !self.opaque(&unique.table)
                 && !self
                     .target
                     .schema
@@ -1123,11 +1129,11 @@ impl<'a> Differ<'a> {
             return;
         }
         for check in &self.target.schema.checks {
-            if self.raw(&check.name) || self.raw(&check.table) {
-                continue;
-            }
             // Compared by name and table: the server rewrites the expression's text.
             let was = self.chain.checks.iter().find(|c| c.name == check.name);
+            if self.opaque(&check.table) || (was.is_none() && self.raw(&check.name)) {
+                continue;
+            }
             match was {
                 Some(was) if self.target_name(&was.table) == *check.table => continue,
                 Some(was) => {
@@ -1143,7 +1149,7 @@ impl<'a> Differ<'a> {
             self.add_constraint(&check.table, Op::AddCheck(check.clone()));
         }
         for check in &self.chain.checks {
-            if !self.raw(&check.name)
+            if !self.opaque(&check.table)
                 && !self
                     .target
                     .schema
@@ -1221,10 +1227,11 @@ impl<'a> Differ<'a> {
                 })
         };
         for fk in &self.target.schema.foreign_keys {
-            if self.raw(&fk.table) || (by_name && self.raw(&fk.name)) {
+            let was = was_of(self, fk);
+            if self.opaque(&fk.table) || (was.is_none() && by_name && self.raw(&fk.name)) {
                 continue;
             }
-            if let Some(position) = was_of(self, fk) {
+            if let Some(position) = was {
                 matched.insert(position);
                 let was = self.chain.foreign_keys[position].clone();
                 if self.same_fk(&was, fk) {
@@ -1239,7 +1246,7 @@ impl<'a> Differ<'a> {
             self.add_constraint(&fk.table, Op::AddForeignKey(fk.clone()));
         }
         for (position, fk) in self.chain.foreign_keys.iter().enumerate() {
-            if !matched.contains(&position) && !self.raw(&fk.table) {
+            if !matched.contains(&position) && !self.opaque(&fk.table) {
                 self.push(
                     Phase::Main,
                     Rank::DropConstraint,

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use migrate_core::fold::autogenerate::Rename;
 use migrate_core::render::Dialect;
 
 use crate::{SqlRange, Target};
@@ -151,18 +152,35 @@ pub enum Command {
     /// Fails when the graph has several heads, when an applied migration was edited since (drift),
     /// when the database holds migrations this build does not know (unless --allow-unknown), or
     /// when migrations are pending. The compile-time checks already passed: this binary was built.
-    Check,
+    ///
+    /// With --autogenerate, fails when the migrations do not build the target's schema (the
+    /// database, or --from-diesel's schema.rs), listing the ops `new --autogenerate` would write:
+    /// the "models changed but no migration written" check for CI.
+    Check {
+        #[command(flatten)]
+        autogenerate: Autogenerate,
+    },
     /// Write a new migration file on the current head, and register it
     ///
     /// The id is the next sequence number after the highest one, then a slug of the message. In a
     /// `migrations/` folder the file is all; with `mod` lines, the line goes into the file that
     /// declares `migrations!()`.
+    ///
+    /// With --autogenerate, the migration holds the ops that take the schema the migrations build
+    /// to a target's: a database changed by hand (--from-database, default --database-url), or a
+    /// diesel schema.rs (--from-diesel). Ops are written in their safe forms (a NOT NULL column
+    /// is added nullable, backfilled with a `todo("…")` value for you to decide, then constrained;
+    /// an index on a table with rows is built concurrently, in a migration of its own); a rename
+    /// is never guessed (--rename). With no migrations yet, it writes the baseline of an
+    /// existing database, keeping its names, to be recorded with `migrate stamp`.
     New {
         /// What the migration does; becomes its doc comment and its id's slug
         #[arg(long, short)]
         message: String,
         #[command(flatten)]
         dir: Dir,
+        #[command(flatten)]
+        autogenerate: Autogenerate,
     },
     /// Write a migration joining two or more branches, and register it
     Merge {
@@ -211,6 +229,39 @@ pub struct Dir {
     /// mod.rs declares `migrations!()` and `mod` lines (default: the one the app configured)
     #[arg(long)]
     pub dir: Option<PathBuf>,
+}
+
+/// `--autogenerate` and where its target comes from.
+#[derive(Debug, Args)]
+pub struct Autogenerate {
+    /// Write (or, with `check`, compare) the difference between the migrations and a target
+    #[arg(long)]
+    pub autogenerate: bool,
+    /// The database whose schema is the target (default: --database-url)
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "autogenerate",
+        hide_env_values = true
+    )]
+    pub from_database: Option<String>,
+    /// A diesel schema.rs whose tables are the target (it shows no indexes, constraints or
+    /// defaults, so none are changed)
+    #[arg(
+        long,
+        value_name = "PATH",
+        requires = "autogenerate",
+        conflicts_with = "from_database"
+    )]
+    pub from_diesel: Option<PathBuf>,
+    /// The backend the schema.rs was printed for (default: the one of --database-url, else
+    /// postgres)
+    #[arg(long, value_enum, requires = "from_diesel")]
+    pub dialect: Option<DialectArg>,
+    /// A rename, which a difference cannot tell from a drop and an add: `old=new` for a table,
+    /// `table.old=new` for a column (of the table as the target names it); repeatable
+    #[arg(long, value_name = "OLD=NEW", requires = "autogenerate")]
+    pub rename: Vec<Rename>,
 }
 
 /// `--dialect`.

@@ -68,6 +68,8 @@ pub enum CliError {
         column: usize,
         message: String,
     },
+    #[error("the migrations do not build {target}'s schema; `migrate new --autogenerate` would write:\n{}", ops.iter().map(|op| format!("  {op}")).collect::<Vec<_>>().join("\n"))]
+    Ungenerated { target: String, ops: Vec<String> },
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
 }
@@ -103,6 +105,12 @@ impl CliError {
             }
             CliError::DieselSchema { .. } => {
                 "the file is read as `diesel print-schema` writes it: `table!`s, `joinable!`s, `allow_tables_to_appear_in_same_query!` and a `sql_types` module".to_owned()
+            }
+            CliError::Ungenerated { .. } => {
+                "write the migration with `migrate new --autogenerate -m \"<message>\"` (with the same source), review it and commit it".to_owned()
+            }
+            CliError::Runtime(Error::NotAtHead { .. }) => {
+                "autogenerate compares the migrations at head with the database: upgrade it first".to_owned()
             }
             CliError::Interrupted { .. } => {
                 "`migrate status` shows it; finish it with the command named above".to_owned()

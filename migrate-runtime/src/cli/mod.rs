@@ -40,12 +40,8 @@
 
 mod apply;
 mod args;
+mod autogenerate;
 mod database;
-// `migrate new --autogenerate --from-diesel` is wired next; until then only the tests read.
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "the --from-diesel flag is not wired yet")
-)]
 mod diesel_schema;
 mod error;
 mod inspect;
@@ -61,7 +57,9 @@ use std::time::Duration;
 
 use clap::Parser;
 
-pub use args::{Command, Confirm, DatabaseCommand, DialectArg, Dir, MigrateArgs, Output};
+pub use args::{
+    Autogenerate, Command, Confirm, DatabaseCommand, DialectArg, Dir, MigrateArgs, Output,
+};
 pub use error::CliError;
 
 use crate::{AnyConnection, Migrations, Migrator};
@@ -182,7 +180,10 @@ impl<'a> Cli<'a> {
             Command::Status(output) => inspect::status(&context, output.json)?,
             Command::Repair { revision, dry_run } => repair::repair(&context, &revision, dry_run)?,
             Command::Database(command) => database::database(&context, command)?,
-            Command::Check => inspect::check(&context)?,
+            Command::Check { autogenerate } if autogenerate.autogenerate => {
+                autogenerate::check(&context, &autogenerate)?
+            }
+            Command::Check { .. } => inspect::check(&context)?,
             Command::Sql {
                 range,
                 dialect,
@@ -194,7 +195,14 @@ impl<'a> Cli<'a> {
                 diesel,
                 output,
             } => sql::schema(&context, revision.as_deref(), dialect, diesel, output.json)?,
-            Command::New { message, dir } => scaffold::new(&context, &message, dir.dir)?,
+            Command::New {
+                message,
+                dir,
+                autogenerate,
+            } if autogenerate.autogenerate => {
+                autogenerate::new(&context, &message, dir.dir, &autogenerate)?
+            }
+            Command::New { message, dir, .. } => scaffold::new(&context, &message, dir.dir)?,
             Command::Merge {
                 message,
                 revisions,

@@ -24,18 +24,17 @@ pub(super) fn new(
     dir: Option<PathBuf>,
 ) -> Result<String, CliError> {
     let migrations = known(context)?;
-    let heads = migrate_core::graph::heads(&migrations);
-    let parents: Vec<String> = match heads.as_slice() {
-        [] => Vec::new(),
-        [head] => vec![head.id.to_string()],
-        many => {
-            return Err(Error::MultipleHeads {
-                heads: many.iter().map(|head| head.id.to_string()).collect(),
-            }
-            .into())
-        }
-    };
-    write(context, "new", message, &migrations, &parents, dir)
+    let parents = head(&migrations)?;
+    Ok(write(
+        context,
+        "new",
+        message,
+        &migrations,
+        &parents,
+        dir,
+        &[Body::default()],
+    )?
+    .0)
 }
 
 pub(super) fn merge(
@@ -64,18 +63,45 @@ pub(super) fn merge(
             }
         }
     }
-    write(
+    Ok(write(
         context,
         "merge",
         message,
         migrator.migrations(),
         &parents,
         dir,
-    )
+        &[Body::default()],
+    )?
+    .0)
+}
+
+/// The parents of a new migration: the single head, or none for the first migration.
+pub(super) fn head(migrations: &[&Migration]) -> Result<Vec<String>, CliError> {
+    match migrate_core::graph::heads(migrations).as_slice() {
+        [] => Ok(Vec::new()),
+        [head] => Ok(vec![head.id.to_string()]),
+        many => Err(Error::MultipleHeads {
+            heads: many.iter().map(|head| head.id.to_string()).collect(),
+        }
+        .into()),
+    }
+}
+
+/// What one written migration holds beyond its id and parents.
+#[derive(Debug, Default)]
+pub(super) struct Body {
+    /// Added to the id's slug (`_concurrently`).
+    pub suffix: &'static str,
+    /// More doc comment lines, after the message.
+    pub doc: Vec<String>,
+    /// `names: adopted`: a baseline keeps the database's names.
+    pub adopted_names: bool,
+    /// The lines of the `change` block.
+    pub ops: String,
 }
 
 /// The migrations of this build; none yet is not an error when writing the first one.
-fn known(context: &Context<'_>) -> Result<Vec<&'static Migration>, CliError> {
+pub(super) fn known(context: &Context<'_>) -> Result<Vec<&'static Migration>, CliError> {
     match Migrator::new(context.migrations) {
         Ok(migrator) => Ok(migrator.migrations().to_vec()),
         Err(Error::NothingRegistered { .. }) => Ok(Vec::new()),
@@ -83,14 +109,17 @@ fn known(context: &Context<'_>) -> Result<Vec<&'static Migration>, CliError> {
     }
 }
 
-fn write(
+/// Writes one migration per body, each the parent of the next, and registers them; returns what
+/// it did, one line per file, and the ids written.
+pub(super) fn write(
     context: &Context<'_>,
     command: &'static str,
     message: &str,
     migrations: &[&'static Migration],
     parents: &[String],
     dir: Option<PathBuf>,
-) -> Result<String, CliError> {
+    bodies: &[Body],
+) -> Result<(String, Vec<String>), CliError> {
     let slug = slug(message).ok_or_else(|| CliError::EmptySlug {
         message: message.to_owned(),
     })?;
@@ -100,42 +129,56 @@ fn write(
     // `…/examples/app/../migrations/src` reads better resolved.
     let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
     let files = rust_files(&dir)?;
-    let module_list = module_list(&dir, &files)?;
+    let mut module_list = module_list(&dir, &files)?;
     refuse_stale(&files, migrations)?;
-    let id = format!("{}_{slug}", next_sequence(migrations));
-    let module = format!("m{id}");
-    let path = dir.join(format!("{module}.rs"));
-    if path.exists() {
-        return Err(CliError::Exists { path });
+    let (first, width) = next_sequence(migrations);
+    let mut written = Vec::new();
+    for (offset, body) in (0u64..).zip(bodies) {
+        let id = format!("{:0width$}_{slug}{}", first + offset, body.suffix);
+        let path = dir.join(format!("m{id}.rs"));
+        if path.exists() {
+            return Err(CliError::Exists { path });
+        }
+        written.push((id, path));
     }
-    std::fs::write(&path, source(message, &id, parents)).map_err(|source| CliError::Io {
-        action: "write",
-        path: path.clone(),
-        source,
-    })?;
-    if let Some((list_path, list)) = &module_list {
-        std::fs::write(list_path, register(list, &module)).map_err(|source| CliError::Io {
-            action: "write",
-            path: list_path.clone(),
-            source,
+    let mut out = String::new();
+    let mut parents: Vec<String> = parents.to_vec();
+    for ((id, path), body) in written.iter().zip(bodies) {
+        std::fs::write(path, source(message, id, &parents, body)).map_err(|source| {
+            CliError::Io {
+                action: "write",
+                path: path.clone(),
+                source,
+            }
         })?;
-    }
-    if context.quiet {
-        return Ok(String::new());
-    }
-    let parents = match parents {
-        [] => "the first migration".to_owned(),
-        [parent] => format!("parent {parent}"),
-        parents => format!("parents {}", parents.join(", ")),
-    };
-    let mut out = format!("created {} ({parents})\n", relative(&path).display());
-    if let Some((list_path, _)) = &module_list {
+        let module = format!("m{id}");
+        if let Some((list_path, list)) = &mut module_list {
+            *list = register(list, &module);
+            std::fs::write(&*list_path, &*list).map_err(|source| CliError::Io {
+                action: "write",
+                path: list_path.clone(),
+                source,
+            })?;
+        }
+        let described = match parents.as_slice() {
+            [] => "the first migration".to_owned(),
+            [parent] => format!("parent {parent}"),
+            parents => format!("parents {}", parents.join(", ")),
+        };
         out.push_str(&format!(
-            "registered `mod {module};` in {}\n",
-            relative(list_path).display()
+            "created {} ({described})\n",
+            relative(path).display()
         ));
+        if let Some((list_path, _)) = &module_list {
+            out.push_str(&format!(
+                "registered `mod {module};` in {}\n",
+                relative(list_path).display()
+            ));
+        }
+        parents = vec![id.clone()];
     }
-    Ok(out)
+    let ids = written.into_iter().map(|(id, _)| id).collect();
+    Ok((if context.quiet { String::new() } else { out }, ids))
 }
 
 /// `path` relative to the current directory when it is below it, as a user would type it.
@@ -226,18 +269,18 @@ fn refuse_stale(files: &[(PathBuf, String)], migrations: &[&Migration]) -> Resul
     Ok(())
 }
 
-/// One more than the highest sequence, as wide as it (at least 4 digits).
-fn next_sequence(migrations: &[&Migration]) -> String {
+/// One more than the highest sequence, and the width to write it (as wide as the highest, at
+/// least 4 digits).
+fn next_sequence(migrations: &[&Migration]) -> (u64, usize) {
     let highest = migrations
         .iter()
         .filter_map(|migration| migration.id.split_once('_'))
         .filter_map(|(sequence, _)| Some((sequence.parse::<u64>().ok()?, sequence.len())))
         .max();
-    let (next, width) = match highest {
+    match highest {
         Some((number, width)) => (number + 1, width.max(4)),
         None => (1, 4),
-    };
-    format!("{next:0width$}")
+    }
 }
 
 /// `"Add due dates to tasks!"` → `add_due_dates_to_tasks`; `None` without a letter or digit.
@@ -259,10 +302,14 @@ fn slug(message: &str) -> Option<String> {
     (!slug.is_empty()).then_some(slug)
 }
 
-/// The new file: the message as doc comment, the id, the parents, an empty `change` block.
-fn source(message: &str, id: &str, parents: &[String]) -> String {
+/// The new file: the message as doc comment, the id, the parents, the `change` block.
+fn source(message: &str, id: &str, parents: &[String], body: &Body) -> String {
     let mut text = String::from("migrate_runtime::migration! {\n");
-    for line in message.trim().lines() {
+    let doc = message
+        .trim()
+        .lines()
+        .chain(body.doc.iter().map(String::as_str));
+    for line in doc {
         let line = line.trim_end();
         if line.is_empty() {
             text.push_str("    ///\n");
@@ -279,7 +326,16 @@ fn source(message: &str, id: &str, parents: &[String]) -> String {
             text.push_str(&format!("    parents: [{}],\n", list.join(", ")));
         }
     }
-    text.push_str("    change {\n    }\n}\n");
+    if body.adopted_names {
+        text.push_str("    names: adopted,\n");
+    }
+    text.push_str("    change {\n");
+    for line in body.ops.lines() {
+        text.push_str("    ");
+        text.push_str(line);
+        text.push('\n');
+    }
+    text.push_str("    }\n}\n");
     text
 }
 
@@ -364,7 +420,12 @@ mod tests {
     #[test]
     fn a_merge_lists_its_parents() {
         assert_eq!(
-            source("Join.", "0004_join", &["0002_a".into(), "0003_b".into()]),
+            source(
+                "Join.",
+                "0004_join",
+                &["0002_a".into(), "0003_b".into()],
+                &Body::default()
+            ),
             "migrate_runtime::migration! {\n    /// Join.\n    id: \"0004_join\",\n    parents: [\"0002_a\", \"0003_b\"],\n    change {\n    }\n}\n"
         );
     }
