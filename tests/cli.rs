@@ -20,6 +20,12 @@ use support::{tables, TestDb};
 #[path = "cli_day_two.rs"]
 mod day_two;
 
+#[path = "cli_autogenerate.rs"]
+mod autogenerate;
+
+#[path = "cli_fixtures.rs"]
+mod fixtures;
+
 /// What one run of `cli-probe` printed.
 #[derive(Debug)]
 struct Run {

@@ -255,3 +255,79 @@ pub mod portable {
         }
     }
 }
+
+/// A blog, and two migrations extending it, for autogenerate (`cli_autogenerate.rs`): the
+/// extensions are applied by hand to a database at `0001`, and what `new --autogenerate` writes
+/// from it must be equivalent to them.
+pub mod blog {
+    migrate_runtime::migrations! {
+        mod m0001_create_blog {
+            include!("cli_fixtures/autogenerate/m0001_create_blog.rs");
+        }
+        mod m0002_extend_blog {
+            include!("cli_fixtures/autogenerate/m0002_extend_blog.rs");
+        }
+        mod m0003_index_published_posts {
+            include!("cli_fixtures/autogenerate/m0003_index_published_posts.rs");
+        }
+    }
+}
+
+/// The blog's first migration alone: the build `new --autogenerate` runs from.
+pub mod blog_base {
+    migrate_runtime::migrations! {
+        mod m0001_create_blog {
+            include!("cli_fixtures/autogenerate/m0001_create_blog.rs");
+        }
+    }
+}
+
+/// The blog with what `new --autogenerate` wrote from a PostgreSQL database extended by hand, as
+/// it wrote it (`cli_autogenerate.rs` holds the files to its output).
+pub mod blog_generated_postgres {
+    migrate_runtime::migrations! {
+        mod m0001_create_blog {
+            include!("cli_fixtures/autogenerate/m0001_create_blog.rs");
+        }
+        mod m0002_extend_the_blog {
+            include!("cli_fixtures/autogenerate/postgres/m0002_extend_the_blog.rs");
+        }
+        mod m0003_extend_the_blog_concurrently {
+            include!("cli_fixtures/autogenerate/postgres/m0003_extend_the_blog_concurrently.rs");
+        }
+    }
+}
+
+/// [`blog_generated_postgres`], from an SQLite database.
+pub mod blog_generated_sqlite {
+    migrate_runtime::migrations! {
+        mod m0001_create_blog {
+            include!("cli_fixtures/autogenerate/m0001_create_blog.rs");
+        }
+        mod m0002_extend_the_blog {
+            include!("cli_fixtures/autogenerate/sqlite/m0002_extend_the_blog.rs");
+        }
+        mod m0003_extend_the_blog_concurrently {
+            include!("cli_fixtures/autogenerate/sqlite/m0003_extend_the_blog_concurrently.rs");
+        }
+    }
+}
+
+/// The baseline `new --autogenerate` wrote, with no migration yet, from a PostgreSQL database the
+/// blog built before it used migrate.
+pub mod blog_baseline_postgres {
+    migrate_runtime::migrations! {
+        mod m0001_baseline {
+            include!("cli_fixtures/autogenerate/postgres/m0001_baseline.rs");
+        }
+    }
+}
+
+/// [`blog_baseline_postgres`], from an SQLite database.
+pub mod blog_baseline_sqlite {
+    migrate_runtime::migrations! {
+        mod m0001_baseline {
+            include!("cli_fixtures/autogenerate/sqlite/m0001_baseline.rs");
+        }
+    }
+}

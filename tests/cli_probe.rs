@@ -21,7 +21,7 @@ fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().collect();
     if args.len() < 2 {
         eprintln!(
-            "usage: cli-probe <chain|chain_edited|branches|merged|empty|stepwise|portable|todo> <command> …"
+            "usage: cli-probe <chain|chain_edited|branches|merged|empty|stepwise|portable|blog|blog_base|blog…|todo> <command> …"
         );
         return ExitCode::FAILURE;
     }
@@ -35,6 +35,12 @@ fn main() -> ExitCode {
         "empty" => &fixtures::empty::MIGRATIONS,
         "stepwise" => &fixtures::stepwise::MIGRATIONS,
         "portable" => &fixtures::portable::MIGRATIONS,
+        "blog" => &fixtures::blog::MIGRATIONS,
+        "blog_base" => &fixtures::blog_base::MIGRATIONS,
+        "blog_generated_postgres" => &fixtures::blog_generated_postgres::MIGRATIONS,
+        "blog_generated_sqlite" => &fixtures::blog_generated_sqlite::MIGRATIONS,
+        "blog_baseline_postgres" => &fixtures::blog_baseline_postgres::MIGRATIONS,
+        "blog_baseline_sqlite" => &fixtures::blog_baseline_sqlite::MIGRATIONS,
         "todo" => &todo_migrations::MIGRATIONS,
         other => {
             eprintln!("cli-probe: unknown set {other:?}");

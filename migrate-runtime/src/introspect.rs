@@ -297,7 +297,8 @@ fn sqlite<C: Database>(conn: &mut C) -> Result<Objects, Error> {
                 &table,
                 &name,
                 ty.as_deref().unwrap_or_default(),
-                not_null,
+                // The rowid is never NULL, declared so or not (`id INTEGER PRIMARY KEY`).
+                not_null || identity,
                 identity,
                 default.as_deref(),
             );

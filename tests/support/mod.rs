@@ -30,6 +30,14 @@ impl TestDb {
         TestDb::from(TestDatabase::sqlite())
     }
 
+    pub fn for_dialect(dialect: migrate_runtime::core::render::Dialect) -> TestDb {
+        match dialect {
+            migrate_runtime::core::render::Dialect::Postgres => TestDb::postgres(),
+            migrate_runtime::core::render::Dialect::Sqlite => TestDb::sqlite(),
+            migrate_runtime::core::render::Dialect::Mysql => TestDb::mysql(),
+        }
+    }
+
     fn from(database: TestDatabase) -> TestDb {
         TestDb {
             url: database.url().to_owned(),

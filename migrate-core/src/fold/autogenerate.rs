@@ -250,6 +250,21 @@ impl Step {
             ) => out.push_str(&format!(
                 "    backfill({table}, set: todo({question:?}), where: {filter:?}, batch: {batch_size});\n"
             )),
+            // A table is written one column per line, as people write it.
+            (Op::CreateTable(table), _) => {
+                out.push_str(&format!("    create_table({}, {{\n", table.name));
+                for column in table.columns.iter() {
+                    out.push_str(&format!("        {column},\n"));
+                }
+                match &table.primary_key {
+                    Some(key) => out.push_str(&format!(
+                        "    }}, primary_key: {}({}));\n",
+                        key.name,
+                        key.columns.join(", ")
+                    )),
+                    None => out.push_str("    });\n"),
+                }
+            }
             (op, _) => out.push_str(&format!("    {op};\n")),
         }
         out

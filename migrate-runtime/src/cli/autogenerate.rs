@@ -180,16 +180,15 @@ fn diesel(path: &Path, dialect: Dialect) -> Result<(Target, Source), CliError> {
 }
 
 fn doc(suffix: &str, source: &Source, baseline: bool) -> Vec<String> {
+    // The file names its source without a URL, which may hold a password.
+    let from = match source.is_database {
+        true => "a database",
+        false => source.name.as_str(),
+    };
     let mut doc = vec![String::new()];
     doc.push(match baseline {
-        true => format!(
-            "Written by `migrate new --autogenerate` from {}: its schema as it is, names included.",
-            source.name
-        ),
-        false => format!(
-            "Written by `migrate new --autogenerate` from {}.",
-            source.name
-        ),
+        true => format!("Written by `migrate new --autogenerate` from {from}: its schema as it is, names included."),
+        false => format!("Written by `migrate new --autogenerate` from {from}."),
     });
     match suffix {
         "_prepare" => doc.push("Drops, outside a transaction, the indexes on what the next migration drops.".into()),
