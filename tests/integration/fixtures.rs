@@ -874,3 +874,29 @@ pub mod generated_virtual {
         }
     }
 }
+
+/// PostgreSQL's own objects, for autogenerate (`autogenerate.rs`): an enum, a unique constraint, a
+/// check, defaults that the catalog writes with casts.
+pub mod autogenerate_postgres {
+    migrate_runtime::migrations! {
+        #![targets = "postgres"]
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_tickets",
+                parent: none,
+                change {
+                    create_enum(ticket_state, ["open", "closed"]);
+                    create_table(tickets, {
+                        id: bigint identity,
+                        state: enum(ticket_state) default("open"),
+                        title: varchar(100),
+                        points: integer nullable,
+                        tags: array(text) nullable,
+                        due: date nullable,
+                    }, primary_key: pk_tickets(id));
+                    add_check(ck_tickets_title_not_blank, tickets, "title <> ''");
+                }
+            }
+        }
+    }
+}

@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod autogenerate;
 mod data_steps;
 mod drift;
 mod faults;

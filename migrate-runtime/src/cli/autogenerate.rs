@@ -10,8 +10,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use migrate_core::fold::autogenerate::{plan, Options, Plan, Target};
-use migrate_core::model::Migration;
+use migrate_core::fold::autogenerate::{plan, Options, Plan, Step, Target};
+use migrate_core::model::{Migration, Op};
 use migrate_core::render::Dialect;
 
 use super::args::Autogenerate;
@@ -56,6 +56,7 @@ pub(super) fn new(
             doc: doc(suffix, &source, baseline),
             adopted_names: baseline && source.is_database,
             ops: steps.iter().map(|step| step.source()).collect(),
+            irreversible: irreversible(steps),
         })
         .collect();
     let (written, ids) =
@@ -156,6 +157,18 @@ fn difference(
         is_database: true,
     };
     Ok((source, plan))
+}
+
+/// Why the steps cannot be undone, when an op has no inverse (an enum label added: PostgreSQL
+/// cannot remove one in place); the author may write a way back instead.
+fn irreversible(steps: &[Step]) -> Option<String> {
+    let ops: Vec<Op> = steps.iter().map(|step| step.op.clone()).collect();
+    let impossible = migrate_core::inverse::downgrade_of(&ops).err()?;
+    let reasons: Vec<String> = impossible
+        .iter()
+        .map(|(index, why)| format!("`{}`: {why}", ops[*index]))
+        .collect();
+    Some(reasons.join("; "))
 }
 
 fn chain_schema(migrations: &[&'static Migration]) -> Result<migrate_core::fold::Schema, CliError> {

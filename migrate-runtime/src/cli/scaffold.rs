@@ -96,8 +96,10 @@ pub(super) struct Body {
     pub doc: Vec<String>,
     /// `names: adopted`: a baseline keeps the database's names.
     pub adopted_names: bool,
-    /// The lines of the `change` block.
+    /// The ops' lines: the `change` block, or the `upgrade` block when the way back is refused.
     pub ops: String,
+    /// Why an op cannot be undone: the ops are an `upgrade` and the downgrade `irreversible`.
+    pub irreversible: Option<String>,
 }
 
 /// The migrations of this build; none yet is not an error when writing the first one.
@@ -329,13 +331,24 @@ fn source(message: &str, id: &str, parents: &[String], body: &Body) -> String {
     if body.adopted_names {
         text.push_str("    names: adopted,\n");
     }
-    text.push_str("    change {\n");
+    let block = if body.irreversible.is_some() {
+        "upgrade"
+    } else {
+        "change"
+    };
+    text.push_str(&format!("    {block} {{\n"));
     for line in body.ops.lines() {
         text.push_str("    ");
         text.push_str(line);
         text.push('\n');
     }
-    text.push_str("    }\n}\n");
+    text.push_str("    }\n");
+    if let Some(reason) = &body.irreversible {
+        text.push_str(&format!(
+            "    downgrade {{\n        irreversible({reason:?});\n    }}\n"
+        ));
+    }
+    text.push_str("}\n");
     text
 }
 
