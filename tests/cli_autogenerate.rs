@@ -258,7 +258,7 @@ fn a_diesel_schema_edited_by_hand_gives_its_ops() {
     );
     assert_eq!(
         differs,
-        format!("error: the migrations do not build {schema_rs}'s schema; `migrate new --autogenerate` would write:\n  create_table(tags, {{ id: bigint, name: varchar(40) }}, primary_key: pk_tags(id))\n  add_column(posts, views: integer nullable)\n  backfill(posts, set: \"views = NULL\", where: \"views IS NULL\", batch: 1000)\n  alter_column(posts, views, set_not_null)\n  alter_column(posts, title, drop_not_null)\n  hint: write the migration with `migrate new --autogenerate -m \"<message>\"` (with the same source), review it and commit it\n")
+        format!("error: the migrations do not build {schema_rs}'s schema; `migrate new --autogenerate` would write:\n  create_table(tags, {{ id: bigint, name: varchar(40) }}, primary_key: pk_tags(id))\n  add_column(posts, views: integer nullable)\n  backfill(posts, set: todo(\"the value of posts.views for the rows that exist: `set: \\\"views = …\\\"`\"), where: \"views IS NULL\", batch: 1000)\n  alter_column(posts, views, set_not_null)\n  alter_column(posts, title, drop_not_null)\n  hint: write the migration with `migrate new --autogenerate -m \"<message>\"` (with the same source), review it and commit it\n")
     );
 
     std::fs::create_dir(dir.0.join("migrations")).unwrap();

@@ -98,11 +98,25 @@ pub(super) fn check(context: &Context<'_>, args: &Autogenerate) -> Result<String
     }
     let mut ops = Vec::new();
     for (_, steps) in plan.migrations() {
-        ops.extend(steps.iter().map(|step| step.op.to_string()));
+        ops.extend(steps.iter().map(|step| {
+            match step.decide {
+                // The placeholder, as the file will hold it.
+                Some(_) => step
+                    .source()
+                    .lines()
+                    .last()
+                    .unwrap_or_default()
+                    .trim()
+                    .trim_end_matches(';')
+                    .to_owned(),
+                None => step.op.to_string(),
+            }
+        }));
     }
     Err(CliError::Ungenerated {
         target: source.name,
         ops,
+        renames: plan.rename_hints,
     })
 }
 

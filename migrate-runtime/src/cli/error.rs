@@ -69,7 +69,12 @@ pub enum CliError {
         message: String,
     },
     #[error("the migrations do not build {target}'s schema; `migrate new --autogenerate` would write:\n{}", ops.iter().map(|op| format!("  {op}")).collect::<Vec<_>>().join("\n"))]
-    Ungenerated { target: String, ops: Vec<String> },
+    Ungenerated {
+        target: String,
+        ops: Vec<String>,
+        /// `--rename …` for each drop beside an add that may be a rename.
+        renames: Vec<String>,
+    },
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
 }
@@ -106,8 +111,12 @@ impl CliError {
             CliError::DieselSchema { .. } => {
                 "the file is read as `diesel print-schema` writes it: `table!`s, `joinable!`s, `allow_tables_to_appear_in_same_query!` and a `sql_types` module".to_owned()
             }
-            CliError::Ungenerated { .. } => {
-                "write the migration with `migrate new --autogenerate -m \"<message>\"` (with the same source), review it and commit it".to_owned()
+            CliError::Ungenerated { renames, .. } => {
+                let mut hint = "write the migration with `migrate new --autogenerate -m \"<message>\"` (with the same source), review it and commit it".to_owned();
+                if !renames.is_empty() {
+                    hint.push_str(&format!("; a drop beside an add may be a rename, which is never guessed: if so, add {}", renames.join(" ")));
+                }
+                hint
             }
             CliError::Runtime(Error::NotAtHead { .. }) => {
                 "autogenerate compares the migrations at head with the database: upgrade it first".to_owned()
