@@ -390,7 +390,7 @@ fn own_table(table: &str) -> bool {
 }
 
 /// `json_valid(`data`)`, MariaDB's check on a `JSON` column `data`: the column's name.
-fn mariadb_json_check(clause: &str) -> Option<String> {
+pub(crate) fn mariadb_json_check(clause: &str) -> Option<String> {
     let column = clause.strip_prefix("json_valid(`")?.strip_suffix("`)")?;
     Some(column.replace("``", "`"))
 }
@@ -398,7 +398,7 @@ fn mariadb_json_check(clause: &str) -> Option<String> {
 /// A MySQL 8 `COLUMN_DEFAULT` in MariaDB's words: a literal is stored bare (`open`, `5`) and is
 /// quoted unless the column is a number; an expression (`DEFAULT_GENERATED`) is kept with its
 /// string literals' charset introducers and escaped quotes (`_utf8mb4\'[]\'`) undone.
-fn mysql8_default(default: &str, column_type: &str, extra: &str) -> String {
+pub(crate) fn mysql8_default(default: &str, column_type: &str, extra: &str) -> String {
     if extra.to_lowercase().contains("default_generated") {
         let mut out = String::new();
         let mut rest = default;

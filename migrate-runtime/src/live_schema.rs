@@ -8,7 +8,10 @@
 //! a trigger, an expression index, a column of a type no keyword names) is listed in
 //! [`LiveSchema::unwritten`], never dropped silently. The runtime's own tables are left out.
 //!
-//! MySQL and MariaDB are not read here yet: autogenerate from them is refused with that reason.
+//! MySQL and MariaDB are read from `information_schema` in the drift reader's words (see
+//! `introspect.rs`): a unique constraint is a unique index there, the primary key has no name, an
+//! enum is a column's own type (read as the enum of the migrations with the same labels), and the
+//! index InnoDB adds for a foreign key is not an index anyone wrote.
 
 use std::collections::BTreeMap;
 
@@ -76,10 +79,7 @@ pub fn live_schema<C: Database>(conn: &mut C) -> Result<LiveSchema, Error> {
     match dialect {
         Dialect::Postgres => reader.postgres(conn)?,
         Dialect::Sqlite => reader.sqlite(conn)?,
-        Dialect::Mysql => return Err(Error::Unsupported {
-            what: "autogenerate from a MySQL or MariaDB database".into(),
-            why: "its catalogs are not read into the model yet; generate from PostgreSQL or SQLite, or write the migration".into(),
-        }),
+        Dialect::Mysql => reader.mysql(conn)?,
     }
     Ok(LiveSchema {
         target: Target {
@@ -580,4 +580,273 @@ fn balanced(text: &str) -> bool {
         }
     }
     depth == 0
+}
+
+/// MySQL and MariaDB.
+impl Reader {
+    fn mysql<C: Database>(&mut self, conn: &mut C) -> Result<(), Error> {
+        let mariadb = conn
+            .query_texts("SELECT VERSION() AS a, NULL AS b, NULL AS c, NULL AS d")
+            .map_err(db_error)?
+            .into_iter()
+            .any(|[version, ..]| version.is_some_and(|v| v.to_lowercase().contains("mariadb")));
+        for [name, kind, ..] in conn
+            .query_texts(
+                "SELECT table_name AS a, table_type AS b, NULL AS c, NULL AS d
+                 FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY create_time, table_name",
+            )
+            .map_err(db_error)?
+        {
+            let name = name.unwrap_or_default();
+            match kind.as_deref() {
+                Some("VIEW") => self.raw_object("view", &name),
+                Some("SEQUENCE") => self.raw_object("sequence", &name),
+                _ if name.starts_with("migrate_") => {}
+                _ => self.schema.tables.push(Table {
+                    name: name.into(),
+                    columns: Vec::new().into(),
+                    primary_key: None,
+                }),
+            }
+        }
+        for [name, ..] in conn
+            .query_texts(
+                "SELECT trigger_name AS a, NULL AS b, NULL AS c, NULL AS d
+                 FROM information_schema.triggers WHERE trigger_schema = DATABASE()",
+            )
+            .map_err(db_error)?
+        {
+            self.raw_object("trigger", &name.unwrap_or_default());
+        }
+        let json_columns = self.mysql_checks(conn, mariadb)?;
+        self.mysql_columns(conn, mariadb, &json_columns)?;
+        let foreign_keys = self.mysql_foreign_keys(conn)?;
+        self.mysql_indexes(conn, &foreign_keys)
+    }
+
+    /// Reads the checks; returns MariaDB's `JSON` columns, whose `json_valid` checks are theirs.
+    fn mysql_checks<C: Database>(
+        &mut self,
+        conn: &mut C,
+        mariadb: bool,
+    ) -> Result<Vec<(String, String)>, Error> {
+        let sql = if mariadb {
+            "SELECT constraint_name AS a, table_name AS b, check_clause AS c, level AS d
+             FROM information_schema.check_constraints WHERE constraint_schema = DATABASE()"
+        } else {
+            "SELECT t.constraint_name AS a, t.table_name AS b, c.check_clause AS c, NULL AS d
+             FROM information_schema.table_constraints t JOIN information_schema.check_constraints c
+               ON c.constraint_schema = t.constraint_schema AND c.constraint_name = t.constraint_name
+             WHERE t.constraint_schema = DATABASE() AND t.constraint_type = 'CHECK'"
+        };
+        let mut json_columns = Vec::new();
+        for [name, table, clause, level] in conn.query_texts(sql).map_err(db_error)? {
+            let (name, table, clause) = (
+                name.unwrap_or_default(),
+                table.unwrap_or_default(),
+                clause.unwrap_or_default(),
+            );
+            if self.table_mut(&table).is_none() {
+                continue;
+            }
+            let json = (level.as_deref() == Some("Column"))
+                .then(|| crate::introspect::mariadb_json_check(&clause))
+                .flatten();
+            match json {
+                Some(column) => json_columns.push((table, column)),
+                None => self.schema.checks.push(CheckConstraint {
+                    name: name.into(),
+                    table: table.into(),
+                    expr: clause.into(),
+                }),
+            }
+        }
+        Ok(json_columns)
+    }
+
+    fn mysql_columns<C: Database>(
+        &mut self,
+        conn: &mut C,
+        mariadb: bool,
+        json_columns: &[(String, String)],
+    ) -> Result<(), Error> {
+        for [table, column, facts, default] in conn
+            .query_texts(
+                "SELECT table_name AS a, column_name AS b,
+                        CONCAT(column_type, CHAR(31), is_nullable, CHAR(31), extra, CHAR(31), COALESCE(generation_expression, '')) AS c,
+                        column_default AS d
+                 FROM information_schema.columns WHERE table_schema = DATABASE()
+                 ORDER BY table_name, ordinal_position",
+            )
+            .map_err(db_error)?
+        {
+            let (table, name) = (table.unwrap_or_default(), column.unwrap_or_default());
+            if self.table_mut(&table).is_none() {
+                continue;
+            }
+            let facts = fields(facts);
+            let part = |i: usize| facts.get(i).cloned().unwrap_or_default();
+            let (spelling, nullable, extra, expression) = (part(0), part(1), part(2), part(3));
+            let extra_lower = extra.to_lowercase();
+            let is_json = json_columns.iter().any(|(t, c)| *t == table && *c == name);
+            let ty = if is_json {
+                Some(migrate_core::model::ColumnType::Scalar(migrate_core::model::Scalar::Json))
+            } else if let Some(labels) = spelling.strip_prefix("enum(") {
+                self.mysql_enum(&table, &name, labels)
+            } else {
+                column_type(&spelling, Dialect::Mysql, &[])
+            };
+            let Some(ty) = ty else {
+                self.unwritten.push(format!(
+                    "column {table}.{name}: its type `{spelling}` has no `migration!` keyword, so it is left out"
+                ));
+                continue;
+            };
+            let generated = (extra_lower.contains("generated") && !extra_lower.contains("default_generated"))
+                .then(|| Generated {
+                    expr: expression.clone().into(),
+                    stored: extra_lower.contains("stored") || extra_lower.contains("persistent"),
+                });
+            let default = match default {
+                _ if generated.is_some() => None,
+                None => None,
+                Some(text) if mariadb && text == "NULL" => None,
+                Some(text) if mariadb => Some(text),
+                Some(text) => Some(crate::introspect::mysql8_default(&text, &spelling, &extra)),
+            };
+            self.push_column(&table, Column {
+                name: name.into(),
+                default: default.map(|text| default_value(&text, &ty, Dialect::Mysql)),
+                ty,
+                nullable: nullable == "YES",
+                identity: extra_lower.contains("auto_increment"),
+                generated,
+            });
+        }
+        Ok(())
+    }
+
+    /// `enum('open','done')`: the enum of the migrations with these labels, which the caller
+    /// passes in [`Schema::enums`] of the chain; MySQL keeps no name for it.
+    fn mysql_enum(
+        &mut self,
+        table: &str,
+        column: &str,
+        labels: &str,
+    ) -> Option<migrate_core::model::ColumnType> {
+        let labels: Vec<Text> = labels
+            .trim_end_matches(')')
+            .split(',')
+            .map(|label| Text::from(label.trim().trim_matches('\'').replace("''", "'")))
+            .collect();
+        let name = format!("{table}_{column}");
+        if !self.schema.enums.iter().any(|e| e.name == name.as_str()) {
+            self.schema.enums.push(EnumType {
+                name: name.clone().into(),
+                values: labels.into(),
+            });
+        }
+        Some(migrate_core::model::ColumnType::Scalar(
+            migrate_core::model::Scalar::Enum(name.into()),
+        ))
+    }
+
+    fn mysql_foreign_keys<C: Database>(
+        &mut self,
+        conn: &mut C,
+    ) -> Result<Vec<(String, String)>, Error> {
+        let mut names = Vec::new();
+        for [name, table, detail, actions] in conn
+            .query_texts(
+                "SELECT k.constraint_name AS a, k.table_name AS b,
+                        CONCAT(GROUP_CONCAT(k.column_name ORDER BY k.ordinal_position SEPARATOR ','), CHAR(31),
+                               MIN(k.referenced_table_name), CHAR(31),
+                               GROUP_CONCAT(k.referenced_column_name ORDER BY k.ordinal_position SEPARATOR ',')) AS c,
+                        CONCAT(MIN(r.delete_rule), CHAR(31), MIN(r.update_rule)) AS d
+                 FROM information_schema.key_column_usage k
+                 JOIN information_schema.referential_constraints r
+                   ON r.constraint_schema = k.constraint_schema AND r.table_name = k.table_name
+                  AND r.constraint_name = k.constraint_name
+                 WHERE k.constraint_schema = DATABASE() AND k.referenced_table_name IS NOT NULL
+                 GROUP BY k.table_name, k.constraint_name ORDER BY k.table_name, k.constraint_name",
+            )
+            .map_err(db_error)?
+        {
+            let (name, table) = (name.unwrap_or_default(), table.unwrap_or_default());
+            if self.table_mut(&table).is_none() {
+                continue;
+            }
+            let detail = fields(detail);
+            let actions = fields(actions);
+            // InnoDB's RESTRICT is NO ACTION, and an unwritten ON UPDATE reads as RESTRICT.
+            let action = |i: usize| {
+                let sql = actions.get(i).cloned().unwrap_or_default().to_lowercase().replace(' ', "_");
+                match ReferentialAction::from_name(&sql) {
+                    Some(ReferentialAction::Restrict) | None => ReferentialAction::NoAction,
+                    Some(action) => action,
+                }
+            };
+            let part = |i: usize| detail.get(i).cloned().unwrap_or_default();
+            self.schema.foreign_keys.push(ForeignKey {
+                name: name.clone().into(),
+                table: table.clone().into(),
+                columns: list(&part(0)).into(),
+                referenced_table: part(1).into(),
+                referenced_columns: list(&part(2)).into(),
+                on_delete: action(0),
+                on_update: action(1),
+            });
+            names.push((table, name));
+        }
+        Ok(names)
+    }
+
+    /// Every index but the primary key and those InnoDB made for a foreign key (named after it).
+    fn mysql_indexes<C: Database>(
+        &mut self,
+        conn: &mut C,
+        foreign_keys: &[(String, String)],
+    ) -> Result<(), Error> {
+        for [name, table, columns, non_unique] in conn
+            .query_texts(
+                "SELECT index_name AS a, table_name AS b,
+                        GROUP_CONCAT(COALESCE(column_name, '') ORDER BY seq_in_index SEPARATOR ',') AS c,
+                        CAST(MIN(non_unique) AS CHAR) AS d
+                 FROM information_schema.statistics WHERE table_schema = DATABASE()
+                 GROUP BY table_name, index_name ORDER BY table_name, index_name",
+            )
+            .map_err(db_error)?
+        {
+            let (name, table) = (name.unwrap_or_default(), table.unwrap_or_default());
+            let columns = columns.unwrap_or_default();
+            let Some(owner) = self.table_mut(&table) else {
+                continue;
+            };
+            if name == "PRIMARY" {
+                owner.primary_key = Some(PrimaryKey {
+                    name: format!("pk_{table}").into(),
+                    columns: list(&columns).into(),
+                });
+                continue;
+            }
+            if foreign_keys.iter().any(|(t, n)| *t == table && *n == name) {
+                continue;
+            }
+            if columns.split(',').any(str::is_empty) {
+                self.unwritten.push(format!(
+                    "index {name} on {table}: an index on expressions, which `create_index` cannot write (`execute` can)"
+                ));
+                continue;
+            }
+            self.schema.indexes.push(Index {
+                name: name.into(),
+                table: table.into(),
+                columns: list(&columns).into(),
+                unique: non_unique.as_deref() == Some("0"),
+                predicate: None,
+                concurrently: false,
+            });
+        }
+        Ok(())
+    }
 }

@@ -119,3 +119,55 @@ fn plan_against_live(
         &Options::default(),
     )
 }
+
+/// MySQL and MariaDB tell enums, uniques and keys their own way; what changed by hand still
+/// becomes the ops that build it, in the words of the migrations (the enum keeps its name).
+#[test]
+fn mysql_changes_by_hand_become_ops_in_the_migrations_words() {
+    let db = TestDb::mysql();
+    let mut conn = db.any();
+    let migrator = Migrator::new(&fixtures::autogenerate_mysql::MIGRATIONS).unwrap();
+    migrator.upgrade(&mut conn, Target::Head).unwrap();
+    conn.batch_execute(
+        "ALTER TABLE tickets MODIFY state ENUM('open', 'triaged', 'closed') NOT NULL DEFAULT 'open';
+         ALTER TABLE tickets ADD COLUMN points INT NULL DEFAULT 1;
+         ALTER TABLE tickets ADD COLUMN priority ENUM('low', 'high') NOT NULL DEFAULT 'low';
+         ALTER TABLE users ADD COLUMN active BOOLEAN NOT NULL DEFAULT TRUE;
+         CREATE INDEX ix_tickets_points ON tickets (points);
+         CREATE TABLE labels (id BIGINT AUTO_INCREMENT PRIMARY KEY, ticket_id BIGINT NOT NULL, name VARCHAR(40) NOT NULL,
+             INDEX ix_labels_ticket_id (ticket_id),
+             CONSTRAINT fk_labels_ticket_id FOREIGN KEY (ticket_id) REFERENCES tickets (id) ON DELETE CASCADE,
+             CONSTRAINT ck_labels_name_not_blank CHECK (name <> ''));",
+    )
+    .unwrap();
+
+    let plan = migrator
+        .autogenerate(&mut conn, &Options::default())
+        .unwrap();
+    let ops: Vec<String> = plan
+        .migrations()
+        .iter()
+        .flat_map(|(_, steps)| steps.iter().map(|step| step.op.to_string()))
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            "add_enum_value(ticket_state, \"triaged\", after: \"open\")",
+            "create_enum(tickets_priority, [\"low\", \"high\"])",
+            "create_table(labels, { id: bigint identity, ticket_id: bigint, name: varchar(40) }, primary_key: pk_labels(id))",
+            "add_column(tickets, points: integer nullable default(1))",
+            "add_column(tickets, priority: enum(tickets_priority) default(\"low\"))",
+            "add_column(users, active: boolean default(true))",
+            "create_index(ix_labels_ticket_id, labels(ticket_id))",
+            "add_check(ck_labels_name_not_blank, labels, \"`name` <> ''\")",
+            "add_foreign_key(fk_labels_ticket_id, labels(ticket_id), references: tickets(id), on_delete: cascade)",
+            "create_index(ix_tickets_points, tickets(points), concurrently)",
+        ]
+    );
+
+    let chain = with_plan(&migrator, &plan);
+    let chain: Vec<&Migration> = chain.iter().collect();
+    let folded = migrate_runtime::core::fold::schema(&chain, None).unwrap();
+    let again = plan_against_live(&folded, &mut conn);
+    assert!(again.is_empty(), "{again:#?}");
+}

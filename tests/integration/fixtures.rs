@@ -900,3 +900,34 @@ pub mod autogenerate_postgres {
         }
     }
 }
+
+/// MySQL's words for the same objects, for autogenerate (`autogenerate.rs`): an enum that is a
+/// column's own type, a unique constraint that is an index, a key without a name.
+pub mod autogenerate_mysql {
+    migrate_runtime::migrations! {
+        #![targets = "mysql"]
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_tickets",
+                parent: none,
+                change {
+                    create_enum(ticket_state, ["open", "closed"]);
+                    create_table(users, {
+                        id: bigint identity,
+                        email: varchar(320),
+                    }, primary_key: pk_users(id));
+                    add_unique(uq_users_email, users(email));
+                    create_table(tickets, {
+                        id: bigint identity,
+                        user_id: bigint,
+                        state: enum(ticket_state) default("open"),
+                        title: varchar(100),
+                        done: boolean default(false),
+                    }, primary_key: pk_tickets(id));
+                    create_index(ix_tickets_user_id, tickets(user_id));
+                    add_foreign_key(fk_tickets_user_id, tickets(user_id), references: users(id), on_delete: cascade);
+                }
+            }
+        }
+    }
+}

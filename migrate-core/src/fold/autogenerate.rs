@@ -12,7 +12,7 @@ use super::drift::{
 };
 use super::Schema;
 use crate::model::{
-    Column, ColumnChange, ColumnType, DefaultValue, EnumPosition, ForeignKey, Index, Op,
+    Column, ColumnChange, ColumnType, DefaultValue, EnumPosition, EnumType, ForeignKey, Index, Op,
     PrimaryKey, Scalar, Table, Text, UniqueConstraint,
 };
 use crate::render::Dialect;
@@ -332,6 +332,9 @@ struct Differ<'a> {
     /// (chain table, column) dropped here.
     dropped_columns: BTreeSet<(String, String)>,
     dropped_tables: BTreeSet<String>,
+    /// Enums whose labels were compared, or created, through a column (MySQL, where an enum is a
+    /// column's own type).
+    enums_through_columns: BTreeSet<String>,
     steps: Vec<(Phase, Rank, Step)>,
     plan: Plan,
 }
@@ -347,6 +350,7 @@ impl<'a> Differ<'a> {
             new_tables: BTreeSet::new(),
             dropped_columns: BTreeSet::new(),
             dropped_tables: BTreeSet::new(),
+            enums_through_columns: BTreeSet::new(),
             steps: Vec::new(),
             plan: Plan::default(),
         };
@@ -534,69 +538,7 @@ impl Differ<'_> {
                 );
                 continue;
             };
-            let kept: Vec<&Text> = before
-                .values
-                .iter()
-                .filter(|value| ty.values.contains(value))
-                .collect();
-            let in_target_order: Vec<&Text> = ty
-                .values
-                .iter()
-                .filter(|value| before.values.contains(value))
-                .collect();
-            if kept != in_target_order {
-                self.plan.unwritten.push(format!(
-                    "enum {}: its labels are ordered ({}) in the target but ({}) in the migrations; no op reorders labels",
-                    ty.name,
-                    ty.values.join(", "),
-                    before.values.join(", ")
-                ));
-            }
-            for (index, value) in ty.values.iter().enumerate() {
-                if before.values.contains(value) {
-                    continue;
-                }
-                // Placed after the label before it, or first before the label after it.
-                let position = match index.checked_sub(1) {
-                    Some(previous) => Some(EnumPosition::After(ty.values[previous].clone())),
-                    None => ty.values.get(1).cloned().map(EnumPosition::Before),
-                };
-                let position = match (&position, ty.values.last() == Some(value)) {
-                    (Some(EnumPosition::After(_)), true) => None,
-                    _ => position,
-                };
-                self.push(
-                    Phase::Main,
-                    Rank::CreateEnum,
-                    Step::op(Op::AddEnumValue {
-                        enum_name: ty.name.clone(),
-                        value: value.clone(),
-                        position,
-                    }),
-                );
-            }
-            for (index, value) in before.values.iter().enumerate() {
-                if ty.values.contains(value) {
-                    continue;
-                }
-                let position = match before.values.get(index + 1) {
-                    _ if index + 1 == before.values.len() => None,
-                    Some(next) if index == 0 => Some(EnumPosition::Before(next.clone())),
-                    _ => Some(EnumPosition::After(before.values[index - 1].clone())),
-                };
-                self.push(
-                    Phase::Main,
-                    Rank::DropEnum,
-                    Step::noted(
-                        Op::DropEnumValue {
-                            enum_name: ty.name.clone(),
-                            value: value.clone(),
-                            position,
-                        },
-                        "A row that holds this label makes the conversion fail.",
-                    ),
-                );
-            }
+            self.labels(before, &ty.values);
         }
         for ty in &self.chain.enums {
             if !self.target.schema.enums.iter().any(|e| e.name == ty.name) {
@@ -606,6 +548,73 @@ impl Differ<'_> {
                     Step::op(Op::DropEnum(ty.clone())),
                 );
             }
+        }
+    }
+
+    /// The labels `after` lists that enum `before` lacks are added in place; those it has that
+    /// `after` lacks are dropped; a different order is listed, since no op reorders labels.
+    fn labels(&mut self, before: &EnumType, after: &[Text]) {
+        let kept: Vec<&Text> = before
+            .values
+            .iter()
+            .filter(|value| after.contains(value))
+            .collect();
+        let in_target_order: Vec<&Text> = after
+            .iter()
+            .filter(|value| before.values.contains(value))
+            .collect();
+        if kept != in_target_order {
+            self.plan.unwritten.push(format!(
+                "enum {}: its labels are ordered ({}) in the target but ({}) in the migrations; no op reorders labels",
+                before.name,
+                after.join(", "),
+                before.values.join(", ")
+            ));
+        }
+        for (index, value) in after.iter().enumerate() {
+            if before.values.contains(value) {
+                continue;
+            }
+            // Placed after the label before it, or first before the label after it.
+            let position = match index.checked_sub(1) {
+                Some(previous) => Some(EnumPosition::After(after[previous].clone())),
+                None => after.get(1).cloned().map(EnumPosition::Before),
+            };
+            let position = match (&position, after.last() == Some(value)) {
+                (Some(EnumPosition::After(_)), true) => None,
+                _ => position,
+            };
+            self.push(
+                Phase::Main,
+                Rank::CreateEnum,
+                Step::op(Op::AddEnumValue {
+                    enum_name: before.name.clone(),
+                    value: value.clone(),
+                    position,
+                }),
+            );
+        }
+        for (index, value) in before.values.iter().enumerate() {
+            if after.contains(value) {
+                continue;
+            }
+            let position = match before.values.get(index + 1) {
+                _ if index + 1 == before.values.len() => None,
+                Some(next) if index == 0 => Some(EnumPosition::Before(next.clone())),
+                _ => Some(EnumPosition::After(before.values[index - 1].clone())),
+            };
+            self.push(
+                Phase::Main,
+                Rank::DropEnum,
+                Step::noted(
+                    Op::DropEnumValue {
+                        enum_name: before.name.clone(),
+                        value: value.clone(),
+                        position,
+                    },
+                    "A row that holds this label makes the conversion fail.",
+                ),
+            );
         }
     }
 
@@ -624,6 +633,9 @@ impl Differ<'_> {
                 None => {
                     self.new_tables.insert(table.name.to_string());
                     let mut table = table.clone();
+                    let columns: Vec<Column> =
+                        table.columns.iter().map(|c| self.column_enum(c)).collect();
+                    table.columns = columns.into();
                     if table.primary_key.is_some() && !self.sees.key_names {
                         table.primary_key = table.primary_key.map(|key| PrimaryKey {
                             name: format!("pk_{}", table.name).into(),
@@ -669,7 +681,10 @@ impl Differ<'_> {
                 .iter()
                 .find(|c| self.target_column(&before.name, &c.name) == *column.name);
             match was {
-                None => self.add_column(&table, column),
+                None => {
+                    let column = self.column_enum(column);
+                    self.add_column(&table, &column);
+                }
                 Some(was) => {
                     matched.insert(was.name.to_string());
                     self.column_changes(&table, was, column);
@@ -790,7 +805,20 @@ impl Differ<'_> {
                 generated_words(was)
             ));
         }
-        if !self.same_type(was, now) {
+        let enum_labels = match (&was.ty, &now.ty) {
+            (ColumnType::Scalar(Scalar::Enum(before)), ColumnType::Scalar(Scalar::Enum(after)))
+                if !self.sees.enums =>
+            {
+                self.enum_of(before, false).zip(self.enum_of(after, true))
+            }
+            _ => None,
+        };
+        if let Some((before, after)) = enum_labels {
+            // MySQL: the column's labels are its enum's.
+            if self.enums_through_columns.insert(before.name.to_string()) {
+                self.labels(&before, &after.values);
+            }
+        } else if !self.same_type(was, now) {
             self.push(
                 Phase::Main,
                 Rank::AlterColumn,
@@ -828,6 +856,46 @@ impl Differ<'_> {
                 )
             };
             self.push(Phase::Main, Rank::AlterColumn, step);
+        }
+    }
+
+    fn enum_of(&self, name: &str, target: bool) -> Option<EnumType> {
+        let enums = match target {
+            true => &self.target.schema.enums,
+            false => &self.chain.enums,
+        };
+        enums.iter().find(|e| e.name == name).cloned()
+    }
+
+    /// A new column of an enum the chain does not have by that name: where a target cannot name
+    /// its enums (MySQL), the chain's enum with the same labels, or one created here.
+    fn column_enum(&mut self, column: &Column) -> Column {
+        let ColumnType::Scalar(Scalar::Enum(name)) = &column.ty else {
+            return column.clone();
+        };
+        if self.sees.enums || self.enum_of(name, false).is_some() {
+            return column.clone();
+        }
+        let Some(target) = self.enum_of(name, true) else {
+            return column.clone();
+        };
+        let same_labels = self.chain.enums.iter().find(|e| e.values == target.values);
+        let name = match same_labels {
+            Some(existing) => existing.name.clone(),
+            None => {
+                if self.enums_through_columns.insert(target.name.to_string()) {
+                    self.push(
+                        Phase::Main,
+                        Rank::CreateEnum,
+                        Step::op(Op::CreateEnum(target.clone())),
+                    );
+                }
+                target.name.clone()
+            }
+        };
+        Column {
+            ty: ColumnType::Scalar(Scalar::Enum(name)),
+            ..column.clone()
         }
     }
 
@@ -1221,7 +1289,6 @@ impl<'a> Differ<'a> {
 
     fn same_fk(&self, was: &ForeignKey, now: &ForeignKey) -> bool {
         self.fk_key(was, true) == self.fk_key(now, false)
-            && was.on_delete.sql() == now.on_delete.sql()
             && actions_agree(was, now, self.sees.types)
     }
 
@@ -1282,6 +1349,6 @@ fn actions_agree(was: &ForeignKey, now: &ForeignKey, types: TypeDetail) -> bool 
                 && mysql_referential_action(was.on_delete.sql())
                     == mysql_referential_action(now.on_delete.sql())
         }
-        _ => was.on_update == now.on_update,
+        _ => was.on_delete == now.on_delete && was.on_update == now.on_update,
     }
 }

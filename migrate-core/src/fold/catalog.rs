@@ -21,6 +21,8 @@ use crate::render::Dialect;
 /// assert_eq!(column_type("point", Dialect::Postgres, &[]), None);
 /// assert_eq!(column_type("DATETIME", Dialect::Sqlite, &[]), Some(ColumnType::Scalar(Scalar::Timestamp)));
 /// assert_eq!(column_type("VARCHAR(50)", Dialect::Sqlite, &[]), Some(ColumnType::Scalar(Scalar::Varchar(50))));
+/// assert_eq!(column_type("tinyint(1)", Dialect::Mysql, &[]), Some(ColumnType::Scalar(Scalar::Boolean)));
+/// assert_eq!(column_type("int(11)", Dialect::Mysql, &[]), Some(ColumnType::Scalar(Scalar::Integer)));
 /// ```
 pub fn column_type(spelling: &str, dialect: Dialect, enums: &[&str]) -> Option<ColumnType> {
     let spelling = spelling.trim();
@@ -44,6 +46,18 @@ pub fn column_type(spelling: &str, dialect: Dialect, enums: &[&str]) -> Option<C
         .filter_map(|n| n.trim().parse().ok())
         .collect();
     let scalar = match (name, numbers.as_slice()) {
+        // MySQL's boolean; its other integer widths are display widths, which say nothing.
+        ("tinyint", [1]) if dialect == Dialect::Mysql => Scalar::Boolean,
+        ("tinyint", _) if dialect == Dialect::Mysql => Scalar::SmallInt,
+        ("mediumint", _) if dialect == Dialect::Mysql => Scalar::Integer,
+        ("float", _) if dialect == Dialect::Mysql => Scalar::Real,
+        ("longtext" | "mediumtext" | "tinytext", _) if dialect == Dialect::Mysql => Scalar::Text,
+        ("longblob" | "mediumblob" | "tinyblob" | "varbinary", _) if dialect == Dialect::Mysql => {
+            Scalar::Bytea
+        }
+        // What the renderer writes for `timestamptz` (and `timestamp`): UTC, by convention.
+        ("datetime" | "timestamp", _) if dialect == Dialect::Mysql => Scalar::Timestamptz,
+        ("time", _) if dialect == Dialect::Mysql => Scalar::Time,
         ("smallint" | "int2", _) => Scalar::SmallInt,
         ("integer" | "int" | "int4", _) => Scalar::Integer,
         ("bigint" | "int8", _) => Scalar::BigInt,
@@ -118,7 +132,9 @@ pub fn default_value(text: &str, ty: &ColumnType, dialect: Dialect) -> DefaultVa
     let bare = without_parentheses(without_cast(text));
     let lower = bare.to_lowercase();
     let function = match lower.as_str() {
-        "now()" | "current_timestamp" => Some(SqlFunction::Now),
+        "now()" | "current_timestamp" | "current_timestamp()" | "current_timestamp(6)" => {
+            Some(SqlFunction::Now)
+        }
         "current_date" => Some(SqlFunction::CurrentDate),
         "gen_random_uuid()" | "lower(hex(randomblob(16)))" => Some(SqlFunction::GenRandomUuid),
         "random()" => Some(SqlFunction::Random),
@@ -137,8 +153,8 @@ pub fn default_value(text: &str, ty: &ColumnType, dialect: Dialect) -> DefaultVa
     match (value.to_lowercase().as_str(), is_boolean) {
         ("true" | "t", true) => return DefaultValue::Bool(true),
         ("false" | "f", true) => return DefaultValue::Bool(false),
-        ("1", true) if dialect == Dialect::Sqlite => return DefaultValue::Bool(true),
-        ("0", true) if dialect == Dialect::Sqlite => return DefaultValue::Bool(false),
+        ("1", true) if dialect != Dialect::Postgres => return DefaultValue::Bool(true),
+        ("0", true) if dialect != Dialect::Postgres => return DefaultValue::Bool(false),
         _ => {}
     }
     let numeric = matches!(
