@@ -123,8 +123,6 @@ pub enum Error {
         /// Who holds the lock, where the database says (PostgreSQL).
         holder: Option<String>,
     },
-    #[error("{what} is not supported: {why}")]
-    Unsupported { what: String, why: String },
     #[error("the database is not at head: {} pending ({}); `migrate upgrade` first, so the migration written is the difference from the migrations, not from the database's past", pending.len(), pending.join(", "))]
     NotAtHead { pending: Vec<String> },
 }
