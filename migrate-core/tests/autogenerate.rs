@@ -310,7 +310,10 @@ fn a_rename_is_written_only_when_given() {
         target.clone(),
         &Options::default(),
     );
-    assert_eq!(guessed.plan.rename_hints, ["--rename users.name=full_name"]);
+    assert_eq!(
+        guessed.plan.rename_hints,
+        ["users.name=full_name".parse::<Rename>().unwrap()]
+    );
     assert!(ops(&guessed.plan.main)
         .iter()
         .any(|op| op.starts_with("drop_column")));

@@ -118,6 +118,67 @@ pub enum Rename {
     },
 }
 
+/// As `--rename` takes it: `users=accounts`, `users.name=full_name`.
+impl std::fmt::Display for Rename {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rename::Table { from, to } => write!(f, "{from}={to}"),
+            Rename::Column { table, from, to } => write!(f, "{table}.{from}={to}"),
+        }
+    }
+}
+
+impl Rename {
+    /// The question to ask about it, in words.
+    pub fn question(&self) -> String {
+        match self {
+            Rename::Table { from, to } => {
+                format!("table {from} is dropped and table {to} created: was {from} renamed to {to}?")
+            }
+            Rename::Column { table, from, to } => format!(
+                "column {table}.{from} is dropped and {table}.{to} added: was {from} renamed to {to}?"
+            ),
+        }
+    }
+
+    /// The old and the new name, as `table.column` for a column: what one rename uses up.
+    fn names(&self) -> [String; 2] {
+        match self {
+            Rename::Table { from, to } => [from.clone(), to.clone()],
+            Rename::Column { table, from, to } => {
+                [format!("{table}.{from}"), format!("{table}.{to}")]
+            }
+        }
+    }
+}
+
+/// Of `hints`, those `accept` says yes to, in order, skipping a hint whose old or new name an
+/// accepted one already took.
+///
+/// ```
+/// use migrate_core::fold::autogenerate::{choose_renames, Rename};
+///
+/// let hints: Vec<Rename> = ["users.name=full_name", "users.name=nickname", "users.bio=about"]
+///     .iter().map(|hint| hint.parse().unwrap()).collect();
+/// let chosen = choose_renames(&hints, |_| true);
+/// assert_eq!(chosen.iter().map(ToString::to_string).collect::<Vec<_>>(), ["users.name=full_name", "users.bio=about"]);
+/// ```
+pub fn choose_renames(hints: &[Rename], mut accept: impl FnMut(&Rename) -> bool) -> Vec<Rename> {
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut chosen = Vec::new();
+    for hint in hints {
+        let names = hint.names();
+        if names.iter().any(|name| taken.contains(name)) {
+            continue;
+        }
+        if accept(hint) {
+            taken.extend(names);
+            chosen.push(hint.clone());
+        }
+    }
+    chosen
+}
+
 impl std::str::FromStr for Rename {
     type Err = String;
 
@@ -165,8 +226,9 @@ pub struct Plan {
     pub after: Vec<Step>,
     /// What the target has that no op can write, one sentence each: never skipped silently.
     pub unwritten: Vec<String>,
-    /// Drops and adds that may be renames: the `--rename` that would say so.
-    pub rename_hints: Vec<String>,
+    /// Drops and adds that may be renames, which are never guessed: each as the `--rename` that
+    /// would say so.
+    pub rename_hints: Vec<Rename>,
 }
 
 impl Plan {
@@ -496,7 +558,10 @@ impl<'a> Differ<'a> {
                 Op::DropTable(old) => {
                     for created in ops() {
                         if let Op::CreateTable(new) = created {
-                            hints.push(format!("--rename {}={}", old.name, new.name));
+                            hints.push(Rename::Table {
+                                from: old.name.to_string(),
+                                to: new.name.to_string(),
+                            });
                         }
                     }
                 }
@@ -508,7 +573,11 @@ impl<'a> Differ<'a> {
                         } = added
                         {
                             if to == table && self.same_type(old, new) {
-                                hints.push(format!("--rename {table}.{}={}", old.name, new.name));
+                                hints.push(Rename::Column {
+                                    table: table.to_string(),
+                                    from: old.name.to_string(),
+                                    to: new.name.to_string(),
+                                });
                             }
                         }
                     }

@@ -8,9 +8,10 @@
 //! can write is printed, never skipped silently.
 
 use std::fmt::Write as _;
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use migrate_core::fold::autogenerate::{plan, Options, Plan, Step, Target};
+use migrate_core::fold::autogenerate::{choose_renames, plan, Options, Plan, Rename, Step, Target};
 use migrate_core::model::{Migration, Op};
 use migrate_core::render::Dialect;
 
@@ -36,7 +37,18 @@ pub(super) fn new(
 ) -> Result<String, CliError> {
     let migrations = scaffold::known(context)?;
     let parents = scaffold::head(&migrations)?;
-    let (source, plan) = difference(context, &migrations, args)?;
+    let (mut source, mut plan) = difference(context, &migrations, args, &[])?;
+    // At a terminal, the tool asks about each possible rename rather than guessing.
+    if !plan.rename_hints.is_empty() && std::io::stdin().is_terminal() {
+        let renames = ask_renames(
+            &plan.rename_hints,
+            &mut std::io::stdin().lock(),
+            &mut std::io::stderr(),
+        );
+        if !renames.is_empty() {
+            (source, plan) = difference(context, &migrations, args, &renames)?;
+        }
+    }
     let mut out = String::new();
     if plan.is_empty() {
         let _ = writeln!(
@@ -87,7 +99,7 @@ pub(super) fn new(
 
 pub(super) fn check(context: &Context<'_>, args: &Autogenerate) -> Result<String, CliError> {
     let migrations = scaffold::known(context)?;
-    let (source, plan) = difference(context, &migrations, args)?;
+    let (source, plan) = difference(context, &migrations, args, &[])?;
     if plan.is_empty() {
         let mut out = format!(
             "the migrations build {}'s schema: nothing to generate\n",
@@ -116,7 +128,22 @@ pub(super) fn check(context: &Context<'_>, args: &Autogenerate) -> Result<String
     Err(CliError::Ungenerated {
         target: source.name,
         ops,
-        renames: plan.rename_hints,
+        renames: plan
+            .rename_hints
+            .iter()
+            .map(|hint| format!("--rename {hint}"))
+            .collect(),
+    })
+}
+
+/// Asks, one line each, whether each possible rename is one; an empty or unreadable answer is no.
+fn ask_renames(hints: &[Rename], input: &mut impl BufRead, prompt: &mut impl Write) -> Vec<Rename> {
+    choose_renames(hints, |hint| {
+        let _ = write!(prompt, "{} [y/N] ", hint.question());
+        let _ = prompt.flush();
+        let mut answer = String::new();
+        input.read_line(&mut answer).is_ok()
+            && matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
     })
 }
 
@@ -124,9 +151,10 @@ fn difference(
     context: &Context<'_>,
     migrations: &[&'static Migration],
     args: &Autogenerate,
+    answered: &[Rename],
 ) -> Result<(Source, Plan), CliError> {
     let options = Options {
-        renames: args.rename.clone(),
+        renames: args.rename.iter().chain(answered).cloned().collect(),
     };
     if let Some(path) = &args.from_diesel {
         let dialect = match (args.dialect, &context.database_url) {
@@ -242,7 +270,35 @@ fn report(out: &mut String, source: &Source, plan: &Plan) {
         let _ = writeln!(
             out,
             "a drop beside an add may be a rename, which is never guessed: if so, run again with {}",
-            plan.rename_hints.join(" ")
+            plan.rename_hints
+                .iter()
+                .map(|hint| format!("--rename {hint}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_possible_rename_is_asked_and_an_accepted_one_uses_up_its_names() {
+        let hints: Vec<Rename> = [
+            "users.name=full_name",
+            "users.name=nickname",
+            "users.bio=about",
+        ]
+        .iter()
+        .map(|hint| hint.parse().unwrap_or_else(|e: String| panic!("{e}")))
+        .collect();
+        let mut prompts = Vec::new();
+        let chosen = ask_renames(&hints, &mut "y\nno\n".as_bytes(), &mut prompts);
+        assert_eq!(chosen, hints[..1]);
+        assert_eq!(
+            String::from_utf8_lossy(&prompts),
+            "column users.name is dropped and users.full_name added: was name renamed to full_name? [y/N] column users.bio is dropped and users.about added: was bio renamed to about? [y/N] "
         );
     }
 }
