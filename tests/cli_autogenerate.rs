@@ -261,6 +261,26 @@ fn a_diesel_schema_edited_by_hand_gives_its_ops() {
         format!("error: the migrations do not build {schema_rs}'s schema; `migrate new --autogenerate` would write:\n  create_table(tags, {{ id: bigint, name: varchar(40) }}, primary_key: pk_tags(id))\n  add_column(posts, views: integer nullable)\n  backfill(posts, set: todo(\"the value of posts.views for the rows that exist: `set: \\\"views = …\\\"`\"), where: \"views IS NULL\", batch: 1000)\n  alter_column(posts, views, set_not_null)\n  alter_column(posts, title, drop_not_null)\n  hint: write the migration with `migrate new --autogenerate -m \"<message>\"` (with the same source), review it and commit it\n")
     );
 
+    // A rename of what is not there is refused, not left out.
+    let refused = fails(
+        "blog",
+        None,
+        &[
+            "check",
+            "--autogenerate",
+            "--from-diesel",
+            schema_rs,
+            "--dialect",
+            "postgres",
+            "--rename",
+            "posts.hits=views",
+        ],
+    );
+    assert!(
+        refused.starts_with("error: --rename posts.hits=views: the migrations have no column `posts.hits`\n  hint: "),
+        "{refused}"
+    );
+
     std::fs::create_dir(dir.0.join("migrations")).unwrap();
     let migrations = dir.0.join("migrations");
     let written = ok(

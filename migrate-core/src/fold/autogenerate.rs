@@ -229,6 +229,9 @@ pub struct Plan {
     /// Drops and adds that may be renames, which are never guessed: each as the `--rename` that
     /// would say so.
     pub rename_hints: Vec<Rename>,
+    /// The renames of [`Options`] that name what is not there, one sentence each: the plan
+    /// ignores them, and a caller should refuse it.
+    pub refused: Vec<String>,
 }
 
 impl Plan {
@@ -441,7 +444,8 @@ impl<'a> Differ<'a> {
             .unwrap_or_else(|| column.to_owned())
     }
 
-    /// Whether a target table existed before (the chain has it, under this or an old name).
+    /// Whether a target table existed before (the chain has it, under this or an old name), so
+    /// it has rows and an op on it needs the online form.
     fn is_existing(&self, target_table: &str) -> bool {
         !self.new_tables.contains(target_table)
     }
@@ -465,11 +469,11 @@ impl<'a> Differ<'a> {
             match rename {
                 Rename::Table { from, to } => {
                     if self.chain.table(from).is_none() {
-                        self.plan.unwritten.push(format!(
+                        self.plan.refused.push(format!(
                             "--rename {from}={to}: the migrations have no table `{from}`"
                         ));
                     } else if self.target.schema.table(to).is_none() {
-                        self.plan.unwritten.push(format!(
+                        self.plan.refused.push(format!(
                             "--rename {from}={to}: the target has no table `{to}`"
                         ));
                     } else {
@@ -500,11 +504,11 @@ impl<'a> Differ<'a> {
                         .table(table)
                         .is_some_and(|t| t.columns.iter().any(|c| c.name == to.as_str()));
                     if !in_chain {
-                        self.plan.unwritten.push(format!(
+                        self.plan.refused.push(format!(
                             "--rename {table}.{from}={to}: the migrations have no column `{table}.{from}`"
                         ));
                     } else if !in_target {
-                        self.plan.unwritten.push(format!(
+                        self.plan.refused.push(format!(
                             "--rename {table}.{from}={to}: the target has no column `{table}.{to}`"
                         ));
                     } else {
@@ -1080,11 +1084,6 @@ fn generated_words(column: &Column) -> &'static str {
 
 /// Indexes and constraints.
 impl<'a> Differ<'a> {
-    /// Whether an op on the target table `table` needs the online form: the table has rows.
-    fn live(&self, table: &str) -> bool {
-        self.is_existing(table)
-    }
-
     /// The chain's indexes as the target sees them: on SQLite and MySQL a unique constraint is a
     /// unique index, so it is compared as one (and dropped as the constraint it is).
     fn chain_indexes(&self) -> Vec<(Index, Option<&'a UniqueConstraint>)> {
@@ -1181,7 +1180,7 @@ impl<'a> Differ<'a> {
     }
 
     fn create_index(&mut self, index: &Index) {
-        let live = self.live(&index.table);
+        let live = self.is_existing(&index.table);
         let index = Index {
             concurrently: live,
             ..index.clone()
@@ -1247,7 +1246,7 @@ impl<'a> Differ<'a> {
                     Step::op(Op::DropUnique(was)),
                 );
             }
-            let phase = if self.live(&unique.table) {
+            let phase = if self.is_existing(&unique.table) {
                 Phase::After
             } else {
                 Phase::Main
@@ -1321,7 +1320,7 @@ impl<'a> Differ<'a> {
     /// A check or foreign key: with the rest on a new table; on an existing one after the
     /// indexes built concurrently, which a foreign key's checks need.
     fn add_constraint(&mut self, table: &str, op: Op) {
-        let phase = if self.live(table) && self.has_after_indexes() {
+        let phase = if self.is_existing(table) && self.has_after_indexes() {
             Phase::After
         } else {
             Phase::Main

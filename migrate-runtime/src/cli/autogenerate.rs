@@ -147,7 +147,24 @@ fn ask_renames(hints: &[Rename], input: &mut impl BufRead, prompt: &mut impl Wri
     })
 }
 
+/// The target read and the plan made towards it; a `--rename` that names what is not there is
+/// an error, not a rename quietly left out.
 fn difference(
+    context: &Context<'_>,
+    migrations: &[&'static Migration],
+    args: &Autogenerate,
+    answered: &[Rename],
+) -> Result<(Source, Plan), CliError> {
+    let (source, plan) = read_and_plan(context, migrations, args, answered)?;
+    if !plan.refused.is_empty() {
+        return Err(CliError::Rename {
+            reasons: plan.refused,
+        });
+    }
+    Ok((source, plan))
+}
+
+fn read_and_plan(
     context: &Context<'_>,
     migrations: &[&'static Migration],
     args: &Autogenerate,

@@ -75,6 +75,8 @@ pub enum CliError {
         /// `--rename …` for each drop beside an add that may be a rename.
         renames: Vec<String>,
     },
+    #[error("{}", reasons.join("; "))]
+    Rename { reasons: Vec<String> },
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
 }
@@ -120,6 +122,9 @@ impl CliError {
             }
             CliError::Runtime(Error::NotAtHead { .. }) => {
                 "autogenerate compares the migrations at head with the database: upgrade it first".to_owned()
+            }
+            CliError::Rename { .. } => {
+                "`--rename old=new` renames a table, `--rename table.old=new` a column of the table as the target names it; `migrate new --autogenerate` without it lists the drops and adds it saw".to_owned()
             }
             CliError::Interrupted { .. } => {
                 "`migrate status` shows it; finish it with the command named above".to_owned()
