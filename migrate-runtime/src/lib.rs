@@ -39,6 +39,7 @@ mod registry;
 mod repair;
 mod script;
 mod sqlite_rebuild;
+mod squashed;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod version_table;
@@ -198,6 +199,7 @@ pub mod __private {
     pub const PLACEHOLDER: model::Migration = model::Migration {
         id: std::borrow::Cow::Borrowed(""),
         parents: std::borrow::Cow::Borrowed(&[]),
+        replaces: std::borrow::Cow::Borrowed(&[]),
         doc: std::borrow::Cow::Borrowed(""),
         upgrade: std::borrow::Cow::Borrowed(&[]),
         downgrade: model::Downgrade::Ops(std::borrow::Cow::Borrowed(&[])),

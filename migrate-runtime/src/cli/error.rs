@@ -82,6 +82,9 @@ impl CliError {
             CliError::Runtime(Error::UnknownApplied { .. }) => {
                 "if this build is older on purpose (a deploy rolled back), pass --allow-unknown (or set MIGRATE_ALLOW_UNKNOWN=true) to go on without them; `migrate history` lists them".to_owned()
             }
+            CliError::Runtime(Error::PartlySquashed { id, .. }) => format!(
+                "if the database already has everything {id} builds (the rest was applied by hand), record it with `migrate stamp {id}`"
+            ),
             CliError::Runtime(Error::LockTimeout { .. }) => {
                 "wait for the other instance to finish, or pass a longer --lock-wait".to_owned()
             }

@@ -312,10 +312,11 @@ struct Ancestors<'a> {
 
 impl<'a> Ancestors<'a> {
     fn new(migrations: &'a [&'static Migration]) -> Ancestors<'a> {
+        let replacements = migrate_core::graph::Replacements::of(migrations);
         Ancestors {
             parents: migrations
                 .iter()
-                .map(|m| (m.id.as_ref(), m.parents.iter().map(AsRef::as_ref).collect()))
+                .map(|m| (m.id.as_ref(), replacements.parents(m)))
                 .collect(),
         }
     }
