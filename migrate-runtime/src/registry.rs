@@ -216,6 +216,15 @@ impl Migrations {
         }
     }
 
+    /// The backends the crate lists in `package.metadata.migrate.targets` (or `#![targets]`),
+    /// which its migrations were checked for; empty when it names none (PostgreSQL and SQLite).
+    pub fn targets(&self) -> Vec<migrate_core::render::Dialect> {
+        self.targets
+            .iter()
+            .filter_map(|name| migrate_core::render::Dialect::from_name(name))
+            .collect()
+    }
+
     /// Every registration in the token's module or below it, and the token's own.
     pub fn registrations(&self) -> Vec<&'static Registration> {
         inventory::iter::<Registration>

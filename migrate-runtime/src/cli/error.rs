@@ -61,6 +61,17 @@ pub enum CliError {
     },
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
+    #[error("`{text}` is not a range to squash: write <from>:<to>, as in 0001:0008")]
+    NotARange { text: String },
+    #[error("cannot squash {range}: {error}")]
+    Squash {
+        range: String,
+        error: migrate_core::squash::SquashError,
+    },
+    #[error("no file of {} declares migration {id}, so `squash` cannot delete it: pass --dir <path>, the folder of the migration files", dir.display())]
+    NoFileOf { id: String, dir: PathBuf },
+    #[error("{} declares migration {id} and other code: `squash` deletes the file of each migration it replaces, so each must be alone in its file; move the rest out first", file.display())]
+    NotAloneInFile { id: String, file: PathBuf },
 }
 
 impl CliError {
