@@ -43,6 +43,10 @@ pub struct Squash {
     pub irreversible: Option<String>,
     /// The steps of the range that the squash does not hold, in the order they ran.
     pub left_out: Vec<LeftOut>,
+    /// The SQL texts of the schema (a check's condition, a partial index's `where:`, a generated
+    /// column's expression) rewritten for a column the range renamed after writing them, as
+    /// PostgreSQL rewrites them: one line each, to review.
+    pub rewritten: Vec<String>,
 }
 
 /// A step of the range the squash does not carry, and why.
@@ -229,18 +233,16 @@ pub fn squash(
             tables: schema.opaque.clone(),
         });
     }
+    let mut texts = Texts::default();
+    for migration in &range {
+        for op in migration.upgrade.iter() {
+            texts.follow(op, &migration.id);
+        }
+    }
     let mut upgrade: Vec<Op> = schema
         .ops()
         .into_iter()
-        .map(|op| match op {
-            // Every table is new here: nothing to build concurrently, and the fold keeps how the
-            // index was first built.
-            Op::CreateIndex(mut index) => {
-                index.concurrently = false;
-                Op::CreateIndex(index)
-            }
-            op => op,
-        })
+        .map(|op| texts.renamed(op))
         .collect();
     let mut carried_from = vec![None; upgrade.len()];
     let mut left_out = Vec::new();
@@ -294,9 +296,194 @@ pub fn squash(
         waivers: Vec::new(),
         irreversible,
         left_out,
+        rewritten: texts.rewritten,
     };
     squash.waivers = waivers(&squash, &ordered, &range, config)?;
     Ok(squash)
+}
+
+/// The SQL texts of the schema's objects as the range's renames leave them. The fold keeps a
+/// check's condition, a partial index's `where:` and a generated column's expression as written;
+/// PostgreSQL rewrites them when a column they name is renamed, and so must the squash, which
+/// writes them on the columns' last names.
+#[derive(Debug, Default)]
+struct Texts {
+    /// A check's or partial index's name → its table and text.
+    named: BTreeMap<String, (String, String)>,
+    /// A generated column (table, column) → its expression.
+    generated: BTreeMap<(String, String), String>,
+    rewritten: Vec<String>,
+}
+
+impl Texts {
+    fn follow(&mut self, op: &Op, migration: &str) {
+        match op {
+            Op::AddCheck(check) => {
+                self.named.insert(
+                    check.name.to_string(),
+                    (check.table.to_string(), check.expr.to_string()),
+                );
+            }
+            Op::CreateIndex(index) => {
+                if let Some(predicate) = &index.predicate {
+                    self.named.insert(
+                        index.name.to_string(),
+                        (index.table.to_string(), predicate.to_string()),
+                    );
+                }
+            }
+            Op::CreateTable(table) => {
+                for column in table.columns.iter() {
+                    self.column(&table.name, column);
+                }
+            }
+            Op::AddColumn { table, column } => self.column(table, column),
+            Op::RenameTable { from, to } => {
+                for (owner, _) in self.named.values_mut() {
+                    if owner == from {
+                        *owner = to.to_string();
+                    }
+                }
+                self.generated = std::mem::take(&mut self.generated)
+                    .into_iter()
+                    .map(|((table, column), expr)| match table == **from {
+                        true => ((to.to_string(), column), expr),
+                        false => ((table, column), expr),
+                    })
+                    .collect();
+            }
+            Op::RenameColumn { table, from, to } => {
+                let renamed = |what: String, text: &mut String, rewritten: &mut Vec<String>| {
+                    let new = rename_word(text, from, to);
+                    if new != *text {
+                        rewritten.push(format!(
+                            "{what}: `{text}` → `{new}` ({migration} renamed {table}.{from} to {to})"
+                        ));
+                        *text = new;
+                    }
+                };
+                for (name, (owner, text)) in &mut self.named {
+                    if owner == table {
+                        renamed(format!("`{name}`"), text, &mut self.rewritten);
+                    }
+                }
+                let mut generated = BTreeMap::new();
+                for ((owner, column), mut text) in std::mem::take(&mut self.generated) {
+                    let mut column = column;
+                    if owner == **table {
+                        if column == **from {
+                            column = to.to_string();
+                        }
+                        let what = format!("the expression of `{owner}.{column}`");
+                        renamed(what, &mut text, &mut self.rewritten);
+                    }
+                    generated.insert((owner, column), text);
+                }
+                self.generated = generated;
+            }
+            _ => {}
+        }
+    }
+
+    fn column(&mut self, table: &str, column: &crate::model::Column) {
+        if let Some(generated) = &column.generated {
+            self.generated.insert(
+                (table.to_owned(), column.name.to_string()),
+                generated.expr.to_string(),
+            );
+        }
+    }
+
+    /// `op` of the schema with its texts as the renames left them; an index built on a table
+    /// that is new here, so not `concurrently` (the fold keeps how it was first built).
+    fn renamed(&self, op: Op) -> Op {
+        let named = |name: &str| self.named.get(name).map(|(_, text)| text.clone().into());
+        match op {
+            Op::AddCheck(mut check) => {
+                if let Some(text) = named(&check.name) {
+                    check.expr = text;
+                }
+                Op::AddCheck(check)
+            }
+            Op::CreateIndex(mut index) => {
+                index.concurrently = false;
+                if index.predicate.is_some() {
+                    index.predicate = named(&index.name).or(index.predicate);
+                }
+                Op::CreateIndex(index)
+            }
+            Op::CreateTable(mut table) => {
+                let columns: Vec<crate::model::Column> = table
+                    .columns
+                    .iter()
+                    .cloned()
+                    .map(|mut column| {
+                        let key = (table.name.to_string(), column.name.to_string());
+                        if let (Some(generated), Some(text)) =
+                            (&mut column.generated, self.generated.get(&key))
+                        {
+                            generated.expr = text.clone().into();
+                        }
+                        column
+                    })
+                    .collect();
+                table.columns = columns.into();
+                Op::CreateTable(table)
+            }
+            op => op,
+        }
+    }
+}
+
+/// `sql` with the identifier `from` (bare, in any case, or double-quoted) written `to`; string
+/// literals are left alone.
+fn rename_word(sql: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        match c {
+            '\'' => {
+                out.push(c);
+                for (_, c) in chars.by_ref() {
+                    out.push(c);
+                    if c == '\'' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                let mut name = String::new();
+                for (_, c) in chars.by_ref() {
+                    if c == '"' {
+                        break;
+                    }
+                    name.push(c);
+                }
+                let name = if name == from { to } else { name.as_str() };
+                out.push('"');
+                out.push_str(name);
+                out.push('"');
+            }
+            c if c.is_alphabetic() || c == '_' => {
+                let mut end = start + c.len_utf8();
+                while let Some(&(at, next)) = chars.peek() {
+                    if !(next.is_alphanumeric() || next == '_' || next == '$') {
+                        break;
+                    }
+                    end = at + next.len_utf8();
+                    chars.next();
+                }
+                let word = &sql[start..end];
+                out.push_str(if word.eq_ignore_ascii_case(from) {
+                    to
+                } else {
+                    word
+                });
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A range that does not start at the first migration: the squash would have to take the schema

@@ -269,6 +269,11 @@ fn chain() -> Vec<Migration> {
                 ),
                 index("ix_posts_user_id", "posts", "user_id", false),
                 posts_fk,
+                Op::AddCheck(migrate_core::model::CheckConstraint {
+                    name: "ck_posts_title_not_blank".into(),
+                    table: "posts".into(),
+                    expr: "title <> '' AND \"title\" <> 'title'".into(),
+                }),
             ],
         ),
         check(
@@ -287,6 +292,11 @@ fn chain() -> Vec<Migration> {
                             table: "post_kinds".into(),
                             from: "label".into(),
                             to: "name".into(),
+                        },
+                        Op::RenameColumn {
+                            table: "posts".into(),
+                            from: "title".into(),
+                            to: "headline".into(),
                         },
                         Op::AddColumn {
                             table: "users".into(),
@@ -329,7 +339,7 @@ fn chain() -> Vec<Migration> {
         migration(
             "0004_index_posts",
             &["0003_grow"],
-            vec![index("ix_posts_title", "posts", "title", true)],
+            vec![index("ix_posts_headline", "posts", "headline", true)],
         ),
         migration("0005_later", &["0004_index_posts"], vec![]),
     ]
@@ -365,10 +375,12 @@ fn a_squash_builds_the_ranges_schema_and_lists_what_it_leaves_out() {
             "    create_enum(post_state, [\"draft\", \"archived\", \"published\"]);\n",
             "    create_table(users, { id: bigint identity, email: text, name: text nullable, role: text }, primary_key: pk_users(id));\n",
             "    create_table(post_kinds, { id: bigint, name: text }, primary_key: pk_kinds(id));\n",
-            "    create_table(posts, { id: bigint identity, user_id: bigint, title: varchar(200), state: enum(post_state) }, primary_key: pk_posts(id));\n",
+            "    create_table(posts, { id: bigint identity, user_id: bigint, headline: varchar(200), state: enum(post_state) }, primary_key: pk_posts(id));\n",
             // Built concurrently on a live table; here the table is new.
             "    create_index(ix_posts_user_id, posts(user_id));\n",
-            "    create_index(ix_posts_title, posts(title));\n",
+            "    create_index(ix_posts_headline, posts(headline));\n",
+            // Written on the column's last name, as PostgreSQL rewrote it; not in the literal.
+            "    add_check(ck_posts_title_not_blank, posts, \"headline <> '' AND \\\"headline\\\" <> 'title'\");\n",
             "    add_foreign_key(fk_posts_user_id, posts(user_id), references: users(id), on_delete: cascade);\n",
             // The rows follow the renames of their table and column.
             "    insert_rows(post_kinds, [{ id: 1, name: \"plain\" }]);\n",
@@ -384,11 +396,15 @@ fn a_squash_builds_the_ranges_schema_and_lists_what_it_leaves_out() {
         left_out,
         [
             "0001_create_users op 4 `insert_rows(users, [{ email: \"root@example.com\", name: null }])`: its rows have no `role`, which is required at the end of the range: a new database would refuse them",
-            "0003_grow op 4 `backfill(users, set: \"role = 'member'\", where: \"role IS NULL\", batch: 100)`: a backfill: it fills rows a new database does not have, and a database that applied 0003_grow ran it already",
-            "0003_grow op 8 `run(up: crate::data::fill)`: a Rust data step (`crate::data::fill`): it changes rows a new database does not have, and a database that applied 0003_grow ran it already",
+            "0003_grow op 5 `backfill(users, set: \"role = 'member'\", where: \"role IS NULL\", batch: 100)`: a backfill: it fills rows a new database does not have, and a database that applied 0003_grow ran it already",
+            "0003_grow op 9 `run(up: crate::data::fill)`: a Rust data step (`crate::data::fill`): it changes rows a new database does not have, and a database that applied 0003_grow ran it already",
         ]
     );
     assert_eq!(squash.irreversible, None);
+    assert_eq!(
+        squash.rewritten,
+        ["`ck_posts_title_not_blank`: `title <> '' AND \"title\" <> 'title'` → `headline <> '' AND \"headline\" <> 'title'` (0003_grow renamed posts.title to headline)"]
+    );
 
     let source = squash.source("0006_squash", "Everything up to the title index.");
     assert!(source.starts_with(concat!(

@@ -129,6 +129,12 @@ fn report(squash: &Squash, id: &str, written: &[String], files: &[PathBuf]) -> S
             let _ = writeln!(out, "  from {from}{note}: {}", short(&op.to_string()));
         }
     }
+    if !squash.rewritten.is_empty() {
+        let _ = writeln!(out, "rewritten for the range's renames (review):");
+        for line in &squash.rewritten {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
     if !squash.left_out.is_empty() {
         let _ = writeln!(
             out,
