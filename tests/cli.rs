@@ -20,6 +20,9 @@ use support::{tables, TestDb};
 #[path = "cli_day_two.rs"]
 mod day_two;
 
+#[path = "cli_squash.rs"]
+mod squash;
+
 /// What one run of `cli-probe` printed.
 #[derive(Debug)]
 struct Run {
