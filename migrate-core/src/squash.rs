@@ -605,13 +605,13 @@ fn still_there<'a>(
                     rows.table
                 ))
             }
-            Op::DropColumn { table, column } if *table == rows.table => {
-                if columns.iter().any(|name| *name == column.name) {
-                    return Err(format!(
-                        "its column `{}.{}` is dropped later in the range",
-                        rows.table, column.name
-                    ));
-                }
+            Op::DropColumn { table, column }
+                if *table == rows.table && columns.iter().any(|name| *name == column.name) =>
+            {
+                return Err(format!(
+                    "its column `{}.{}` is dropped later in the range",
+                    rows.table, column.name
+                ));
             }
             _ => {}
         }

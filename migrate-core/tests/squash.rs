@@ -1,6 +1,9 @@
 //! Squashes: `replaces: [...]` in the graph and the fold, and the migration `squash` computes for
 //! a range (what it builds, what it carries, what it leaves out, and the ranges it refuses).
 
+// A failed `unwrap` in a test is the test failing, with the error in the message.
+#![allow(clippy::unwrap_used)]
+
 use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
 use migrate_core::diagnostic::{CheckId, Part, Section};
 use migrate_core::fold;

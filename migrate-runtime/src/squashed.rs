@@ -206,7 +206,10 @@ mod tests {
         assert!(recorded.rows.is_empty());
         assert_eq!(recorded.partial[0].applied, ["0001_a", "0002_b"]);
         assert_eq!(recorded.partial[0].missing, ["0003_c"]);
-        let error = recorded.whole().unwrap_err().to_string();
+        let error = recorded
+            .whole()
+            .expect_err("a partial squash is refused")
+            .to_string();
         assert!(error.starts_with("the database applied 2 of the 3 migrations that 0004_squash replaces (0001_a, 0002_b; not 0003_c)"), "{error}");
     }
 }
