@@ -599,3 +599,81 @@ fn raw_sql_that_makes_a_table_or_runs_outside_a_transaction_is_refused() {
         "0001_raw runs `execute(\"CREATE INDEX CONCURRENTLY ix_t_a ON t (a)\", down: \"SELECT 1\")` outside any transaction, which cannot share the squash's with the rest: end the range before 0001_raw"
     );
 }
+
+#[test]
+fn a_rule_the_range_broke_is_waived_on_the_op_that_breaks_it_again() {
+    // The range waived `json_column` where it made the column (the waiver is the file's, not
+    // the model's): the squash makes it too, and says why it may.
+    let migrations = [
+        migration(
+            "0001_create_events",
+            &[],
+            vec![table("events", vec![column("id", Scalar::BigInt, false)])],
+        ),
+        migration(
+            "0002_add_payload",
+            &["0001_create_events"],
+            vec![Op::AddColumn {
+                table: "events".into(),
+                column: column("payload", Scalar::Json, true),
+            }],
+        ),
+    ];
+    let squash = squash(
+        &refs(&migrations),
+        "0001_create_events",
+        "0002_add_payload",
+        &Config::default(),
+    )
+    .unwrap();
+    assert_eq!(squash.waivers.len(), 1);
+    assert_eq!(squash.waivers[0].section, Section::Upgrade(0));
+    assert_eq!(squash.waivers[0].checks, [CheckId::JsonColumn]);
+    assert!(squash.source("0003_squash", "").contains(
+        "        #[allow(json_column, reason = \"the migrations this one replaces built it so (0001_create_events to 0002_add_payload): see their reasons there\")]\n        create_table(events, {\n"
+    ));
+    let (_, without) = check(
+        squash.def("0003_squash", String::new(), Vec::new()),
+        &Config::default(),
+    );
+    assert_eq!(without[0].check, CheckId::JsonColumn);
+    let (_, with) = check(
+        squash.def("0003_squash", String::new(), squash.waivers.clone()),
+        &Config::default(),
+    );
+    assert_eq!(with, vec![]);
+}
+
+#[test]
+fn a_squash_that_would_not_compile_is_refused_with_the_reasons() {
+    // Checked for MySQL, which has no `interval`: a rule no waiver silences (the range broke it
+    // too, but a crate that lists MySQL since then must fix it before squashing).
+    let migrations = [migration(
+        "0001_create_jobs",
+        &[],
+        vec![table(
+            "jobs",
+            vec![
+                column("id", Scalar::BigInt, false),
+                column("wait", Scalar::Interval, true),
+            ],
+        )],
+    )];
+    let config = Config {
+        targets: vec![migrate_core::render::Dialect::Mysql],
+        ..Config::default()
+    };
+    let error = squash(
+        &refs(&migrations),
+        "0001_create_jobs",
+        "0001_create_jobs",
+        &config,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.starts_with("the squash would not compile:\n  ")
+            && error.contains("[mysql_unsupported]"),
+        "{error}"
+    );
+}

@@ -622,6 +622,38 @@ impl Migrator {
     /// (the database recorded every migration it replaces) is one row under its own id, whose
     /// [`AppliedRow::recorded_as`] names those migrations; a database that recorded some of them
     /// but not all is refused ([`Error::PartlySquashed`]).
+    ///
+    /// ```
+    /// # mod before {
+    /// #     mod m0001 { migrate_runtime::migration! { id: "0001_create_users", parent: none,
+    /// #         change { create_table(users, { id: bigint identity }, primary_key: pk_users(id)); } } }
+    /// #     mod m0002 { migrate_runtime::migration! { id: "0002_add_name", parent: "0001_create_users",
+    /// #         change { add_column(users, name: text nullable); } } }
+    /// #     migrate_runtime::migrations!();
+    /// # }
+    /// // `migrate squash 0001:0002` replaced both by one migration.
+    /// mod after {
+    ///     migrate_runtime::migration! {
+    ///         id: "0003_squash", parent: none,
+    ///         replaces: ["0001_create_users", "0002_add_name"],
+    ///         names: adopted,
+    ///         change { create_table(users, { id: bigint identity, name: text nullable }, primary_key: pk_users(id)); }
+    ///     }
+    ///     migrate_runtime::migrations!();
+    /// }
+    /// use migrate_runtime::{AnyConnection, Migrator, Target};
+    ///
+    /// let mut conn = AnyConnection::establish(":memory:")?;
+    /// Migrator::new(&before::MIGRATIONS)?.upgrade(&mut conn, Target::Head)?;
+    ///
+    /// let migrator = Migrator::new(&after::MIGRATIONS)?;
+    /// assert!(migrator.upgrade(&mut conn, Target::Head)?.is_empty());
+    /// let applied = migrator.applied(&mut conn)?;
+    /// assert_eq!(applied.len(), 1);
+    /// assert_eq!(applied[0].id, "0003_squash");
+    /// assert_eq!(applied[0].recorded_as, ["0001_create_users", "0002_add_name"]);
+    /// # Ok::<(), migrate_runtime::Error>(())
+    /// ```
     pub fn applied<C: Database>(&self, conn: &mut C) -> Result<Vec<AppliedRow>, Error> {
         self.read_applied(conn)
     }

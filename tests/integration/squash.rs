@@ -177,6 +177,11 @@ fn a_database_at_head_before_the_squash_is_at_head_after_it() {
         let row = row.as_ref().expect("the squash is applied");
         assert_eq!(row.recorded_as, RANGE);
         assert_eq!(row.checksum, squash.checksum.as_ref());
+        // Its record is the replaced rows: nothing of it to repair.
+        assert!(matches!(
+            squashed.applied_edit(conn, "0007"),
+            Err(Error::RecordedAsReplaced { ref replaced, .. }) if replaced == &RANGE
+        ));
         // A target naming a replaced migration means the squash.
         assert_eq!(
             squashed.resolve("0003_add_user_role").unwrap().id,
