@@ -264,3 +264,63 @@ fn squash_replaces_the_example_chain_and_the_result_builds_and_runs() {
     );
     assert_eq!(std::fs::read_dir(again.migrations()).unwrap().count(), 8);
 }
+
+/// In a directory that lists its migrations with `mod` lines, the lines of the replaced files
+/// go and the squash's comes; a file holding more than its migration is not deleted.
+#[test]
+fn squash_updates_the_mod_lines_of_a_module_list() {
+    let dir = super::TempDir::new();
+    dir.write(
+        "mod.rs",
+        "//! The migrations.\n\nmod m0001_create_users;\nmod m0002_create_posts;\nmod m0003_add_user_name;\nmod m0004_create_tags;\n\nmigrate_runtime::migrations!();\n",
+    );
+    let file = |id: &str| format!("migrate_runtime::migration! {{\n    id: \"{id}\",\n}}\n");
+    for id in [
+        "0001_create_users",
+        "0002_create_posts",
+        "0003_add_user_name",
+        "0004_create_tags",
+    ] {
+        dir.write(&format!("m{id}.rs"), &file(id));
+    }
+    let shown = dir.shown();
+    assert_eq!(
+        ok("chain", None, &["squash", "0001:0003", "--dir", dir.path()]),
+        format!(
+            "squashed 3 migrations, 0001_create_users to 0003_add_user_name, into 0005_squash\n\
+             created {shown}/m0005_squash.rs\n\
+             registered `mod m0005_squash;` in {shown}/mod.rs\n\
+             deleted {shown}/m0001_create_users.rs\n\
+             deleted {shown}/m0002_create_posts.rs\n\
+             deleted {shown}/m0003_add_user_name.rs\n\
+             deploy: a new database runs 0005_squash alone, and one that applied 0001_create_users to 0003_add_user_name counts it as applied; a database part-way through them must be upgraded to 0003_add_user_name by a build that still has them before this one is deployed (this one refuses it)\n"
+        )
+    );
+    assert_eq!(
+        dir.read("mod.rs"),
+        "//! The migrations.\n\nmod m0004_create_tags;\nmod m0005_squash;\n\nmigrate_runtime::migrations!();\n"
+    );
+    let squash = dir.read("m0005_squash.rs");
+    assert!(squash.contains("        create_table(users, {\n            id: bigint identity,\n            email: text,\n            name: text nullable,\n        }, primary_key: pk_users(id));\n"), "{squash}");
+    // 0004 still names 0003, which now means the squash: its file is not touched.
+    assert_eq!(dir.read("m0004_create_tags.rs"), file("0004_create_tags"));
+
+    // A replaced migration sharing its file with other code: refused, nothing written.
+    let shared = super::TempDir::new();
+    shared.write(
+        "mod.rs",
+        "mod m0001_create_users;\nmigrate_runtime::migrations!();\n",
+    );
+    shared.write(
+        "m0001_create_users.rs",
+        &format!(
+            "{}\nmigrate_runtime::migration! {{ id: \"0002_create_posts\", }}\n",
+            file("0001_create_users")
+        ),
+    );
+    assert_eq!(
+        fails("chain", None, &["squash", "0001:0002", "--dir", shared.path()]),
+        format!("error: {}/m0001_create_users.rs declares migration 0001_create_users and other code: `squash` deletes the file of each migration it replaces, so each must be alone in its file; move the rest out first\n", shared.shown())
+    );
+    assert!(!shared.0.join("m0003_squash.rs").exists());
+}
