@@ -880,6 +880,7 @@ pub mod generated_virtual {
 /// of the range. [`squashed`] is the same chain after `squash 0001:0005`.
 pub mod squash_originals {
     migrate_runtime::migrations! {
+        #![targets = "postgres, sqlite, mysql"]
         mod m0001 {
             migrate_runtime::migration! {
                 id: "0001_create_users",
@@ -985,6 +986,7 @@ pub mod squash_originals {
 /// the end of the range, unchanged.
 pub mod squashed {
     migrate_runtime::migrations! {
+        #![targets = "postgres, sqlite, mysql"]
         mod m0007 {
             // squash:start
             migrate_runtime::migration! {
