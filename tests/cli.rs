@@ -26,6 +26,9 @@ mod autogenerate;
 #[path = "cli_fixtures.rs"]
 mod fixtures;
 
+#[path = "cli_squash.rs"]
+mod squash;
+
 /// What one run of `cli-probe` printed.
 #[derive(Debug)]
 struct Run {

@@ -167,6 +167,7 @@ fn raw_sql_rules(dialect: Dialect, sql: &str) -> Vec<CheckId> {
     let def = MigrationDef {
         id: "0002_raw".into(),
         parents: vec!["0001_base".into()],
+        replaces: vec![],
         doc: String::new(),
         upgrade: vec![Op::Execute { up, down: None }],
         downgrade: DowngradeDef::Irreversible("docs".into()),

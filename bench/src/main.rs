@@ -26,6 +26,12 @@
 //! each other one. `--tools migrate,sqlx` (or `--tools=…`) runs only the tools named, kept in the
 //! order above; the default is all four.
 //!
+//! `cargo run --release --manifest-path bench/Cargo.toml -- sqlite [N] [RUNS]` measures SQLite:
+//! applying N migrations to a fresh database file with `migrate` and with diesel_migrations
+//! (diesel's SQLite backend), against the `sqlite3` shell running the same statements in one
+//! transaction, and the start-up with nothing pending. SQLite has no `ADD CONSTRAINT` (a check
+//! on an existing table is a table rebuild), so every fourth migration adds a column there.
+//!
 //! `cargo run --release --manifest-path bench/Cargo.toml -- mysql [N] [RUNS]` measures MySQL
 //! instead (the server at 127.0.0.1:3306, user root): applying the same N migrations (with
 //! `targets = ["mysql"]`) to a fresh database, against the `mysql` client running the same
@@ -44,11 +50,13 @@ const TOOLS: [&str; 4] = ["migrate", "diesel", "sqlx", "refinery"];
 
 fn main() {
     let mut args = std::env::args().skip(1).peekable();
-    if args.peek().map(String::as_str) == Some("mysql") {
-        args.next();
+    if let Some(backend) = args.next_if(|arg| arg == "mysql" || arg == "sqlite") {
         let n: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
         let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(3);
-        return mysql(n, runs);
+        return match backend.as_str() {
+            "mysql" => mysql(n, runs),
+            _ => sqlite(n, runs),
+        };
     }
     let mut positional = Vec::new();
     let mut chosen: Vec<String> = TOOLS.iter().map(|tool| tool.to_string()).collect();
@@ -255,6 +263,85 @@ fn mysql(n: usize, runs: usize) {
         "| migrate: start-up with nothing pending, in-process (median of 200) | {} |",
         summary(&startup, "ms")
     );
+}
+
+fn sqlite(n: usize, runs: usize) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = root.join("target/bench");
+    std::fs::create_dir_all(&out).unwrap();
+    let apps = [App::migrate_sqlite(&out, &root, n), App::diesel_sqlite(&out, n)];
+    for app in &apps {
+        eprintln!("building {} (release)", app.name);
+        app.build(true);
+    }
+    let script = out.join("all_sqlite.sql");
+    let statements: String = (0..n).map(|i| format!("{};\n", sqlite_sql(i))).collect();
+    std::fs::write(&script, format!("BEGIN;\n{statements}COMMIT;\n")).unwrap();
+    let files = out.join("sqlite_runs");
+    let _ = std::fs::remove_dir_all(&files);
+    std::fs::create_dir_all(&files).unwrap();
+    let mut apply = vec![Vec::new(); apps.len()];
+    let mut startup = vec![Vec::new(); apps.len()];
+    let mut shell = Vec::new();
+    for run in 0..runs {
+        for (index, app) in apps.iter().enumerate() {
+            let file = files.join(format!("{}_{run}.db", app.name));
+            let path = file.to_str().unwrap();
+            apply[index].push(app.run(&["apply", path]).parse_seconds());
+            startup[index].push(app.run(&["startup", path, "200"]).parse_seconds());
+        }
+        let file = files.join(format!("sqlite3_{run}.db"));
+        let started = Instant::now();
+        let status = Command::new("sqlite3")
+            .arg(&file)
+            .stdin(std::fs::File::open(&script).unwrap())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        shell.push(started.elapsed());
+    }
+    let _ = std::fs::remove_dir_all(&files);
+    let version = Command::new("sqlite3").arg("--version").output().unwrap();
+    let version = String::from_utf8_lossy(&version.stdout);
+    println!(
+        "N = {n} migrations, {runs} runs, SQLite (bundled in the apps; shell {})\n",
+        version.split_whitespace().next().unwrap_or("?")
+    );
+    let mut table = Table::new(&apps);
+    table.row("apply all to a fresh database file", &apply, "s");
+    let ratios: Vec<String> = apply
+        .iter()
+        .map(|tool| format!("{:.2}", median(tool).as_secs_f64() / median(&shell).as_secs_f64()))
+        .collect();
+    table.cells("apply all, × `sqlite3` shell in one transaction", ratios, Vec::new());
+    table.row("start-up with nothing pending, in-process (median of 200)", &startup, "ms");
+    println!("{}\n`sqlite3` shell, the same statements in one transaction: {}", table.text, summary(&shell, "s"));
+}
+
+/// Migration `i` as SQLite runs it (what the DSL renders there); a column where the others add a
+/// check.
+fn sqlite_sql(i: usize) -> String {
+    let table = format!("t{}", i - i % 4);
+    match i % 4 {
+        0 => format!("CREATE TABLE \"{table}\" (\"id\" INTEGER NOT NULL CONSTRAINT \"pk_{table}\" PRIMARY KEY AUTOINCREMENT, \"name\" TEXT NOT NULL)"),
+        1 => format!("ALTER TABLE \"{table}\" ADD COLUMN \"note\" TEXT"),
+        2 => format!("CREATE INDEX \"ix_{table}_name\" ON \"{table}\" (\"name\")"),
+        _ => format!("ALTER TABLE \"{table}\" ADD COLUMN \"extra\" INTEGER"),
+    }
+}
+
+/// The same migration in the DSL, for SQLite.
+fn migrate_sqlite_source(i: usize, edit: usize) -> String {
+    let source = migrate_source(i, edit);
+    match i % 4 {
+        3 => {
+            let table = format!("t{}", i - i % 4);
+            let start = source.find("        add_check(").unwrap_or(0);
+            let end = source[start..].find('\n').map_or(source.len(), |at| start + at);
+            format!("{}        add_column({table}, extra: integer nullable);{}", &source[..start], &source[end..])
+        }
+        _ => source,
+    }
 }
 
 /// Migration `i` as SQL for the `mysql` client: what the DSL's ops are on MySQL.
@@ -608,6 +695,74 @@ impl App {
             edited: (
                 dir.join("src/migrations/m0000.rs"),
                 Box::new(migrate_mysql_source),
+            ),
+            target: out.join("target"),
+            dir,
+        }
+    }
+
+    fn migrate_sqlite(out: &Path, root: &Path, n: usize) -> App {
+        let dir = out.join("migrate_sqlite_app");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src/migrations")).unwrap();
+        let runtime = root.join("migrate-runtime").canonicalize().unwrap();
+        write(
+            &dir.join("Cargo.toml"),
+            &format!("[package]\nname = \"migrate_sqlite_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[package.metadata.migrate]\ntargets = [\"sqlite\"]\n\n[dependencies]\nmigrate-runtime = {{ path = {:?}, default-features = false, features = [\"sqlite\"] }}\n\n[workspace]\n", runtime.display().to_string()),
+        );
+        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+        write(
+            &dir.join("build.rs"),
+            "fn main() {\n    println!(\"cargo:rerun-if-changed=src/migrations\");\n}\n",
+        );
+        write(&dir.join("src/lib.rs"), "migrate_runtime::migrations!();\n");
+        write(
+            &dir.join("src/main.rs"),
+            &MIGRATE_MAIN.replace("migrate_app::", "migrate_sqlite_app::"),
+        );
+        for i in 0..n {
+            write(
+                &dir.join(format!("src/migrations/m{i:04}.rs")),
+                &migrate_sqlite_source(i, 0),
+            );
+        }
+        App {
+            name: "migrate_sqlite",
+            label: "migrate",
+            edited: (
+                dir.join("src/migrations/m0000.rs"),
+                Box::new(|run| migrate_sqlite_source(0, run + 1)),
+            ),
+            target: out.join("target"),
+            dir,
+        }
+    }
+
+    /// diesel_migrations on diesel's SQLite backend, over the same statements.
+    fn diesel_sqlite(out: &Path, n: usize) -> App {
+        let dir = out.join("diesel_sqlite_app");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        write(
+            &dir.join("Cargo.toml"),
+            "[package]\nname = \"diesel_sqlite_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\ndiesel = { version = \"2.2\", default-features = false, features = [\"sqlite\"] }\ndiesel_migrations = { version = \"2.2\", features = [\"sqlite\"] }\nlibsqlite3-sys = { version = \"*\", features = [\"bundled\"] }\n\n[workspace]\n",
+        );
+        write(
+            &dir.join("src/main.rs"),
+            &DIESEL_MAIN.replace("PgConnection", "SqliteConnection"),
+        );
+        for i in 0..n {
+            let migration = dir.join(format!("migrations/2024-01-01-{i:06}_m"));
+            std::fs::create_dir_all(&migration).unwrap();
+            write(&migration.join("up.sql"), &format!("{};\n", sqlite_sql(i)));
+            write(&migration.join("down.sql"), "SELECT 1;\n");
+        }
+        App {
+            name: "diesel_sqlite",
+            label: "diesel_migrations",
+            edited: (
+                dir.join("migrations/2024-01-01-000000_m/up.sql"),
+                Box::new(|_| format!("{};\n", sqlite_sql(0))),
             ),
             target: out.join("target"),
             dir,

@@ -13,10 +13,16 @@ use crate::model::{
 };
 
 /// The canonical text of a whole migration (without its doc comment, which is a comment).
+///
+/// `replaces:` is written only when the migration replaces others, so the text (and the checksum)
+/// of every other migration is what it was before squashes existed.
 pub fn migration(migration: &Migration) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "id: {:?}", migration.id);
     let _ = writeln!(out, "parents: [{}]", quoted_list(&migration.parents));
+    if !migration.replaces.is_empty() {
+        let _ = writeln!(out, "replaces: [{}]", quoted_list(&migration.replaces));
+    }
     let mode = match migration.mode {
         Mode::Transactional => "transactional",
         Mode::NonTransactional => "non_transactional",

@@ -9,7 +9,7 @@ use crate::model::Migration;
 ///
 /// ```
 /// # use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
-/// # let def = MigrationDef { id: "0001_a".into(), parents: vec![], doc: "one".into(), upgrade: vec![],
+/// # let def = MigrationDef { id: "0001_a".into(), parents: vec![], replaces: vec![], doc: "one".into(), upgrade: vec![],
 /// #     downgrade: DowngradeDef::Computed, lock_timeout_ms: None, statement_timeout_ms: None, waivers: vec![], adopted_names: false };
 /// let (migration, _) = check(def.clone(), &Config::default());
 /// assert_eq!(migration.checksum.len(), 64);
@@ -27,7 +27,7 @@ pub fn of(migration: &Migration) -> String {
 ///
 /// ```
 /// # use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
-/// # let def = MigrationDef { id: "0001_a".into(), parents: vec![], doc: "one".into(), upgrade: vec![],
+/// # let def = MigrationDef { id: "0001_a".into(), parents: vec![], replaces: vec![], doc: "one".into(), upgrade: vec![],
 /// #     downgrade: DowngradeDef::Computed, lock_timeout_ms: None, statement_timeout_ms: None, waivers: vec![], adopted_names: false };
 /// let (migration, _) = check(def, &Config::default());
 /// let text = migrate_core::canonical::migration(&migration);

@@ -33,6 +33,8 @@ pub enum CheckId {
     DuplicateId,
     UnknownParent,
     ParentCycle,
+    ReplacedStillPresent,
+    ReplacedTwice,
     MixedTransactionModes,
     IndexNotConcurrent,
     DropIndexNotConcurrent,
@@ -114,6 +116,8 @@ impl CheckId {
         CheckId::DuplicateId,
         CheckId::UnknownParent,
         CheckId::ParentCycle,
+        CheckId::ReplacedStillPresent,
+        CheckId::ReplacedTwice,
         CheckId::MixedTransactionModes,
         CheckId::IndexNotConcurrent,
         CheckId::DropIndexNotConcurrent,
@@ -195,6 +199,8 @@ impl CheckId {
             CheckId::DuplicateId => "duplicate_id",
             CheckId::UnknownParent => "unknown_parent",
             CheckId::ParentCycle => "parent_cycle",
+            CheckId::ReplacedStillPresent => "replaced_still_present",
+            CheckId::ReplacedTwice => "replaced_twice",
             CheckId::MixedTransactionModes => "mixed_transaction_modes",
             CheckId::IndexNotConcurrent => "index_not_concurrent",
             CheckId::DropIndexNotConcurrent => "drop_index_not_concurrent",
@@ -277,7 +283,9 @@ impl CheckId {
             | CheckId::MergeConflict
             | CheckId::DuplicateId
             | CheckId::UnknownParent
-            | CheckId::ParentCycle => "chain",
+            | CheckId::ParentCycle
+            | CheckId::ReplacedStillPresent
+            | CheckId::ReplacedTwice => "chain",
             CheckId::MixedTransactionModes
             | CheckId::EnumValueUsedInTransaction
             | CheckId::TransactionControl => "transactions",
@@ -343,6 +351,8 @@ pub enum Section {
     Id,
     /// The `parent:`/`parents:` field.
     Parents,
+    /// The `replaces:` field.
+    Replaces,
     /// The `upgrade { … }` (or `change { … }`) block, at an op index.
     Upgrade(usize),
     /// The `downgrade { … }` block, at an op index.

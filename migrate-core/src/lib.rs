@@ -16,6 +16,7 @@ pub mod inverse;
 pub mod model;
 pub mod render;
 pub mod schema;
+pub mod squash;
 pub mod statements;
 
 pub use diagnostic::{CheckId, Diagnostic};

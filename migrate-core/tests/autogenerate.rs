@@ -66,6 +66,7 @@ fn migration(id: &str, parents: &[&str], upgrade: Vec<Op>) -> (Migration, Vec<Ch
         statement_timeout_ms: None,
         waivers: vec![],
         adopted_names: false,
+        replaces: vec![],
     };
     let (migration, diagnostics) = check(def, &Config::default());
     (migration, diagnostics.iter().map(|d| d.check).collect())

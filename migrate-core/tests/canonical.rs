@@ -415,6 +415,7 @@ fn def(upgrade: Vec<Op>) -> MigrationDef {
     MigrationDef {
         id: "0002_add_email".into(),
         parents: vec!["0001_init".into()],
+        replaces: vec![],
         doc: "Adds the email column.".into(),
         upgrade,
         downgrade: DowngradeDef::Computed,

@@ -16,6 +16,7 @@ fn migration(upgrade: Vec<Op>) -> Migration {
     let def = MigrationDef {
         id: "0001_create".into(),
         parents: vec![],
+        replaces: vec![],
         doc: String::new(),
         upgrade,
         downgrade: DowngradeDef::Irreversible("test".into()),

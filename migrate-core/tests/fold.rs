@@ -14,6 +14,7 @@ fn migration(id: &str, parents: &[&str], upgrade: Vec<Op>) -> Migration {
     let def = MigrationDef {
         id: id.into(),
         parents: parents.iter().map(|parent| parent.to_string()).collect(),
+        replaces: vec![],
         doc: String::new(),
         upgrade,
         downgrade: DowngradeDef::Irreversible("test".into()),

@@ -73,6 +73,7 @@ fn migration(id: &str, parents: &[&str], upgrade: Vec<Op>) -> Migration {
     let def = MigrationDef {
         id: id.into(),
         parents: parents.iter().map(|parent| parent.to_string()).collect(),
+        replaces: vec![],
         doc: String::new(),
         upgrade,
         downgrade: DowngradeDef::Computed,
@@ -381,6 +382,7 @@ fn a_generated_expression_may_not_hold_a_nul() {
     let def = MigrationDef {
         id: "0001_lines".into(),
         parents: vec![],
+        replaces: vec![],
         doc: String::new(),
         upgrade: vec![lines(vec![Column {
             generated: Some(Generated {

@@ -17,6 +17,7 @@ fn def(id: &str, parents: &[&str], upgrade: Vec<Op>, downgrade: DowngradeDef) ->
     MigrationDef {
         id: id.to_owned(),
         parents: parents.iter().map(|parent| (*parent).to_owned()).collect(),
+        replaces: vec![],
         doc: String::new(),
         upgrade,
         downgrade,

@@ -201,6 +201,7 @@ fn def(upgrade: Vec<Op>, downgrade: DowngradeDef, waivers: Vec<Waiver>) -> Migra
     MigrationDef {
         id: "0002_test".into(),
         parents: vec!["0001_base".into()],
+        replaces: vec![],
         doc: String::new(),
         upgrade,
         downgrade,

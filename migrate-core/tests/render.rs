@@ -1271,6 +1271,7 @@ fn render_upgrade_renders_every_op_in_order() {
         MigrationDef {
             id: "0001_users".into(),
             parents: vec![],
+            replaces: vec![],
             doc: String::new(),
             upgrade: vec![
                 Op::CreateEnum(mood()),

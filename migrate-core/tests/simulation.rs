@@ -29,6 +29,7 @@ fn check_all(upgrade: Vec<Op>, downgrade: DowngradeDef) -> (Migration, Vec<Diagn
         MigrationDef {
             id: "0001_test".into(),
             parents: vec![],
+            replaces: vec![],
             doc: String::new(),
             upgrade,
             downgrade,

@@ -12,6 +12,7 @@ fn def(upgrade: Vec<Op>, downgrade: DowngradeDef) -> MigrationDef {
     MigrationDef {
         id: "0002_test".into(),
         parents: vec!["0001_base".into()],
+        replaces: vec![],
         doc: String::new(),
         upgrade,
         downgrade,
@@ -507,6 +508,7 @@ fn a_backfill_assigns_each_column_once() {
         let def = MigrationDef {
             id: "0004_fill".into(),
             parents: vec!["0003".into()],
+            replaces: vec![],
             doc: String::new(),
             upgrade: vec![Op::Backfill {
                 table: "users".into(),

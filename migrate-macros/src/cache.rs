@@ -144,6 +144,7 @@ fn write_waivers(waivers: &[Waiver]) -> Vec<u8> {
         let section = match waiver.section {
             Section::Id => "id".to_owned(),
             Section::Parents => "parents".to_owned(),
+            Section::Replaces => "replaces".to_owned(),
             Section::Upgrade(index) => format!("upgrade {index}"),
             Section::Downgrade(index) => format!("downgrade {index}"),
             Section::ComputedDowngrade(index) => format!("computed {index}"),
@@ -167,6 +168,7 @@ fn read_waivers(bytes: &[u8]) -> Option<Vec<Waiver>> {
             let section = match section.split_once(' ') {
                 None if section == "id" => Section::Id,
                 None if section == "parents" => Section::Parents,
+                None if section == "replaces" => Section::Replaces,
                 None if section == "upgrade_keyword" => Section::UpgradeKeyword,
                 None if section == "downgrade_keyword" => Section::DowngradeKeyword,
                 Some(("upgrade", rest)) => Section::Upgrade(index(rest)?),

@@ -472,12 +472,21 @@ fn report_chain(
     pedantic: bool,
 ) {
     let migrations: Vec<&Migration> = entries.iter().map(|entry| &entry.migration).collect();
-    let ids: Vec<String> = migrations.iter().map(|m| m.id.to_string()).collect();
     let problems = match migrate_core::fold::fold_with(&migrations, targets, pedantic) {
         Ok(problems) => problems,
         Err(graph_errors) => {
+            let files: Vec<(String, Option<String>)> = entries
+                .iter()
+                .map(|entry| {
+                    let file = match entry.source {
+                        Source::File { path, .. } => Some(display(path)),
+                        Source::Inline(_) => None,
+                    };
+                    (entry.migration.id.to_string(), file)
+                })
+                .collect();
             for error in graph_errors {
-                let (id, diagnostic) = graph_diagnostic(&error, &ids);
+                let (id, diagnostic) = graph_diagnostic(&error, &files);
                 for entry in entries.iter_mut().filter(|entry| entry.migration.id == id) {
                     entry.report(&diagnostic);
                 }
@@ -520,10 +529,32 @@ fn same_rule(local: migrate_core::CheckId, chain: migrate_core::CheckId) -> bool
         )
 }
 
-/// A graph error as a diagnostic of the migration it is about.
-fn graph_diagnostic(error: &GraphError, ids: &[String]) -> (String, Diagnostic) {
+/// A graph error as a diagnostic of the migration it is about; `files` are the set's ids, each
+/// with the file it was found in (`None` for a migration written inline).
+fn graph_diagnostic(
+    error: &GraphError,
+    files: &[(String, Option<String>)],
+) -> (String, Diagnostic) {
     use migrate_core::CheckId;
     let at = |section| Location::new(section, Part::Whole);
+    let ids: Vec<String> = files.iter().map(|(id, _)| id.clone()).collect();
+    // What to delete: the files of the migrations, or the migrations themselves when inline.
+    let to_delete = |replaced: &[String]| -> String {
+        let named: Vec<String> = replaced
+            .iter()
+            .map(|id| {
+                match files
+                    .iter()
+                    .find(|(known, _)| known == id)
+                    .and_then(|(_, file)| file.clone())
+                {
+                    Some(file) => file,
+                    None => format!("migration {id:?}"),
+                }
+            })
+            .collect();
+        named.join(", ")
+    };
     match error {
         GraphError::DuplicateId(id) => (
             id.clone(),
@@ -554,6 +585,36 @@ fn graph_diagnostic(error: &GraphError, ids: &[String]) -> (String, Diagnostic) 
                 format!("these migrations are each other's ancestors: {}", cycle.join(" -> ")),
             )
             .help("a migration's parents must all be older than it: fix the `parent:` that points forward"),
+        ),
+        GraphError::ReplacedPresent { id, replaced } => (
+            id.clone(),
+            Diagnostic::new(
+                CheckId::ReplacedStillPresent,
+                at(Section::Replaces),
+                format!(
+                    "this migration replaces {}, which this set still holds: a database would run both",
+                    replaced.iter().map(|id| format!("{id:?}")).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .help(format!(
+                "delete {} (`migrate squash` does): this migration stands for them, and their children's parents now mean it; a database part-way through them must be upgraded by a build that still has them before this one is deployed",
+                to_delete(replaced)
+            )),
+        ),
+        GraphError::ReplacedTwice { replaced, by } => (
+            by.last().cloned().unwrap_or_default(),
+            Diagnostic::new(
+                CheckId::ReplacedTwice,
+                at(Section::Replaces),
+                format!(
+                    "{replaced:?} is replaced by {}: a database that applied it could not tell which one it counts as",
+                    by.iter().map(|id| format!("{id:?}")).collect::<Vec<_>>().join(" and ")
+                ),
+            )
+            .help(format!(
+                "keep one squash of it and delete {}",
+                to_delete(&by[..by.len().saturating_sub(1)])
+            )),
         ),
     }
 }

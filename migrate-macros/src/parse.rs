@@ -4,6 +4,7 @@
 //! /// Doc comment.
 //! id: "0003_add_user_role",
 //! parent: "0002_create_users",        // or `parent: none`, or `parents: ["a", "b"]`
+//! replaces: ["0001_a", "0002_b"],     // optional: the migrations this one squashes
 //! lock_timeout: "5s",                 // optional; also `statement_timeout`
 //! names: adopted,                     // optional: the objects exist already, names kept
 //! upgrade { op; op; … }               // or `change { … }`: the downgrade is computed
@@ -16,7 +17,7 @@
 //! checked and every error of the call is reported at once.
 
 use migrate_core::check::{DowngradeDef, MigrationDef};
-use migrate_core::diagnostic::{did_you_mean, Location, Section};
+use migrate_core::diagnostic::{did_you_mean, Location, Part, Section};
 use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
 use syn::{Attribute, Ident, LitStr, Token};
@@ -29,6 +30,7 @@ const FIELDS: &[&str] = &[
     "id",
     "parent",
     "parents",
+    "replaces",
     "lock_timeout",
     "statement_timeout",
     "names",
@@ -64,6 +66,17 @@ pub(crate) fn migration(cx: &mut Ctxt, input: TokenStream) -> Option<MigrationDe
     if let Some(tokens) = &header.parents_tokens {
         cx.record(Location::op(Section::Parents), tokens);
     }
+    let mut replaces = Vec::new();
+    if let Some((tokens, literals)) = &header.replaces {
+        cx.record(Location::op(Section::Replaces), tokens);
+        for (index, literal) in literals.iter().enumerate() {
+            cx.record(
+                Location::new(Section::Replaces, Part::Value(index)),
+                literal,
+            );
+            replaces.push(literal.value());
+        }
+    }
     let Some((keyword, upgrade_block, computed)) = header.upgrade else {
         cx.error(syn::Error::new_spanned(
             &id_lit,
@@ -92,6 +105,7 @@ pub(crate) fn migration(cx: &mut Ctxt, input: TokenStream) -> Option<MigrationDe
     Some(MigrationDef {
         id,
         parents,
+        replaces,
         doc: header.doc,
         upgrade,
         downgrade,
@@ -173,6 +187,8 @@ struct Header {
     id: Option<(String, LitStr)>,
     parents: Option<Vec<String>>,
     parents_tokens: Option<TokenStream>,
+    /// `replaces: [...]`: the whole list's tokens, and each id.
+    replaces: Option<(TokenStream, Vec<LitStr>)>,
     lock_timeout_ms: Option<u64>,
     statement_timeout_ms: Option<u64>,
     /// `names: adopted`.
@@ -240,6 +256,23 @@ impl Header {
                     };
                     header.parents_tokens = Some(tokens_between(&fork, input));
                     header.parents = Some(parents);
+                }
+                // `replaces: ["0001_a", "0002_b"]`: the migrations this one squashes.
+                "replaces" => {
+                    input.parse::<Token![:]>()?;
+                    if header.replaces.is_some() {
+                        return Err(duplicate());
+                    }
+                    let fork = input.fork();
+                    let list = args::string_list(input)?;
+                    let tokens = tokens_between(&fork, input);
+                    if list.is_empty() {
+                        return Err(syn::Error::new_spanned(
+                            tokens,
+                            "`replaces: [...]` lists the migrations this one squashes, oldest first; remove it when there are none",
+                        ));
+                    }
+                    header.replaces = Some((tokens, list));
                 }
                 "lock_timeout" | "statement_timeout" => {
                     input.parse::<Token![:]>()?;

@@ -62,6 +62,7 @@ pub(crate) fn migration(migration: &Migration) -> TokenStream {
     let m = model();
     let id = text(&migration.id);
     let parents = texts(&migration.parents);
+    let replaces = texts(&migration.replaces);
     let doc = text(&migration.doc);
     let upgrade = list(&migration.upgrade, op);
     let downgrade = match &migration.downgrade {
@@ -85,6 +86,7 @@ pub(crate) fn migration(migration: &Migration) -> TokenStream {
         #m::Migration {
             id: #id,
             parents: #parents,
+            replaces: #replaces,
             doc: #doc,
             upgrade: #upgrade,
             downgrade: #downgrade,

@@ -78,6 +78,14 @@ pub enum Error {
         /// The applied head above `id`: stamping it records the parent and keeps every row.
         stamp: String,
     },
+    #[error("the database applied {} of the {} migrations that {id} replaces ({}; not {}): this build has only {id}, which runs the whole range or nothing; upgrade with a build that still has the migrations {id} replaces first (to {} at least), then deploy this one", applied.len(), applied.len() + missing.len(), applied.join(", "), missing.join(", "), missing.last().map(String::as_str).unwrap_or_default())]
+    PartlySquashed {
+        /// The squash.
+        id: String,
+        /// The migrations it replaces that the version table records, and the others.
+        applied: Vec<String>,
+        missing: Vec<String>,
+    },
     #[error("migration {id} was interrupted after {steps_done} of its steps ({direction}) and has been edited since (checksum {recorded} then, {current} now): resuming would record steps that never ran; restore the migration as it was and rerun to finish it, or undo its completed steps by hand and run `migrate stamp` to clear its progress")]
     InterruptedEdited {
         id: String,
@@ -95,6 +103,8 @@ pub enum Error {
     },
     #[error("migration {id} is not applied, so there is no record of it to repair; `migrate upgrade` applies it")]
     NotApplied { id: String },
+    #[error("migration {id} is recorded as the migrations it replaces ({}), applied before it existed: their definitions are not in this build, so there is no edit of {id} to repair", replaced.join(", "))]
+    RecordedAsReplaced { id: String, replaced: Vec<String> },
     #[error("unknown revision {revision:?}{}", suggestion.as_ref().map(|s| format!("; did you mean {s:?}?")).unwrap_or_default())]
     UnknownRevision {
         revision: String,

@@ -192,7 +192,7 @@ impl<C: Database> Runner<'_, C> {
                 elapsed.as_millis(),
                 self.conn.dialect(),
             ),
-            Direction::Down => version_table::delete_sql(&self.migration.id),
+            Direction::Down => version_table::unrecord_sql(self.migration),
         }
     }
 

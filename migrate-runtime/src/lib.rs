@@ -40,6 +40,7 @@ mod registry;
 mod repair;
 mod script;
 mod sqlite_rebuild;
+mod squashed;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod version_table;
@@ -80,7 +81,9 @@ pub use migrate_macros::test;
 /// /// Doc comment (not part of the checksum).
 /// id: "0003_add_user_role",
 /// parent: "0002_create_users",        // `parent: none` for the first, `parents: ["a", "b"]` to merge
+/// replaces: ["0001_a", "0002_b"],     // optional: a squash of these (`migrate squash` writes it)
 /// lock_timeout: "5s",                 // optional, also `statement_timeout`
+/// names: adopted,                     // optional: the names are kept as they are (length checked)
 /// upgrade { op; … }                   // or `change { … }`: the downgrade is computed
 /// downgrade { op; … }                 // or `downgrade { irreversible("reason"); }`
 /// ```
@@ -200,6 +203,7 @@ pub mod __private {
     pub const PLACEHOLDER: model::Migration = model::Migration {
         id: std::borrow::Cow::Borrowed(""),
         parents: std::borrow::Cow::Borrowed(&[]),
+        replaces: std::borrow::Cow::Borrowed(&[]),
         doc: std::borrow::Cow::Borrowed(""),
         upgrade: std::borrow::Cow::Borrowed(&[]),
         downgrade: model::Downgrade::Ops(std::borrow::Cow::Borrowed(&[])),

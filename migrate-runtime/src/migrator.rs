@@ -11,6 +11,7 @@ use crate::executor::{self, Applied, Direction, Resume, Settings};
 use crate::planner::{Graph, Target};
 use crate::registry::{Migrations, Registration};
 use crate::script::{self, SqlRange, SqlScript};
+use crate::squashed;
 use crate::version_table::{self, AppliedRow, ProgressRow};
 use crate::{lock, Error};
 
@@ -410,27 +411,52 @@ impl Migrator {
     ) -> bool {
         // PostgreSQL hashes the version table itself: one row says whether it holds exactly this
         // build's migrations, unchanged and ours, with no run interrupted.
+        let graph = Graph::new(&self.migrations);
         if conn.dialect() == Dialect::Postgres {
-            return version_table::digest(conn, self.owner)
+            let same = version_table::digest(conn, self.owner)
                 .is_ok_and(|digest| digest.as_deref() == Some(self.all_applied_digest.as_str()));
+            // A squash recorded as the migrations it replaces has other rows than this build's
+            // migrations: those rows are read below, a second query only such databases make.
+            if same || !graph.has_replacements() {
+                return same;
+            }
         }
         let Ok(rows) = version_table::snapshot(conn) else {
             return false;
         };
-        let graph = Graph::new(&self.migrations);
         let mut applied = BTreeSet::new();
         for [id, checksum, owner, kind] in &rows {
             let (Some(id), Some(checksum), Some(owner)) = (id, checksum, owner) else {
                 return false;
             };
+            // A replaced migration's row: its checksum is the original's, which this build
+            // does not have; whether its squash is applied whole is decided below.
             let unchanged = graph
                 .get(id)
-                .is_some_and(|migration| migration.checksum == checksum.as_str());
+                .map(|migration| migration.checksum == checksum.as_str())
+                .or_else(|| graph.replacing(id).map(|_| true))
+                .unwrap_or(false);
             if kind.as_deref() != Some("applied") || !unchanged || owner != self.owner {
                 return false;
             }
             applied.insert(id.as_str());
         }
+        let mut squashed = Vec::new();
+        for squash in graph.squashes() {
+            let recorded = squash
+                .replaces
+                .iter()
+                .filter(|id| applied.contains(id.as_ref()))
+                .count();
+            match recorded {
+                0 => {}
+                all if all == squash.replaces.len() => squashed.push(squash.id.as_ref()),
+                // Part-way through a squashed range: the locked path refuses it, saying why.
+                _ => return false,
+            }
+        }
+        applied.retain(|id| graph.get(id).is_some());
+        applied.extend(squashed);
         plan(&graph, &applied).is_ok_and(|plan| plan.is_empty())
     }
 
@@ -550,11 +576,10 @@ impl Migrator {
         let finish = match row.direction.as_str() {
             "up" => format!("`migrate upgrade {}`", row.id),
             _ => {
-                let parents = self
-                    .migrations
-                    .iter()
-                    .find(|m| m.id == row.id.as_str())
-                    .map(|m| m.parents.to_vec())
+                let graph = Graph::new(&self.migrations);
+                let parents = graph
+                    .get(&row.id)
+                    .map(|m| graph.parents(m))
                     .unwrap_or_default();
                 match parents.as_slice() {
                     [] => "`migrate downgrade base`".to_owned(),
@@ -593,7 +618,7 @@ impl Migrator {
         if !version_table::exists(conn)? {
             return Ok(Vec::new());
         }
-        let applied = version_table::read(conn)?;
+        let applied = self.read_applied(conn)?;
         let applied_ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
         let mut interrupted = Vec::new();
         let mut renderer = script::Renderer::new(&self.migrations, conn.dialect());
@@ -635,7 +660,7 @@ impl Migrator {
     /// The applied migrations that no applied migration builds on (what Alembic calls current).
     /// Only this build's migrations: [`Migrator::unknown_applied`] lists the others.
     pub fn current<C: Database>(&self, conn: &mut C) -> Result<Vec<String>, Error> {
-        let applied = version_table::read(conn)?;
+        let applied = self.read_applied(conn)?;
         let ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
         let applied_migrations: Vec<&'static Migration> = self
             .migrations
@@ -649,9 +674,55 @@ impl Migrator {
             .collect())
     }
 
-    /// The applied migrations as recorded, oldest first.
+    /// The applied migrations as recorded, oldest first. A squash applied before it existed
+    /// (the database recorded every migration it replaces) is one row under its own id, whose
+    /// [`AppliedRow::recorded_as`] names those migrations; a database that recorded some of them
+    /// but not all is refused ([`Error::PartlySquashed`]).
+    ///
+    /// ```
+    /// # mod before {
+    /// #     mod m0001 { migrate_runtime::migration! { id: "0001_create_users", parent: none,
+    /// #         change { create_table(users, { id: bigint identity }, primary_key: pk_users(id)); } } }
+    /// #     mod m0002 { migrate_runtime::migration! { id: "0002_add_name", parent: "0001_create_users",
+    /// #         change { add_column(users, name: text nullable); } } }
+    /// #     migrate_runtime::migrations!();
+    /// # }
+    /// // `migrate squash 0001:0002` replaced both by one migration.
+    /// mod after {
+    ///     migrate_runtime::migration! {
+    ///         id: "0003_squash", parent: none,
+    ///         replaces: ["0001_create_users", "0002_add_name"],
+    ///         names: adopted,
+    ///         change { create_table(users, { id: bigint identity, name: text nullable }, primary_key: pk_users(id)); }
+    ///     }
+    ///     migrate_runtime::migrations!();
+    /// }
+    /// use migrate_runtime::{AnyConnection, Migrator, Target};
+    ///
+    /// let mut conn = AnyConnection::establish(":memory:")?;
+    /// Migrator::new(&before::MIGRATIONS)?.upgrade(&mut conn, Target::Head)?;
+    ///
+    /// let migrator = Migrator::new(&after::MIGRATIONS)?;
+    /// assert!(migrator.upgrade(&mut conn, Target::Head)?.is_empty());
+    /// let applied = migrator.applied(&mut conn)?;
+    /// assert_eq!(applied.len(), 1);
+    /// assert_eq!(applied[0].id, "0003_squash");
+    /// assert_eq!(applied[0].recorded_as, ["0001_create_users", "0002_add_name"]);
+    /// # Ok::<(), migrate_runtime::Error>(())
+    /// ```
     pub fn applied<C: Database>(&self, conn: &mut C) -> Result<Vec<AppliedRow>, Error> {
-        version_table::read(conn)
+        self.read_applied(conn)
+    }
+
+    /// The version table as this build reads it: see [`crate::squashed`].
+    fn recorded<C: Database>(&self, conn: &mut C) -> Result<squashed::Recorded, Error> {
+        let rows = version_table::read(conn)?;
+        Ok(squashed::read(rows, &Graph::new(&self.migrations)))
+    }
+
+    /// [`Migrator::recorded`], refusing a database part-way through a squashed range.
+    fn read_applied<C: Database>(&self, conn: &mut C) -> Result<Vec<AppliedRow>, Error> {
+        self.recorded(conn)?.whole()
     }
 
     /// The applied migrations this build does not have and that are not another set's (their
@@ -661,7 +732,8 @@ impl Migrator {
     /// See [`Migrator::allow_unknown`] for an example.
     pub fn unknown_applied<C: Database>(&self, conn: &mut C) -> Result<Vec<AppliedRow>, Error> {
         let graph = Graph::new(&self.migrations);
-        let mut unknown: Vec<AppliedRow> = version_table::read(conn)?
+        let mut unknown: Vec<AppliedRow> = self
+            .read_applied(conn)?
             .into_iter()
             .filter(|row| graph.get(&row.id).is_none())
             .collect();
@@ -682,7 +754,7 @@ impl Migrator {
         &self,
         conn: &mut C,
     ) -> Result<Vec<(&'static Migration, Option<AppliedRow>)>, Error> {
-        let mut applied = version_table::read(conn)?;
+        let mut applied = self.read_applied(conn)?;
         Ok(self
             .migrations
             .iter()
@@ -699,7 +771,7 @@ impl Migrator {
     /// The migrations an upgrade to every head would apply, in order. Applied migrations this
     /// build does not have play no part: they are not in its graph.
     pub fn pending<C: Database>(&self, conn: &mut C) -> Result<Vec<&'static Migration>, Error> {
-        let applied = version_table::read(conn)?;
+        let applied = self.read_applied(conn)?;
         let ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
         Graph::new(&self.migrations).upgrade_plan(&ids, &Target::Heads)
     }
@@ -793,8 +865,12 @@ impl Migrator {
         let graph = Graph::new(&self.migrations);
         lock::with_lock(conn, self.settings.lock_wait, |conn| {
             version_table::ensure(conn)?;
-            let applied = version_table::read(conn)?;
-            let applied_ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
+            // Stamping is how a database part-way through a squashed range is told what it has,
+            // so such rows are no refusal here: they are removed, and the squash recorded when
+            // the target includes it.
+            let recorded = self.recorded(conn)?;
+            let applied_ids: BTreeSet<&str> =
+                recorded.rows.iter().map(|row| row.id.as_str()).collect();
             let record = match target {
                 Target::Base | Target::Relative(..0) => Vec::new(),
                 _ => graph.upgrade_plan(&applied_ids, &target)?,
@@ -803,9 +879,15 @@ impl Migrator {
                 Target::Head | Target::Heads | Target::Relative(0..) => Vec::new(),
                 _ => graph.downgrade_plan(&applied_ids, &target)?,
             };
+            let partial_rows: Vec<String> = recorded
+                .partial
+                .iter()
+                .flat_map(|partial| partial.applied.iter().cloned())
+                .collect();
             let statements: Vec<String> = remove
                 .iter()
-                .map(|migration| version_table::delete_sql(&migration.id))
+                .map(|migration| version_table::unrecord_sql(migration))
+                .chain(partial_rows.iter().map(|id| version_table::delete_sql(id)))
                 .chain(record.iter().map(|migration| {
                     version_table::insert_sql(migration, self.owner, 0, conn.dialect())
                 }))
@@ -822,11 +904,10 @@ impl Migrator {
                 }
                 conn.commit().map_err(db_error)?;
             }
-            let ids =
-                |plan: Vec<&'static Migration>| plan.iter().map(|m| m.id.to_string()).collect();
+            let ids = |plan: Vec<&'static Migration>| plan.into_iter().map(|m| m.id.to_string());
             Ok(Stamp {
-                recorded: ids(record),
-                removed: ids(remove),
+                recorded: ids(record).collect(),
+                removed: ids(remove).chain(partial_rows).collect(),
             })
         })
     }
@@ -841,7 +922,7 @@ impl Migrator {
     /// since (drift), rows this build cannot account for, and an applied migration whose parent
     /// is not applied (a row deleted by hand, which would make the next upgrade run it again).
     fn checked_applied<C: Database>(&self, conn: &mut C) -> Result<Vec<AppliedRow>, Error> {
-        let applied = version_table::read(conn)?;
+        let applied = self.read_applied(conn)?;
         let known: BTreeMap<&str, &'static Migration> = self
             .migrations
             .iter()
@@ -866,14 +947,15 @@ impl Migrator {
             }
         }
         let applied_ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
+        let graph = Graph::new(&self.migrations);
         for migration in &self.migrations {
             if !applied_ids.contains(migration.id.as_ref()) {
                 continue;
             }
-            if let Some(parent) = migration
-                .parents
-                .iter()
-                .find(|parent| !applied_ids.contains(parent.as_ref()))
+            if let Some(parent) = graph
+                .parents(migration)
+                .into_iter()
+                .find(|parent| !applied_ids.contains(parent))
             {
                 return Err(Error::MissingParent {
                     id: migration.id.to_string(),
@@ -955,11 +1037,15 @@ impl Migrator {
 
     /// An applied head that depends on `migration` (or `migration` itself).
     fn applied_head_above(&self, migration: &Migration, applied: &BTreeSet<&str>) -> String {
+        let graph = Graph::new(&self.migrations);
         let mut head = migration.id.to_string();
         // Parents come first in `self.migrations`: walk forward, following applied children.
         for candidate in &self.migrations {
             if applied.contains(candidate.id.as_ref())
-                && candidate.parents.iter().any(|parent| *parent == *head)
+                && graph
+                    .parents(candidate)
+                    .iter()
+                    .any(|parent| *parent == head)
             {
                 head = candidate.id.to_string();
             }

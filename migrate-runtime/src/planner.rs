@@ -5,6 +5,7 @@ use std::fmt::{self, Display, Formatter};
 use std::str::FromStr;
 
 use migrate_core::diagnostic::did_you_mean;
+use migrate_core::graph::Replacements;
 use migrate_core::model::Migration;
 
 use crate::Error;
@@ -66,6 +67,8 @@ impl Display for Target {
 pub(crate) struct Graph<'a> {
     ordered: &'a [&'static Migration],
     position: HashMap<&'a str, usize>,
+    /// Which migration stands for each id a squash replaced.
+    replacements: Replacements<'static>,
 }
 
 impl<'a> Graph<'a> {
@@ -75,7 +78,11 @@ impl<'a> Graph<'a> {
             .enumerate()
             .map(|(index, migration)| (migration.id.as_ref(), index))
             .collect();
-        Graph { ordered, position }
+        Graph {
+            ordered,
+            position,
+            replacements: Replacements::of(ordered),
+        }
     }
 
     /// The migration whose id is exactly `id`.
@@ -83,14 +90,42 @@ impl<'a> Graph<'a> {
         self.position.get(id).map(|&index| self.ordered[index])
     }
 
+    /// The migration of this build that replaces `id` (a squash), when the build does not have
+    /// `id` itself.
+    pub(crate) fn replacing(&self, id: &str) -> Option<&'static Migration> {
+        self.replacements.replacing(id)
+    }
+
+    /// Whether some migration of this build replaces others.
+    pub(crate) fn has_replacements(&self) -> bool {
+        !self.replacements.is_empty()
+    }
+
+    /// The migrations that replace others, in order.
+    pub(crate) fn squashes(&self) -> impl Iterator<Item = &'static Migration> + '_ {
+        self.ordered
+            .iter()
+            .copied()
+            .filter(|migration| !migration.replaces.is_empty())
+    }
+
+    /// The ids of `migration`'s parents, a replaced one read as the squash that replaces it.
+    pub(crate) fn parents(&self, migration: &'static Migration) -> Vec<&'static str> {
+        self.replacements.parents(migration)
+    }
+
     pub(crate) fn heads(&self) -> Vec<&'static Migration> {
         migrate_core::graph::heads(self.ordered)
     }
 
-    /// The migration an id or unique id prefix names.
+    /// The migration an id or unique id prefix names; the id of a migration a squash replaced
+    /// names the squash.
     pub(crate) fn resolve(&self, revision: &str) -> Result<&'static Migration, Error> {
         if let Some(&index) = self.position.get(revision) {
             return Ok(self.ordered[index]);
+        }
+        if let Some(squash) = self.replacing(revision) {
+            return Ok(squash);
         }
         let matches: Vec<&'static Migration> = self
             .ordered
@@ -120,8 +155,8 @@ impl<'a> Graph<'a> {
         let mut stack = vec![self.position[target.id.as_ref()]];
         while let Some(index) = stack.pop() {
             if seen.insert(index) {
-                for parent in self.ordered[index].parents.iter() {
-                    stack.push(self.position[parent.as_ref()]);
+                for parent in self.parents(self.ordered[index]) {
+                    stack.push(self.position[parent]);
                 }
             }
         }
@@ -133,8 +168,8 @@ impl<'a> Graph<'a> {
         let start = self.position[target.id.as_ref()];
         let mut seen = BTreeSet::new();
         for (index, migration) in self.ordered.iter().enumerate().skip(start + 1) {
-            let depends = migration.parents.iter().any(|parent| {
-                let parent = self.position[parent.as_ref()];
+            let depends = self.parents(migration).into_iter().any(|parent| {
+                let parent = self.position[parent];
                 parent == start || seen.contains(&parent)
             });
             if depends {

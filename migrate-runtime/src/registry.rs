@@ -216,6 +216,33 @@ impl Migrations {
         }
     }
 
+    /// The backends the crate lists in `package.metadata.migrate.targets` (or `#![targets]`),
+    /// which its migrations were checked for; empty when it names none (PostgreSQL and SQLite).
+    /// `migrate squash` checks the migration it writes for them.
+    ///
+    /// ```
+    /// mod migrations {
+    ///     migrate_runtime::migrations! {
+    ///         #![targets = "postgres, mysql"]
+    ///         mod m0001 {
+    ///             migrate_runtime::migration! {
+    ///                 id: "0001_create_users", parent: none,
+    ///                 change { create_table(users, { id: bigint identity }, primary_key: pk_users(id)); }
+    ///             }
+    ///         }
+    ///     }
+    /// }
+    /// use migrate_runtime::core::render::Dialect;
+    ///
+    /// assert_eq!(migrations::MIGRATIONS.targets(), [Dialect::Postgres, Dialect::Mysql]);
+    /// ```
+    pub fn targets(&self) -> Vec<migrate_core::render::Dialect> {
+        self.targets
+            .iter()
+            .filter_map(|name| migrate_core::render::Dialect::from_name(name))
+            .collect()
+    }
+
     /// Every registration in the token's module or below it, and the token's own.
     pub fn registrations(&self) -> Vec<&'static Registration> {
         inventory::iter::<Registration>

@@ -96,10 +96,23 @@ impl Migrator {
         revision: &str,
     ) -> Result<AppliedEdit, Error> {
         let migration = self.resolve(revision)?;
-        let (recorded_checksum, recorded_definition) =
-            version_table::recorded(conn, &migration.id)?.ok_or_else(|| Error::NotApplied {
-                id: migration.id.to_string(),
-            })?;
+        let Some((recorded_checksum, recorded_definition)) =
+            version_table::recorded(conn, &migration.id)?
+        else {
+            let squashed = self
+                .applied(conn)?
+                .into_iter()
+                .find(|row| row.id == migration.id.as_ref() && !row.recorded_as.is_empty());
+            return Err(match squashed {
+                Some(row) => Error::RecordedAsReplaced {
+                    id: row.id,
+                    replaced: row.recorded_as,
+                },
+                None => Error::NotApplied {
+                    id: migration.id.to_string(),
+                },
+            });
+        };
         self.refuse_anothers(conn, migration)?;
         Ok(AppliedEdit {
             id: migration.id.to_string(),

@@ -40,6 +40,10 @@ pub struct AppliedRow {
     /// When it was applied, as the database printed it (UTC).
     pub applied_at: String,
     pub execution_ms: i64,
+    /// Empty when the migration's own row records it. For a squash applied before it existed,
+    /// the ids of the migrations it replaces, whose rows record it (this row is read from them:
+    /// `applied_at` is the last one's, `execution_ms` their sum).
+    pub recorded_as: Vec<String>,
 }
 
 /// How far a step-by-step migration got before its run stopped.
@@ -186,6 +190,7 @@ pub(crate) fn read(conn: &mut impl Database) -> Result<Vec<AppliedRow>, Error> {
             checksum: checksum.unwrap_or_default(),
             applied_at: applied_at.unwrap_or_default(),
             execution_ms: ms.and_then(|ms| ms.parse().ok()).unwrap_or_default(),
+            recorded_as: Vec::new(),
         })
         .collect())
 }
@@ -295,6 +300,23 @@ pub(crate) fn delete_sql(id: &str) -> String {
         "{}; DELETE FROM {VERSIONS} WHERE id = {}",
         clear_progress_sql(id),
         lit(id)
+    )
+}
+
+/// Records `migration` as not applied, and forgets any progress of it: its own row, and the rows
+/// of the migrations it replaces, which record it when they were applied before it existed.
+pub(crate) fn unrecord_sql(migration: &Migration) -> String {
+    if migration.replaces.is_empty() {
+        return delete_sql(&migration.id);
+    }
+    let ids: Vec<String> = std::iter::once(&migration.id)
+        .chain(migration.replaces.iter())
+        .map(|id| lit(id))
+        .collect();
+    format!(
+        "{}; DELETE FROM {VERSIONS} WHERE id IN ({})",
+        clear_progress_sql(&migration.id),
+        ids.join(", ")
     )
 }
 

@@ -32,6 +32,7 @@ fn with_plan(migrator: &Migrator, plan: &Plan) -> Vec<Migration> {
                 statement_timeout_ms: None,
                 waivers: vec![],
                 adopted_names: false,
+                replaces: vec![],
             },
             &Config::default(),
         );

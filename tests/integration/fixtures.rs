@@ -931,3 +931,182 @@ pub mod autogenerate_mysql {
         }
     }
 }
+
+/// A chain for `migrate squash`: renames (a table whose seed rows are carried, a column a check
+/// names), an enum label, a view, a backfill, a concurrent index, and a child written on the end
+/// of the range. [`squashed`] is the same chain after `squash 0001:0005`.
+pub mod squash_originals {
+    migrate_runtime::migrations! {
+        #![targets = "postgres, sqlite, mysql"]
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_users",
+                parent: none,
+                change {
+                    create_table(users, {
+                        id: bigint identity,
+                        email: varchar(320),
+                        name: text nullable,
+                    }, primary_key: pk_users(id));
+                    add_unique(uq_users_email, users(email));
+                    create_table(kinds, { id: bigint, label: text }, primary_key: pk_kinds(id));
+                    insert_rows(kinds, [{ id: 1, label: "plain" }, { id: 2, label: "urgent" }]);
+                }
+            }
+        }
+        mod m0002 {
+            migrate_runtime::migration! {
+                id: "0002_create_posts",
+                parent: "0001_create_users",
+                change {
+                    create_enum(post_state, ["draft", "published"]);
+                    create_table(posts, {
+                        id: bigint identity,
+                        user_id: bigint,
+                        kind_id: bigint,
+                        title: varchar(200),
+                        state: enum(post_state) default("draft"),
+                    }, primary_key: pk_posts(id));
+                    create_index(ix_posts_user_id, posts(user_id));
+                    create_index(ix_posts_kind_id, posts(kind_id));
+                    add_foreign_key(fk_posts_user_id, posts(user_id), references: users(id), on_delete: cascade);
+                    add_foreign_key(fk_posts_kind_id, posts(kind_id), references: kinds(id), on_delete: restrict);
+                    add_check(ck_posts_title_not_blank, posts, "title <> ''");
+                }
+            }
+        }
+        mod m0003 {
+            migrate_runtime::migration! {
+                id: "0003_add_user_role",
+                parent: "0002_create_posts",
+                upgrade {
+                    add_column(users, role: varchar(50) nullable);
+                    backfill(users, set: "role = 'member'", where: "role IS NULL", batch: 100);
+                    alter_column(users, role, set_not_null);
+                }
+                downgrade {
+                    drop_column(users, role: varchar(50));
+                }
+            }
+        }
+        mod m0004 {
+            migrate_runtime::migration! {
+                id: "0004_rename_and_archive",
+                parent: "0003_add_user_role",
+                upgrade {
+                    #[allow(rename_table, reason = "fixture: no client reads kinds")]
+                    rename_table(kinds => categories);
+                    #[allow(rename_column, reason = "fixture: no client reads posts")]
+                    rename_column(posts, title => headline);
+                    add_enum_value(post_state, "archived", after: "published");
+                    execute(
+                        "CREATE VIEW published_posts AS SELECT id, headline FROM posts WHERE state = 'published'",
+                        down: "DROP VIEW published_posts"
+                    );
+                }
+                downgrade {
+                    execute(
+                        "DROP VIEW published_posts",
+                        down: "CREATE VIEW published_posts AS SELECT id, headline FROM posts WHERE state = 'published'"
+                    );
+                    #[allow(drop_enum_value, reason = "fixture: no post is archived")]
+                    drop_enum_value(post_state, "archived", after: "published");
+                    rename_column(posts, headline => title);
+                    rename_table(categories => kinds);
+                }
+            }
+        }
+        mod m0005 {
+            migrate_runtime::migration! {
+                id: "0005_index_post_state",
+                parent: "0004_rename_and_archive",
+                change {
+                    create_index(ix_posts_state, posts(state), concurrently);
+                }
+            }
+        }
+        mod m0006 {
+            migrate_runtime::migration! {
+                id: "0006_create_tags",
+                parent: "0005_index_post_state",
+                change {
+                    create_table(tags, { id: bigint identity, post_id: bigint, name: varchar(50) }, primary_key: pk_tags(id));
+                    create_index(ix_tags_post_id, tags(post_id));
+                    add_foreign_key(fk_tags_post_id, tags(post_id), references: posts(id), on_delete: cascade);
+                }
+            }
+        }
+    }
+}
+
+/// [`squash_originals`] after `migrate squash 0001:0005`: the squash, and the child that names
+/// the end of the range, unchanged.
+pub mod squashed {
+    migrate_runtime::migrations! {
+        #![targets = "postgres, sqlite, mysql"]
+        mod m0007 {
+            // squash:start
+            migrate_runtime::migration! {
+                /// The fixture chain, squashed.
+                ///
+                /// Replaces 0001_create_users to 0005_index_post_state (`migrate squash`): a new database runs
+                /// this migration alone, and one that applied all of them counts it as applied.
+                id: "0007_squash",
+                parent: none,
+                replaces: [
+                    "0001_create_users",
+                    "0002_create_posts",
+                    "0003_add_user_role",
+                    "0004_rename_and_archive",
+                    "0005_index_post_state",
+                ],
+                // The objects keep the names the replaced migrations gave them (a renamed table
+                // keeps its constraints' names): they are not checked against the convention again.
+                names: adopted,
+                change {
+                    create_enum(post_state, ["draft", "published", "archived"]);
+                    create_table(users, {
+                        id: bigint identity,
+                        email: varchar(320),
+                        name: text nullable,
+                        role: varchar(50),
+                    }, primary_key: pk_users(id));
+                    create_table(categories, {
+                        id: bigint,
+                        label: text,
+                    }, primary_key: pk_kinds(id));
+                    create_table(posts, {
+                        id: bigint identity,
+                        user_id: bigint,
+                        kind_id: bigint,
+                        headline: varchar(200),
+                        state: enum(post_state) default("draft"),
+                    }, primary_key: pk_posts(id));
+                    create_index(ix_posts_user_id, posts(user_id));
+                    create_index(ix_posts_kind_id, posts(kind_id));
+                    create_index(ix_posts_state, posts(state));
+                    add_unique(uq_users_email, users(email));
+                    add_check(ck_posts_title_not_blank, posts, "headline <> ''");
+                    add_foreign_key(fk_posts_user_id, posts(user_id), references: users(id), on_delete: cascade);
+                    add_foreign_key(fk_posts_kind_id, posts(kind_id), references: categories(id), on_delete: restrict);
+                    // carried from 0001_create_users
+                    insert_rows(categories, [{ id: 1, label: "plain" }, { id: 2, label: "urgent" }]);
+                    // carried from 0004_rename_and_archive: review
+                    execute("CREATE VIEW published_posts AS SELECT id, headline FROM posts WHERE state = 'published'", down: "DROP VIEW published_posts");
+                }
+            }
+            // squash:end
+        }
+        mod m0006 {
+            migrate_runtime::migration! {
+                id: "0006_create_tags",
+                parent: "0005_index_post_state",
+                change {
+                    create_table(tags, { id: bigint identity, post_id: bigint, name: varchar(50) }, primary_key: pk_tags(id));
+                    create_index(ix_tags_post_id, tags(post_id));
+                    add_foreign_key(fk_tags_post_id, tags(post_id), references: posts(id), on_delete: cascade);
+                }
+            }
+        }
+    }
+}

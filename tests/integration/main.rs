@@ -23,3 +23,4 @@ mod round_trips;
 mod runtime;
 mod safety;
 mod sqlite_rebuild;
+mod squash;

@@ -245,6 +245,7 @@ fn verdict(sql: &str) -> Vec<CheckId> {
     let def = MigrationDef {
         id: "0002_verdict".into(),
         parents: vec!["0001_base".into()],
+        replaces: vec![],
         doc: String::new(),
         upgrade: vec![Op::Execute {
             up: sql.to_owned().into(),

@@ -12,7 +12,7 @@ mod transactions;
 pub(crate) mod values;
 mod waivers;
 
-pub use naming::{NamingConvention, MAX_IDENTIFIER_BYTES};
+pub use naming::{replaces_problems, NamingConvention, MAX_IDENTIFIER_BYTES};
 pub(crate) use safety::keeps_values;
 #[cfg(feature = "sql-parser")]
 pub(crate) use safety::sql_is_non_volatile;
@@ -28,6 +28,8 @@ use crate::model::{Downgrade, Migration, Mode, Op};
 pub struct MigrationDef {
     pub id: String,
     pub parents: Vec<String>,
+    /// `replaces: ["0001_a", …]`: the migrations this one squashes, oldest first.
+    pub replaces: Vec<String>,
     pub doc: String,
     pub upgrade: Vec<Op>,
     pub downgrade: DowngradeDef,
@@ -76,6 +78,7 @@ pub struct Config {
 /// let def = MigrationDef {
 ///     id: "0001_rename_users".into(),
 ///     parents: vec![],
+///     replaces: vec![],
 ///     doc: String::new(),
 ///     upgrade: vec![Op::RenameTable { from: "users".into(), to: "accounts".into() }],
 ///     downgrade: DowngradeDef::Missing,
@@ -122,6 +125,7 @@ pub fn check(def: MigrationDef, config: &Config) -> (Migration, Vec<Diagnostic>)
     let mut migration = Migration {
         id: def.id.into(),
         parents: def.parents.into_iter().map(Into::into).collect(),
+        replaces: def.replaces.into_iter().map(Into::into).collect(),
         doc: def.doc.into(),
         upgrade: def.upgrade.into(),
         downgrade,

@@ -165,6 +165,77 @@ pub(super) fn check_migration_id(def: &MigrationDef, out: &mut Vec<Diagnostic>) 
             ));
         }
     }
+    for diagnostic in replaces_problems(def) {
+        out.push(diagnostic);
+    }
+}
+
+/// What is wrong with `replaces: [...]`: the migration itself, an id listed twice, one of its own
+/// parents (the parent would then stand for this very migration: a squash builds on what comes
+/// before the range it replaces), or an id that is not one. Each is located at the id
+/// (`Part::Value(n)` of `Section::Replaces`).
+///
+/// ```
+/// use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
+///
+/// let def = MigrationDef {
+///     id: "0003_squash".into(),
+///     parents: vec![],
+///     replaces: vec!["0001_a".into(), "0003_squash".into(), "0001_a".into()],
+///     doc: String::new(),
+///     upgrade: vec![],
+///     downgrade: DowngradeDef::Computed,
+///     lock_timeout_ms: None,
+///     statement_timeout_ms: None,
+///     waivers: vec![],
+///     adopted_names: false,
+/// };
+/// let messages: Vec<String> = check(def, &Config::default())
+///     .1
+///     .into_iter()
+///     .map(|diagnostic| diagnostic.message)
+///     .collect();
+/// assert_eq!(messages, [
+///     "`replaces` names \"0003_squash\", the migration itself: a migration cannot replace itself",
+///     "`replaces` lists \"0001_a\" twice",
+/// ]);
+/// ```
+pub fn replaces_problems(def: &MigrationDef) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (index, replaced) in def.replaces.iter().enumerate() {
+        let (problem, help) = if replaced == &def.id {
+            (
+                format!("`replaces` names {replaced:?}, the migration itself: a migration cannot replace itself"),
+                "list the migrations this one squashes, and give it an id of its own",
+            )
+        } else if def.replaces[..index].contains(replaced) {
+            (
+                format!("`replaces` lists {replaced:?} twice"),
+                "list each replaced migration once, oldest first",
+            )
+        } else if def.parents.contains(replaced) {
+            (
+                format!("{replaced:?} is both a parent of this migration and replaced by it: the parent would stand for this very migration"),
+                "a squash's parents are those of the first migration it replaces; `migrate squash` writes them",
+            )
+        } else if let Some(problem) = id_problem(replaced) {
+            (
+                format!("replaced id {replaced:?} {problem}"),
+                "list the ids of the migrations this one squashes, as their `id:` says",
+            )
+        } else {
+            continue;
+        };
+        out.push(
+            Diagnostic::new(
+                CheckId::MigrationId,
+                Location::new(Section::Replaces, Part::Value(index)),
+                problem,
+            )
+            .help(help),
+        );
+    }
+    out
 }
 
 fn id_problem(id: &str) -> Option<&'static str> {

@@ -52,6 +52,7 @@ pub struct ChainProblem {
 ///     let def = MigrationDef {
 ///         id: id.into(),
 ///         parents: parents.iter().map(|parent| parent.to_string()).collect(),
+///         replaces: vec![],
 ///         doc: String::new(),
 ///         upgrade,
 ///         downgrade: DowngradeDef::Computed,
@@ -86,7 +87,7 @@ pub fn fold(migrations: &[&Migration]) -> Result<Vec<ChainProblem>, Vec<GraphErr
 ///
 /// let wait = Column { name: "wait".into(), ty: ColumnType::Scalar(Scalar::Interval), nullable: true, default: None, identity: false, generated: None };
 /// let def = MigrationDef {
-///     id: "0001_create_jobs".into(), parents: vec![], doc: String::new(),
+///     id: "0001_create_jobs".into(), parents: vec![], replaces: vec![], doc: String::new(),
 ///     upgrade: vec![Op::CreateTable(migrate_core::model::Table { name: "jobs".into(), columns: vec![wait].into(), primary_key: None })],
 ///     downgrade: DowngradeDef::Computed, lock_timeout_ms: None, statement_timeout_ms: None, waivers: vec![], adopted_names: false,
 /// };
@@ -116,6 +117,7 @@ pub fn fold_with(
         sqlite: targets.is_empty() || targets.contains(&Dialect::Sqlite),
     };
     let ordered = graph::order(migrations)?;
+    let replacements = graph::Replacements::of(&ordered);
     let position: BTreeMap<&str, usize> = ordered
         .iter()
         .enumerate()
@@ -123,8 +125,8 @@ pub fn fold_with(
         .collect();
     let mut children_left: BTreeMap<&str, usize> = BTreeMap::new();
     for migration in &ordered {
-        for parent in migration.parents.iter() {
-            *children_left.entry(parent.as_ref()).or_default() += 1;
+        for parent in replacements.parents(migration) {
+            *children_left.entry(parent).or_default() += 1;
         }
     }
     let mut after: BTreeMap<&str, Simulation> = BTreeMap::new();
@@ -132,20 +134,27 @@ pub fn fold_with(
     // What each migration reported when folded on its own branch, to tell a merge's conflicts.
     let mut reported: BTreeSet<(String, String)> = BTreeSet::new();
     for migration in &ordered {
-        let mut schema = match migration.parents.as_ref() {
+        let mut schema = match replacements.parents(migration).as_slice() {
             [] => Simulation::closed(),
             [parent] => {
-                let left = children_left.get_mut(parent.as_ref()).map(|left| {
+                let left = children_left.get_mut(parent).map(|left| {
                     *left -= 1;
                     *left
                 });
                 match left {
-                    Some(0) => after.remove(parent.as_ref()),
-                    _ => after.get(parent.as_ref()).cloned(),
+                    Some(0) => after.remove(parent),
+                    _ => after.get(parent).cloned(),
                 }
                 .unwrap_or_else(Simulation::closed)
             }
-            _ => merged(migration, &ordered, &position, &reported, &mut problems),
+            _ => merged(
+                migration,
+                &ordered,
+                &position,
+                &replacements,
+                &reported,
+                &mut problems,
+            ),
         };
         for problem in fold_one(&mut schema, migration, dialects) {
             reported.insert((
@@ -292,15 +301,16 @@ fn merged(
     merge: &Migration,
     ordered: &[&Migration],
     position: &BTreeMap<&str, usize>,
+    replacements: &graph::Replacements<'_>,
     reported: &BTreeSet<(String, String)>,
     problems: &mut Vec<ChainProblem>,
 ) -> Simulation {
     let mut ancestors = BTreeSet::new();
-    let mut stack: Vec<&str> = merge.parents.iter().map(AsRef::as_ref).collect();
+    let mut stack: Vec<&str> = replacements.parents(merge);
     while let Some(id) = stack.pop() {
         if let Some(&index) = position.get(id) {
             if ancestors.insert(index) {
-                stack.extend(ordered[index].parents.iter().map(AsRef::as_ref));
+                stack.extend(replacements.parents(ordered[index]));
             }
         }
     }

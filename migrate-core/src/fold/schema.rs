@@ -52,7 +52,7 @@ impl Schema {
 /// # use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
 /// # use migrate_core::model::{Column, ColumnType, Op, Scalar};
 /// # let migration = |id: &str, parents: &[&str], upgrade: Vec<Op>| check(MigrationDef {
-/// #     id: id.into(), parents: parents.iter().map(|p| p.to_string()).collect(), doc: String::new(),
+/// #     id: id.into(), parents: parents.iter().map(|p| p.to_string()).collect(), replaces: vec![], doc: String::new(),
 /// #     upgrade, downgrade: DowngradeDef::Computed, lock_timeout_ms: None, statement_timeout_ms: None, waivers: vec![], adopted_names: false,
 /// # }, &Config::default()).0;
 /// # let column = |name: &'static str| Column { name: name.into(), ty: ColumnType::Scalar(Scalar::Text), nullable: true, default: None, identity: false, generated: None };
@@ -88,17 +88,19 @@ pub fn simulation_at(
     including: bool,
 ) -> Result<Simulation, Vec<GraphError>> {
     let ordered = graph::order(migrations)?;
+    let replacements = graph::Replacements::of(&ordered);
     let by_id: BTreeMap<&str, &Migration> = ordered.iter().map(|m| (m.id.as_ref(), *m)).collect();
+    let at = replacements.resolve(at);
     let mut included = BTreeSet::new();
     let mut stack: Vec<&str> = match (including, by_id.get(at)) {
         (true, _) => vec![at],
-        (false, Some(migration)) => migration.parents.iter().map(AsRef::as_ref).collect(),
+        (false, Some(migration)) => replacements.parents(migration),
         (false, None) => Vec::new(),
     };
     while let Some(id) = stack.pop() {
         if let Some(migration) = by_id.get(id) {
             if included.insert(migration.id.as_ref()) {
-                stack.extend(migration.parents.iter().map(AsRef::as_ref));
+                stack.extend(replacements.parents(migration));
             }
         }
     }

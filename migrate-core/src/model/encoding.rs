@@ -22,7 +22,7 @@ use super::{
 use crate::render::Dialect;
 
 /// The format version, the first byte of every encoding; bump it whenever the format changes.
-pub const VERSION: u8 = 3;
+pub const VERSION: u8 = 4;
 
 /// The bytes of a migration, as `migrations!()` emits them.
 ///
@@ -32,6 +32,7 @@ pub const VERSION: u8 = 3;
 /// let migration = Migration {
 ///     id: "0001_seed".into(),
 ///     parents: vec![].into(),
+///     replaces: vec![].into(),
 ///     doc: "Seeds the settings.".into(),
 ///     upgrade: vec![Op::Execute { up: "INSERT INTO settings VALUES (1)".into(), down: None }]
 ///         .into(),
@@ -60,6 +61,7 @@ pub fn encode(migration: &Migration) -> Vec<u8> {
 /// let migration = Migration {
 ///     id: "0002_nothing".into(),
 ///     parents: vec!["0001_seed".into()].into(),
+///     replaces: vec![].into(),
 ///     doc: String::new().into(),
 ///     upgrade: vec![].into(),
 ///     downgrade: Downgrade::Ops(vec![].into()),
@@ -287,6 +289,7 @@ fn write_migration(w: &mut Writer, migration: &Migration) {
     let Migration {
         id,
         parents,
+        replaces,
         doc,
         upgrade,
         downgrade,
@@ -297,6 +300,7 @@ fn write_migration(w: &mut Writer, migration: &Migration) {
     } = migration;
     w.text(id);
     w.list(parents, |w, parent| w.text(parent));
+    w.list(replaces, |w, replaced| w.text(replaced));
     w.text(doc);
     w.list(upgrade, write_op);
     match downgrade {
@@ -322,6 +326,7 @@ fn read_migration(r: &mut Reader<'_>) -> Result<Migration> {
     Ok(Migration {
         id: r.text()?,
         parents: r.list(Reader::text)?,
+        replaces: r.list(Reader::text)?,
         doc: r.text()?,
         upgrade: r.list(read_op)?,
         downgrade: match r.u8()? {
@@ -1329,6 +1334,7 @@ mod tests {
         Migration {
             id: "0042_everything".into(),
             parents: vec!["0040_a".into(), "0041_b".into()].into(),
+            replaces: vec!["0039_x".into(), "0039_y".into()].into(),
             doc: "Covers every op.\n\nSecond paragraph, with ünïcödé.".into(),
             upgrade: every_op().into(),
             downgrade,
@@ -1357,6 +1363,7 @@ mod tests {
             Migration {
                 id: "0001_root".into(),
                 parents: vec![].into(),
+                replaces: vec![].into(),
                 doc: String::new().into(),
                 upgrade: vec![].into(),
                 downgrade: Downgrade::Ops(vec![].into()),
@@ -1443,9 +1450,10 @@ mod tests {
 
     #[test]
     fn bad_tags_bools_and_utf8_are_errors() {
-        // Version, id "a", no parents, doc "", no upgrade, then an unknown Downgrade tag.
-        let error = decode(&[VERSION, 1, b'a', 0, 0, 0, 7]).unwrap_err();
-        assert_eq!(error.position, 6);
+        // Version, id "a", no parents, no replaces, doc "", no upgrade, then an unknown
+        // Downgrade tag.
+        let error = decode(&[VERSION, 1, b'a', 0, 0, 0, 0, 7]).unwrap_err();
+        assert_eq!(error.position, 7);
         assert_eq!(error.expected, "a Downgrade tag, found 7");
 
         let error = decode(&[VERSION, 2, b'a', 0xff]).unwrap_err();

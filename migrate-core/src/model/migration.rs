@@ -11,6 +11,10 @@ pub struct Migration {
     pub id: Text,
     /// Empty for a root, two or more for a merge.
     pub parents: List<Text>,
+    /// `replaces: ["0001_a", "0002_b"]`: the migrations this one squashes, oldest first. A
+    /// database that applied all of them counts this one as applied; a parent that names one of
+    /// them (and is not in the set) means this one. Empty for every other migration.
+    pub replaces: List<Text>,
     /// The doc comment written above `id`.
     pub doc: Text,
     pub upgrade: List<Op>,

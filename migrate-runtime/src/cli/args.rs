@@ -193,6 +193,25 @@ pub enum Command {
         #[command(flatten)]
         dir: Dir,
     },
+    /// Replace a run of migrations by one equal to their fold, and delete their files
+    ///
+    /// Writes the next migration, `replaces: [...]` the range: it builds the schema the range
+    /// builds (typed ops from the fold, then the range's `insert_rows` and `execute` carried, the
+    /// latter for review) and lists each step it leaves out (`run`, `backfill`, `delete_rows`).
+    /// A new database runs it alone; one that applied the whole range counts it as applied; one
+    /// part-way through the range is refused, so upgrade those to the end of the range with the
+    /// build that still has it before deploying this one. The range must be one line of the
+    /// graph (no merge, no branch leaving it) and start at the first migration (only a new
+    /// database, which has no rows, runs a squash from there).
+    Squash {
+        /// from:to, ids or unique prefixes (`to` may be `head`)
+        range: String,
+        /// What the squash is; becomes its doc comment and its id's slug (default: `squash`)
+        #[arg(long, short)]
+        message: Option<String>,
+        #[command(flatten)]
+        dir: Dir,
+    },
 }
 
 /// `migrate database <command>`: the database as a whole.

@@ -79,6 +79,17 @@ pub enum CliError {
     Rename { reasons: Vec<String> },
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
+    #[error("`{text}` is not a range to squash: write <from>:<to>, as in 0001:0008")]
+    NotARange { text: String },
+    #[error("cannot squash {range}: {error}")]
+    Squash {
+        range: String,
+        error: migrate_core::squash::SquashError,
+    },
+    #[error("no file of {} declares migration {id}, so `squash` cannot delete it: pass --dir <path>, the folder of the migration files", dir.display())]
+    NoFileOf { id: String, dir: PathBuf },
+    #[error("{} declares migration {id} and other code: `squash` deletes the file of each migration it replaces, so each must be alone in its file; move the rest out first", file.display())]
+    NotAloneInFile { id: String, file: PathBuf },
 }
 
 impl CliError {
@@ -100,6 +111,9 @@ impl CliError {
             CliError::Runtime(Error::UnknownApplied { .. }) => {
                 "if this build is older on purpose (a deploy rolled back), pass --allow-unknown (or set MIGRATE_ALLOW_UNKNOWN=true) to go on without them; `migrate history` lists them".to_owned()
             }
+            CliError::Runtime(Error::PartlySquashed { id, .. }) => format!(
+                "if the database already has everything {id} builds (the rest was applied by hand), record it with `migrate stamp {id}`"
+            ),
             CliError::Runtime(Error::LockTimeout { .. }) => {
                 "wait for the other instance to finish, or pass a longer --lock-wait".to_owned()
             }

@@ -218,6 +218,10 @@ pub(super) fn history(
                     json::or_null(row.as_ref().map(|row| row.execution_ms.to_string())),
                 ),
                 ("checksum", json::string(&migration.checksum)),
+                (
+                    "recorded_as",
+                    json::strings(row.iter().flat_map(|row| row.recorded_as.iter())),
+                ),
                 ("doc", json::string(&migration.doc)),
             ])
         });
@@ -242,6 +246,14 @@ pub(super) fn history(
         Some(row) => format!("{}  {:>6} ms", row.applied_at, row.execution_ms),
         None => "pending".to_owned(),
     };
+    // A squash applied before it existed: the rows of what it replaces record it.
+    let recorded_as = |row: &Option<AppliedRow>| match row {
+        Some(row) if !row.recorded_as.is_empty() => format!(
+            "  (recorded as the {} migrations it replaces)",
+            row.recorded_as.len()
+        ),
+        _ => String::new(),
+    };
     let status_width = history
         .iter()
         .map(|(_, row)| status(row).len())
@@ -251,10 +263,11 @@ pub(super) fn history(
     for (migration, row) in &history {
         let mark = if row.is_some() { "[x]" } else { "[ ]" };
         let line = format!(
-            "{mark} {:<width$}  {:<status_width$}  {}",
+            "{mark} {:<width$}  {:<status_width$}  {}{}",
             migration.id,
             status(row),
-            shape.tags(migration)
+            shape.tags(migration),
+            recorded_as(row)
         );
         let _ = writeln!(out, "{}", line.trim_end());
         if verbose {
@@ -413,9 +426,11 @@ struct Shape {
 
 impl Shape {
     fn new(migrations: &[&'static Migration]) -> Shape {
+        // A parent naming a migration a squash replaced names the squash.
+        let replacements = migrate_core::graph::Replacements::of(migrations);
         let mut children = BTreeMap::new();
         for migration in migrations {
-            for parent in migration.parents.iter() {
+            for parent in replacements.parents(migration) {
                 *children.entry(parent.to_string()).or_insert(0) += 1;
             }
         }

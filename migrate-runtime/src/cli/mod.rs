@@ -49,6 +49,7 @@ mod json;
 mod repair;
 mod scaffold;
 mod sql;
+mod squash;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -126,7 +127,7 @@ impl<'a> Cli<'a> {
         }
     }
 
-    /// Where `new` and `merge` write when `--dir` is not given: the `migrations/` folder that
+    /// Where `new`, `merge` and `squash` write when `--dir` is not given: the `migrations/` folder that
     /// `migrations!()` discovers (or the directory whose `lib.rs` or `mod.rs` declares it and
     /// lists `mod` lines). `concat!(env!("CARGO_MANIFEST_DIR"), "/src/migrations")` names it in
     /// the sources, which is where a developer runs these two commands.
@@ -208,6 +209,11 @@ impl<'a> Cli<'a> {
                 revisions,
                 dir,
             } => scaffold::merge(&context, &message, &revisions, dir.dir)?,
+            Command::Squash {
+                range,
+                message,
+                dir,
+            } => squash::squash(&context, &range, message.as_deref(), dir.dir)?,
         };
         let mut stdout = std::io::stdout().lock();
         match stdout

@@ -125,66 +125,150 @@ pub(super) fn write(
     let slug = slug(message).ok_or_else(|| CliError::EmptySlug {
         message: message.to_owned(),
     })?;
-    let dir = dir
-        .or_else(|| context.dir.clone())
-        .ok_or(CliError::NoDir { command })?;
-    // `…/examples/app/../migrations/src` reads better resolved.
-    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
-    let files = rust_files(&dir)?;
-    let mut module_list = module_list(&dir, &files)?;
-    refuse_stale(&files, migrations)?;
-    let (first, width) = next_sequence(migrations);
-    let mut written = Vec::new();
-    for (offset, body) in (0u64..).zip(bodies) {
-        let id = format!("{:0width$}_{slug}{}", first + offset, body.suffix);
-        let path = dir.join(format!("m{id}.rs"));
+    let directory = Directory::open(context, command, dir, migrations)?;
+    let (first, width) = sequence_after(migrations);
+    let ids: Vec<String> = (0u64..)
+        .zip(bodies)
+        .map(|(offset, body)| format!("{:0width$}_{slug}{}", first + offset, body.suffix))
+        .collect();
+    // Nothing is written when any of the files exists.
+    for id in &ids {
+        let path = directory.path().join(format!("m{id}.rs"));
         if path.exists() {
             return Err(CliError::Exists { path });
         }
-        written.push((id, path));
     }
     let mut out = String::new();
     let mut parents: Vec<String> = parents.to_vec();
-    for ((id, path), body) in written.iter().zip(bodies) {
-        std::fs::write(path, source(message, id, &parents, body)).map_err(|source| {
-            CliError::Io {
-                action: "write",
-                path: path.clone(),
-                source,
-            }
-        })?;
-        let module = format!("m{id}");
-        if let Some((list_path, list)) = &mut module_list {
-            *list = register(list, &module);
-            std::fs::write(&*list_path, &*list).map_err(|source| CliError::Io {
-                action: "write",
-                path: list_path.clone(),
-                source,
-            })?;
-        }
+    for (id, body) in ids.iter().zip(bodies) {
+        let written = directory.write(id, &source(message, id, &parents, body))?;
         let described = match parents.as_slice() {
             [] => "the first migration".to_owned(),
             [parent] => format!("parent {parent}"),
             parents => format!("parents {}", parents.join(", ")),
         };
+        let mut lines = written.into_iter();
         out.push_str(&format!(
-            "created {} ({described})\n",
-            relative(path).display()
+            "{} ({described})\n",
+            lines.next().unwrap_or_default()
         ));
-        if let Some((list_path, _)) = &module_list {
-            out.push_str(&format!(
-                "registered `mod {module};` in {}\n",
-                relative(list_path).display()
-            ));
+        for line in lines {
+            out.push_str(&line);
+            out.push('\n');
         }
         parents = vec![id.clone()];
     }
-    let ids = written.into_iter().map(|(id, _)| id).collect();
     Ok((if context.quiet { String::new() } else { out }, ids))
 }
 
+/// The directory a command writes migrations into: its `.rs` files, and the file that lists them
+/// with `mod` lines when it is not a `migrations/` folder that `migrations!()` discovers.
+pub(super) struct Directory {
+    path: PathBuf,
+    files: Vec<(PathBuf, String)>,
+    module_list: Option<PathBuf>,
+}
+
+impl Directory {
+    /// The directory of `--dir` or the app's, read, after refusing a build older than its files.
+    pub(super) fn open(
+        context: &Context<'_>,
+        command: &'static str,
+        dir: Option<PathBuf>,
+        migrations: &[&Migration],
+    ) -> Result<Directory, CliError> {
+        let dir = dir
+            .or_else(|| context.dir.clone())
+            .ok_or(CliError::NoDir { command })?;
+        // `…/examples/app/../migrations/src` reads better resolved.
+        let path = std::fs::canonicalize(&dir).unwrap_or(dir);
+        let files = rust_files(&path)?;
+        let module_list = module_list(&path, &files)?.map(|(list, _)| list);
+        refuse_stale(&files, migrations)?;
+        Ok(Directory {
+            path,
+            files,
+            module_list,
+        })
+    }
+
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes migration `id` as `m<id>.rs`, and its `mod` line where the directory lists them;
+    /// returns a line saying each.
+    pub(super) fn write(&self, id: &str, text: &str) -> Result<Vec<String>, CliError> {
+        let module = format!("m{id}");
+        let path = self.path.join(format!("{module}.rs"));
+        if path.exists() {
+            return Err(CliError::Exists { path });
+        }
+        std::fs::write(&path, text).map_err(|source| CliError::Io {
+            action: "write",
+            path: path.clone(),
+            source,
+        })?;
+        let mut lines = vec![format!("created {}", relative(&path).display())];
+        if let Some(list_path) = &self.module_list {
+            let list = read(list_path)?;
+            std::fs::write(list_path, register(&list, &module)).map_err(|source| CliError::Io {
+                action: "write",
+                path: list_path.clone(),
+                source,
+            })?;
+            lines.push(format!(
+                "registered `mod {module};` in {}",
+                relative(list_path).display()
+            ));
+        }
+        Ok(lines)
+    }
+
+    /// Removes `mod <module>;` from the file that lists the migrations, if the directory has one.
+    pub(super) fn unregister(&self, module: &str) -> Result<(), CliError> {
+        let Some(list_path) = &self.module_list else {
+            return Ok(());
+        };
+        let list = read(list_path)?;
+        let kept = unregister(&list, module);
+        if kept != list {
+            std::fs::write(list_path, kept).map_err(|source| CliError::Io {
+                action: "write",
+                path: list_path.clone(),
+                source,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The file whose `id:` line declares migration `id`.
+    pub(super) fn file_declaring(&self, id: &str) -> Option<PathBuf> {
+        self.files
+            .iter()
+            .find(|(_, text)| declared_ids(text).any(|declared| declared == id))
+            .map(|(path, _)| path.clone())
+    }
+
+    /// The text of a file of the directory, as read when it was opened.
+    pub(super) fn text(&self, path: &Path) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|(file, _)| file == path)
+            .map(|(_, text)| text.as_str())
+    }
+}
+
+fn read(path: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(path).map_err(|source| CliError::Io {
+        action: "read",
+        path: path.to_owned(),
+        source,
+    })
+}
+
 /// `path` relative to the current directory when it is below it, as a user would type it.
-fn relative(path: &Path) -> &Path {
+pub(super) fn relative(path: &Path) -> &Path {
     std::env::current_dir()
         .ok()
         .and_then(|current| path.strip_prefix(current).ok())
@@ -249,31 +333,36 @@ fn declares_token(line: &str) -> bool {
 fn refuse_stale(files: &[(PathBuf, String)], migrations: &[&Migration]) -> Result<(), CliError> {
     let known: BTreeSet<&str> = migrations.iter().map(|m| m.id.as_ref()).collect();
     for (path, text) in files {
-        for line in text.lines() {
-            let Some(rest) = line.trim_start().strip_prefix("id:") else {
-                continue;
-            };
-            let Some(id) = rest
-                .trim()
-                .strip_prefix('"')
-                .and_then(|rest| rest.split('"').next())
-            else {
-                continue;
-            };
-            if !known.contains(id) {
-                return Err(CliError::Stale {
-                    file: relative(path).to_owned(),
-                    id: id.to_owned(),
-                });
-            }
+        if let Some(id) = declared_ids(text).find(|id| !known.contains(id)) {
+            return Err(CliError::Stale {
+                file: relative(path).to_owned(),
+                id: id.to_owned(),
+            });
         }
     }
     Ok(())
 }
 
-/// One more than the highest sequence, and the width to write it (as wide as the highest, at
-/// least 4 digits).
-fn next_sequence(migrations: &[&Migration]) -> (u64, usize) {
+/// The ids the `id: "…"` lines of a file declare.
+fn declared_ids(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter_map(|line| {
+        line.trim_start()
+            .strip_prefix("id:")?
+            .trim()
+            .strip_prefix('"')?
+            .split('"')
+            .next()
+    })
+}
+
+/// One more than the highest sequence, as wide as it (at least 4 digits).
+pub(super) fn next_sequence(migrations: &[&Migration]) -> String {
+    let (next, width) = sequence_after(migrations);
+    format!("{next:0width$}")
+}
+
+/// One more than the highest sequence, and the width to write it in.
+fn sequence_after(migrations: &[&Migration]) -> (u64, usize) {
     let highest = migrations
         .iter()
         .filter_map(|migration| migration.id.split_once('_'))
@@ -286,7 +375,7 @@ fn next_sequence(migrations: &[&Migration]) -> (u64, usize) {
 }
 
 /// `"Add due dates to tasks!"` → `add_due_dates_to_tasks`; `None` without a letter or digit.
-fn slug(message: &str) -> Option<String> {
+pub(super) fn slug(message: &str) -> Option<String> {
     let mut slug = String::new();
     for c in message.chars() {
         if c.is_ascii_alphanumeric() {
@@ -374,6 +463,24 @@ fn register(list: &str, module: &str) -> String {
     text
 }
 
+/// `list` without its `mod <module>;` line (`pub` or not).
+fn unregister(list: &str, module: &str) -> String {
+    let is_line = |line: &&str| {
+        let line = line.trim();
+        let line = line.strip_prefix("pub ").unwrap_or(line);
+        line == format!("mod {module};")
+    };
+    let mut text: String = list
+        .lines()
+        .filter(|line| !is_line(line))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if list.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
 /// Each migration's ancestors, for refusing a merge of a migration with its own descendant.
 struct Ancestors<'a> {
     parents: BTreeMap<&'a str, Vec<&'a str>>,
@@ -381,10 +488,11 @@ struct Ancestors<'a> {
 
 impl<'a> Ancestors<'a> {
     fn new(migrations: &'a [&'static Migration]) -> Ancestors<'a> {
+        let replacements = migrate_core::graph::Replacements::of(migrations);
         Ancestors {
             parents: migrations
                 .iter()
-                .map(|m| (m.id.as_ref(), m.parents.iter().map(AsRef::as_ref).collect()))
+                .map(|m| (m.id.as_ref(), replacements.parents(m)))
                 .collect(),
         }
     }
@@ -428,6 +536,16 @@ mod tests {
             register("migrate_runtime::migrations!();\n", "m0001_a"),
             "mod m0001_a;\nmigrate_runtime::migrations!();\n"
         );
+    }
+
+    #[test]
+    fn the_mod_line_of_a_deleted_migration_goes() {
+        let list = "mod data;\n\nmod m0001_a;\npub mod m0002_b;\nmod m0003_c;\n\nmigrate_runtime::migrations!();\n";
+        assert_eq!(
+            unregister(&unregister(list, "m0001_a"), "m0002_b"),
+            "mod data;\n\nmod m0003_c;\n\nmigrate_runtime::migrations!();\n"
+        );
+        assert_eq!(unregister(list, "m0009_z"), list);
     }
 
     #[test]
