@@ -409,11 +409,21 @@ impl Migrator {
         conn: &mut C,
         plan: impl Fn(&Graph<'_>, &BTreeSet<&str>) -> Result<Vec<&'static Migration>, Error>,
     ) -> bool {
-        // PostgreSQL hashes the version table itself: one row says whether it holds exactly this
-        // build's migrations, unchanged and ours, with no run interrupted.
+        // PostgreSQL hashes the version table itself (SQLite gives its lines in one row to hash):
+        // one row says whether it holds exactly this build's migrations, unchanged and ours, with
+        // no run interrupted.
         let graph = Graph::new(&self.migrations);
-        if conn.dialect() == Dialect::Postgres {
-            let same = version_table::digest(conn, self.owner)
+        let digest = match conn.dialect() {
+            Dialect::Postgres => Some(version_table::digest(conn, self.owner)),
+            // SQLite has no SHA-256: it concatenates, and the process hashes.
+            Dialect::Sqlite => Some(
+                version_table::sqlite_lines(conn, self.owner)
+                    .map(|lines| lines.map(|lines| migrate_core::checksum::of_canonical(&lines))),
+            ),
+            Dialect::Mysql => None,
+        };
+        if let Some(digest) = digest {
+            let same = digest
                 .is_ok_and(|digest| digest.as_deref() == Some(self.all_applied_digest.as_str()));
             // A squash recorded as the migrations it replaces has other rows than this build's
             // migrations: those rows are read below, a second query only such databases make.

@@ -222,6 +222,24 @@ pub(crate) fn digest(conn: &mut impl Database, owner: &str) -> diesel::QueryResu
     Ok(rows.into_iter().next().and_then(|[digest, ..]| digest))
 }
 
+/// SQLite: the `id:checksum` lines of the version table, sorted by id in byte order, when every
+/// row is `owner`'s and no run is interrupted, else `None`; one row, in one query that creates
+/// nothing. The caller hashes it as `migrate_core::checksum::of_applied_set` does: SQLite runs in
+/// the process, so the cost of the start-up check is decoding rows, and this is one row.
+pub(crate) fn sqlite_lines(
+    conn: &mut impl Database,
+    owner: &str,
+) -> diesel::QueryResult<Option<String>> {
+    let rows = conn.query_texts(&format!(
+        "SELECT CASE WHEN min(owner = {owner}) AND NOT EXISTS (SELECT 1 FROM {PROGRESS})
+                THEN coalesce(group_concat(id || ':' || checksum || char(10), '' ORDER BY id), '') END AS a,
+                NULL AS b, NULL AS c, NULL AS d
+         FROM {VERSIONS}",
+        owner = Dialect::Sqlite.quote_literal(owner)
+    ))?;
+    Ok(rows.into_iter().next().and_then(|[lines, ..]| lines))
+}
+
 /// The owner of each applied migration; `None` for rows recorded before owners were. Read only
 /// when a row needs explaining, so the common path stays one query.
 pub(crate) fn owners(conn: &mut impl Database) -> Result<Vec<(String, Option<String>)>, Error> {
