@@ -3,7 +3,8 @@
 //! Generates an app per tool in `target/bench/`, each with the same N migrations (create table,
 //! add column, create index, add check, in turn):
 //!
-//! - `migrate`: `migrations!()` over `src/migrations/*.rs`, written in the DSL;
+//! - `migrate`: `migrations!()` over `src/migrations/*.rs`, written in the DSL, with the
+//!   runtime's `postgres` feature only (as diesel's app has diesel's: no SQLite, no CLI);
 //! - `diesel`: diesel_migrations 2 (libpq), `embed_migrations!` over `up.sql`/`down.sql`;
 //! - `sqlx`: sqlx 0.9 (tokio, current-thread runtime), `sqlx::migrate!()` over simple, up-only
 //!   `migrations/<version>_m.sql` files;
@@ -636,7 +637,7 @@ impl App {
         let runtime = root.join("migrate-runtime").canonicalize().unwrap();
         write(
             &dir.join("Cargo.toml"),
-            &format!("[package]\nname = \"migrate_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nmigrate-runtime = {{ path = {:?} }}\n\n[workspace]\n", runtime.display().to_string()),
+            &format!("[package]\nname = \"migrate_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nmigrate-runtime = {{ path = {:?}, default-features = false, features = [\"postgres\"] }}\n\n[workspace]\n", runtime.display().to_string()),
         );
         std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
         write(

@@ -38,9 +38,9 @@ pub fn of_canonical(text: &str) -> String {
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// Hex SHA-256 of `id:checksum` lines of `migrations`, sorted by id in byte order: what a version
-/// table holding exactly these migrations hashes to, so one row from the database can say that
-/// nothing is pending and nothing drifted.
+/// Hex SHA-256 of the [`applied_set_lines`] of `migrations`: what a version table holding exactly
+/// these migrations hashes to, so one row from the database can say that nothing is pending and
+/// nothing drifted.
 ///
 /// ```
 /// let lines = [("0002_b", "bb"), ("0001_a", "aa")];
@@ -50,18 +50,23 @@ pub fn of_canonical(text: &str) -> String {
 /// );
 /// ```
 pub fn of_applied_set<'a>(migrations: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    of_canonical(&applied_set_lines(migrations))
+}
+
+/// The `id:checksum` lines of `migrations`, each ending in a newline, sorted by id in byte order:
+/// the text [`of_applied_set`] hashes, which a database without SHA-256 (SQLite) returns itself.
+///
+/// ```
+/// assert_eq!(
+///     migrate_core::checksum::applied_set_lines([("0002_b", "bb"), ("0001_a", "aa")]),
+///     "0001_a:aa\n0002_b:bb\n"
+/// );
+/// ```
+pub fn applied_set_lines<'a>(migrations: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut lines: Vec<(&str, &str)> = migrations.into_iter().collect();
     lines.sort_unstable();
-    let mut hasher = Sha256::new();
-    for (id, checksum) in lines {
-        hasher.update(id.as_bytes());
-        hasher.update(b":");
-        hasher.update(checksum.as_bytes());
-        hasher.update(b"\n");
-    }
-    hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
+    lines
+        .into_iter()
+        .map(|(id, checksum)| format!("{id}:{checksum}\n"))
         .collect()
 }

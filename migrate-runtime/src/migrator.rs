@@ -44,6 +44,9 @@ pub struct Migrator {
     checked_for_mysql: bool,
     /// See [`migrate_core::checksum::of_applied_set`].
     all_applied_digest: String,
+    /// See [`migrate_core::checksum::applied_set_lines`]: what SQLite's version table reads as
+    /// when it holds exactly these migrations.
+    all_applied_lines: std::sync::Arc<str>,
     settings: Settings,
     progress: ProgressHook,
     /// See [`Migrator::allow_unknown`].
@@ -98,6 +101,7 @@ impl Migrator {
             migrations: prepared.ordered.clone(),
             registrations: prepared.registrations.clone(),
             all_applied_digest: prepared.all_applied_digest.clone(),
+            all_applied_lines: prepared.all_applied_lines.clone(),
             progress: ProgressHook::default(),
             allow_unknown: false,
             unknown_reported_by_caller: false,
@@ -409,22 +413,23 @@ impl Migrator {
         conn: &mut C,
         plan: impl Fn(&Graph<'_>, &BTreeSet<&str>) -> Result<Vec<&'static Migration>, Error>,
     ) -> bool {
-        // PostgreSQL hashes the version table itself (SQLite gives its lines in one row to hash):
-        // one row says whether it holds exactly this build's migrations, unchanged and ours, with
-        // no run interrupted.
+        // PostgreSQL hashes the version table itself; SQLite, which has no SHA-256 and runs in
+        // the process, gives its lines in one row: either way one row says whether it holds
+        // exactly this build's migrations, unchanged and ours, with no run interrupted.
         let graph = Graph::new(&self.migrations);
-        let digest = match conn.dialect() {
-            Dialect::Postgres => Some(version_table::digest(conn, self.owner)),
-            // SQLite has no SHA-256: it concatenates, and the process hashes.
+        let same = match conn.dialect() {
+            Dialect::Postgres => {
+                Some(version_table::digest(conn, self.owner).is_ok_and(|digest| {
+                    digest.as_deref() == Some(self.all_applied_digest.as_str())
+                }))
+            }
             Dialect::Sqlite => Some(
                 version_table::sqlite_lines(conn, self.owner)
-                    .map(|lines| lines.map(|lines| migrate_core::checksum::of_canonical(&lines))),
+                    .is_ok_and(|lines| lines.as_deref() == Some(&*self.all_applied_lines)),
             ),
             Dialect::Mysql => None,
         };
-        if let Some(digest) = digest {
-            let same = digest
-                .is_ok_and(|digest| digest.as_deref() == Some(self.all_applied_digest.as_str()));
+        if let Some(same) = same {
             // A squash recorded as the migrations it replaces has other rows than this build's
             // migrations: those rows are read below, a second query only such databases make.
             if same || !graph.has_replacements() {

@@ -146,6 +146,8 @@ pub(crate) struct Prepared {
     pub(crate) ordered: Vec<&'static Migration>,
     pub(crate) registrations: Vec<&'static Registration>,
     pub(crate) all_applied_digest: String,
+    /// See [`migrate_core::checksum::applied_set_lines`].
+    pub(crate) all_applied_lines: std::sync::Arc<str>,
 }
 
 impl Migrations {
@@ -171,13 +173,14 @@ impl Migrations {
                 let all: Vec<&'static Migration> =
                     registrations.iter().map(|r| r.migration()).collect();
                 let ordered = migrate_core::graph::order(&all)?;
-                let all_applied_digest = migrate_core::checksum::of_applied_set(
+                let lines = migrate_core::checksum::applied_set_lines(
                     ordered.iter().map(|m| (m.id.as_ref(), m.checksum.as_ref())),
                 );
                 Ok(Prepared {
                     ordered,
                     registrations,
-                    all_applied_digest,
+                    all_applied_digest: migrate_core::checksum::of_canonical(&lines),
+                    all_applied_lines: lines.into(),
                 })
             })
             .as_ref()

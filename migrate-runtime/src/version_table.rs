@@ -224,8 +224,9 @@ pub(crate) fn digest(conn: &mut impl Database, owner: &str) -> diesel::QueryResu
 
 /// SQLite: the `id:checksum` lines of the version table, sorted by id in byte order, when every
 /// row is `owner`'s and no run is interrupted, else `None`; one row, in one query that creates
-/// nothing. The caller hashes it as `migrate_core::checksum::of_applied_set` does: SQLite runs in
-/// the process, so the cost of the start-up check is decoding rows, and this is one row.
+/// nothing: the text `migrate_core::checksum::applied_set_lines` writes for this build's
+/// migrations when the table holds exactly them. SQLite runs in the process, so the cost of the
+/// start-up check is decoding rows, and this is one row, compared as it is.
 pub(crate) fn sqlite_lines(
     conn: &mut impl Database,
     owner: &str,
