@@ -35,6 +35,45 @@ pub trait Database {
     fn data_connection(&mut self) -> DataConnection<'_>;
 }
 
+/// The connection the runtime's own code runs on. The public methods generic over [`Database`]
+/// hand theirs over as this, so the migration machinery is compiled once, in this crate, instead
+/// of once per connection type in every app (a release build does not share generic code between
+/// crates, and recompiling it was most of an app's rebuild after editing one migration).
+pub(crate) type Conn<'a> = &'a mut dyn Database;
+
+impl<D: Database + ?Sized> Database for &mut D {
+    fn dialect(&self) -> Dialect {
+        (**self).dialect()
+    }
+    fn execute(&mut self, sql: &str) -> QueryResult<usize> {
+        (**self).execute(sql)
+    }
+    fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
+        (**self).batch_execute(sql)
+    }
+    fn query_i64(&mut self, sql: &str) -> QueryResult<Option<i64>> {
+        (**self).query_i64(sql)
+    }
+    fn query_bool(&mut self, sql: &str) -> QueryResult<bool> {
+        (**self).query_bool(sql)
+    }
+    fn query_texts(&mut self, sql: &str) -> QueryResult<Vec<[Option<String>; 4]>> {
+        (**self).query_texts(sql)
+    }
+    fn begin(&mut self, sql: Option<&str>) -> QueryResult<()> {
+        (**self).begin(sql)
+    }
+    fn commit(&mut self) -> QueryResult<()> {
+        (**self).commit()
+    }
+    fn rollback(&mut self) -> QueryResult<()> {
+        (**self).rollback()
+    }
+    fn data_connection(&mut self) -> DataConnection<'_> {
+        (**self).data_connection()
+    }
+}
+
 #[derive(QueryableByName)]
 struct I64Row {
     #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]

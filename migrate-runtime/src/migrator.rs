@@ -6,7 +6,7 @@ use std::time::Duration;
 use migrate_core::model::Migration;
 use migrate_core::render::Dialect;
 
-use crate::database::Database;
+use crate::database::{Conn, Database};
 use crate::executor::{self, Applied, Direction, Resume, Settings};
 use crate::planner::{Graph, Target};
 use crate::registry::{Migrations, Registration};
@@ -304,6 +304,14 @@ impl Migrator {
         &self,
         conn: &mut C,
     ) -> Result<Vec<migrate_core::fold::Difference>, Error> {
+        let mut conn: Conn<'_> = conn;
+        self.schema_drift_on(&mut conn)
+    }
+
+    fn schema_drift_on(
+        &self,
+        conn: &mut Conn<'_>,
+    ) -> Result<Vec<migrate_core::fold::Difference>, Error> {
         let applied = self.verify(conn)?;
         let applied: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
         let migrations: Vec<&Migration> = self
@@ -353,6 +361,15 @@ impl Migrator {
         conn: &mut C,
         options: &migrate_core::fold::autogenerate::Options,
     ) -> Result<migrate_core::fold::autogenerate::Plan, Error> {
+        let mut conn: Conn<'_> = conn;
+        self.autogenerate_on(&mut conn, options)
+    }
+
+    fn autogenerate_on(
+        &self,
+        conn: &mut Conn<'_>,
+        options: &migrate_core::fold::autogenerate::Options,
+    ) -> Result<migrate_core::fold::autogenerate::Plan, Error> {
         self.verify(conn)?;
         let pending = self.pending(conn)?;
         if !pending.is_empty() {
@@ -397,6 +414,11 @@ impl Migrator {
         conn: &mut C,
         target: Target,
     ) -> Result<Vec<Applied>, Error> {
+        let mut conn: Conn<'_> = conn;
+        self.upgrade_on(&mut conn, target)
+    }
+
+    fn upgrade_on(&self, conn: &mut Conn<'_>, target: Target) -> Result<Vec<Applied>, Error> {
         let plan =
             |graph: &Graph<'_>, applied: &BTreeSet<&str>| graph.upgrade_plan(applied, &target);
         if self.nothing_to_apply(conn, plan) {
@@ -484,6 +506,11 @@ impl Migrator {
         conn: &mut C,
         target: Target,
     ) -> Result<Vec<Applied>, Error> {
+        let mut conn: Conn<'_> = conn;
+        self.downgrade_on(&mut conn, target)
+    }
+
+    fn downgrade_on(&self, conn: &mut Conn<'_>, target: Target) -> Result<Vec<Applied>, Error> {
         self.locked_run(conn, Direction::Down, |graph, applied| {
             let plan = graph.downgrade_plan(applied, &target)?;
             // The unknown ones are newer migrations of a newer build: any migration of the plan
@@ -630,6 +657,11 @@ impl Migrator {
     /// # Ok::<(), migrate_runtime::Error>(())
     /// ```
     pub fn interrupted<C: Database>(&self, conn: &mut C) -> Result<Vec<Interrupted>, Error> {
+        let mut conn: Conn<'_> = conn;
+        self.interrupted_on(&mut conn)
+    }
+
+    fn interrupted_on(&self, conn: &mut Conn<'_>) -> Result<Vec<Interrupted>, Error> {
         if !version_table::exists(conn)? {
             return Ok(Vec::new());
         }
@@ -675,6 +707,11 @@ impl Migrator {
     /// The applied migrations that no applied migration builds on (what Alembic calls current).
     /// Only this build's migrations: [`Migrator::unknown_applied`] lists the others.
     pub fn current<C: Database>(&self, conn: &mut C) -> Result<Vec<String>, Error> {
+        let mut conn: Conn<'_> = conn;
+        self.current_on(&mut conn)
+    }
+
+    fn current_on(&self, conn: &mut Conn<'_>) -> Result<Vec<String>, Error> {
         let applied = self.read_applied(conn)?;
         let ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
         let applied_migrations: Vec<&'static Migration> = self
@@ -726,6 +763,11 @@ impl Migrator {
     /// # Ok::<(), migrate_runtime::Error>(())
     /// ```
     pub fn applied<C: Database>(&self, conn: &mut C) -> Result<Vec<AppliedRow>, Error> {
+        let mut conn: Conn<'_> = conn;
+        self.applied_on(&mut conn)
+    }
+
+    fn applied_on(&self, conn: &mut Conn<'_>) -> Result<Vec<AppliedRow>, Error> {
         self.read_applied(conn)
     }
 
@@ -746,6 +788,11 @@ impl Migrator {
     ///
     /// See [`Migrator::allow_unknown`] for an example.
     pub fn unknown_applied<C: Database>(&self, conn: &mut C) -> Result<Vec<AppliedRow>, Error> {
+        let mut conn: Conn<'_> = conn;
+        self.unknown_applied_on(&mut conn)
+    }
+
+    fn unknown_applied_on(&self, conn: &mut Conn<'_>) -> Result<Vec<AppliedRow>, Error> {
         let graph = Graph::new(&self.migrations);
         let mut unknown: Vec<AppliedRow> = self
             .read_applied(conn)?
@@ -769,6 +816,14 @@ impl Migrator {
         &self,
         conn: &mut C,
     ) -> Result<Vec<(&'static Migration, Option<AppliedRow>)>, Error> {
+        let mut conn: Conn<'_> = conn;
+        self.history_on(&mut conn)
+    }
+
+    fn history_on(
+        &self,
+        conn: &mut Conn<'_>,
+    ) -> Result<Vec<(&'static Migration, Option<AppliedRow>)>, Error> {
         let mut applied = self.read_applied(conn)?;
         Ok(self
             .migrations
@@ -786,6 +841,11 @@ impl Migrator {
     /// The migrations an upgrade to every head would apply, in order. Applied migrations this
     /// build does not have play no part: they are not in its graph.
     pub fn pending<C: Database>(&self, conn: &mut C) -> Result<Vec<&'static Migration>, Error> {
+        let mut conn: Conn<'_> = conn;
+        self.pending_on(&mut conn)
+    }
+
+    fn pending_on(&self, conn: &mut Conn<'_>) -> Result<Vec<&'static Migration>, Error> {
         let applied = self.read_applied(conn)?;
         let ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
         Graph::new(&self.migrations).upgrade_plan(&ids, &Target::Heads)
@@ -877,6 +937,11 @@ impl Migrator {
     /// # Ok::<(), migrate_runtime::Error>(())
     /// ```
     pub fn stamp<C: Database>(&self, conn: &mut C, target: Target) -> Result<Stamp, Error> {
+        let mut conn: Conn<'_> = conn;
+        self.stamp_on(&mut conn, target)
+    }
+
+    fn stamp_on(&self, conn: &mut Conn<'_>, target: Target) -> Result<Stamp, Error> {
         let graph = Graph::new(&self.migrations);
         lock::with_lock(conn, self.settings.lock_wait, |conn| {
             version_table::ensure(conn)?;
@@ -930,6 +995,11 @@ impl Migrator {
     /// The applied set, after refusing drift (an applied migration edited since) and migrations
     /// this build does not know: what `upgrade` checks before it runs anything.
     pub fn verify<C: Database>(&self, conn: &mut C) -> Result<Vec<AppliedRow>, Error> {
+        let mut conn: Conn<'_> = conn;
+        self.verify_on(&mut conn)
+    }
+
+    fn verify_on(&self, conn: &mut Conn<'_>) -> Result<Vec<AppliedRow>, Error> {
         self.checked_applied(conn)
     }
 
