@@ -11,7 +11,10 @@
 //! - `refinery`: refinery 0.10 with the sync `postgres` crate, `embed_migrations!` over
 //!   `migrations/V<version>__m.sql`;
 //!
-//! the three SQL-file tools with the same statements. It measures, in one interleaved run:
+//! the three SQL-file tools with the same statements. Every app builds its proc macros optimized
+//! in debug builds (`[profile.dev.build-override] opt-level = 3`), the setting this README and
+//! sqlx's recommend for macros that read files at compile time. It measures, in one interleaved
+//! run:
 //!
 //! - the debug and release rebuild after editing one migration (median, min–max of RUNS): the
 //!   `migrate` app's doc comment, or a leading `-- edit <run>` comment in the SQL file, so each
@@ -637,7 +640,7 @@ impl App {
         let runtime = root.join("migrate-runtime").canonicalize().unwrap();
         write(
             &dir.join("Cargo.toml"),
-            &format!("[package]\nname = \"migrate_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nmigrate-runtime = {{ path = {:?}, default-features = false, features = [\"postgres\"] }}\n\n[workspace]\n", runtime.display().to_string()),
+            &format!("[package]\nname = \"migrate_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nmigrate-runtime = {{ path = {:?}, default-features = false, features = [\"postgres\"] }}\n\n[workspace]\n\n[profile.dev.build-override]\nopt-level = 3\n", runtime.display().to_string()),
         );
         std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
         write(
@@ -672,7 +675,7 @@ impl App {
         let runtime = root.join("migrate-runtime").canonicalize().unwrap();
         write(
             &dir.join("Cargo.toml"),
-            &format!("[package]\nname = \"migrate_mysql_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[package.metadata.migrate]\ntargets = [\"mysql\"]\n\n[dependencies]\nmigrate-runtime = {{ path = {:?}, features = [\"mysql\"] }}\n\n[workspace]\n", runtime.display().to_string()),
+            &format!("[package]\nname = \"migrate_mysql_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[package.metadata.migrate]\ntargets = [\"mysql\"]\n\n[dependencies]\nmigrate-runtime = {{ path = {:?}, features = [\"mysql\"] }}\n\n[workspace]\n\n[profile.dev.build-override]\nopt-level = 3\n", runtime.display().to_string()),
         );
         std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
         write(
@@ -709,7 +712,7 @@ impl App {
         let runtime = root.join("migrate-runtime").canonicalize().unwrap();
         write(
             &dir.join("Cargo.toml"),
-            &format!("[package]\nname = \"migrate_sqlite_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[package.metadata.migrate]\ntargets = [\"sqlite\"]\n\n[dependencies]\nmigrate-runtime = {{ path = {:?}, default-features = false, features = [\"sqlite\"] }}\n\n[workspace]\n", runtime.display().to_string()),
+            &format!("[package]\nname = \"migrate_sqlite_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[package.metadata.migrate]\ntargets = [\"sqlite\"]\n\n[dependencies]\nmigrate-runtime = {{ path = {:?}, default-features = false, features = [\"sqlite\"] }}\n\n[workspace]\n\n[profile.dev.build-override]\nopt-level = 3\n", runtime.display().to_string()),
         );
         std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
         write(
@@ -746,7 +749,7 @@ impl App {
         std::fs::create_dir_all(dir.join("src")).unwrap();
         write(
             &dir.join("Cargo.toml"),
-            "[package]\nname = \"diesel_sqlite_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\ndiesel = { version = \"2.2\", default-features = false, features = [\"sqlite\"] }\ndiesel_migrations = { version = \"2.2\", features = [\"sqlite\"] }\nlibsqlite3-sys = { version = \"*\", features = [\"bundled\"] }\n\n[workspace]\n",
+            "[package]\nname = \"diesel_sqlite_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\ndiesel = { version = \"2.2\", default-features = false, features = [\"sqlite\"] }\ndiesel_migrations = { version = \"2.2\", features = [\"sqlite\"] }\nlibsqlite3-sys = { version = \"*\", features = [\"bundled\"] }\n\n[workspace]\n\n[profile.dev.build-override]\nopt-level = 3\n",
         );
         write(
             &dir.join("src/main.rs"),
@@ -776,7 +779,7 @@ impl App {
         std::fs::create_dir_all(dir.join("src")).unwrap();
         write(
             &dir.join("Cargo.toml"),
-            "[package]\nname = \"diesel_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\ndiesel = { version = \"2.2\", default-features = false, features = [\"postgres\"] }\ndiesel_migrations = { version = \"2.2\", features = [\"postgres\"] }\n\n[workspace]\n",
+            "[package]\nname = \"diesel_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\ndiesel = { version = \"2.2\", default-features = false, features = [\"postgres\"] }\ndiesel_migrations = { version = \"2.2\", features = [\"postgres\"] }\n\n[workspace]\n\n[profile.dev.build-override]\nopt-level = 3\n",
         );
         write(&dir.join("src/main.rs"), DIESEL_MAIN);
         for i in 0..n {
@@ -808,7 +811,7 @@ impl App {
         std::fs::create_dir_all(dir.join("migrations")).unwrap();
         write(
             &dir.join("Cargo.toml"),
-            "[package]\nname = \"sqlx_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nsqlx = { version = \"0.9\", default-features = false, features = [\"runtime-tokio\", \"postgres\", \"migrate\", \"macros\"] }\ntokio = { version = \"1\", features = [\"rt\", \"macros\"] }\n\n[workspace]\n",
+            "[package]\nname = \"sqlx_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nsqlx = { version = \"0.9\", default-features = false, features = [\"runtime-tokio\", \"postgres\", \"migrate\", \"macros\"] }\ntokio = { version = \"1\", features = [\"rt\", \"macros\"] }\n\n[workspace]\n\n[profile.dev.build-override]\nopt-level = 3\n",
         );
         write(&dir.join("src/main.rs"), SQLX_MAIN);
         let file = |i: usize| dir.join(format!("migrations/{:04}_m.sql", i + 1));
@@ -837,7 +840,7 @@ impl App {
         std::fs::create_dir_all(dir.join("migrations")).unwrap();
         write(
             &dir.join("Cargo.toml"),
-            "[package]\nname = \"refinery_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nrefinery = { version = \"0.10\", features = [\"postgres\"] }\npostgres = \"0.19\"\n\n[workspace]\n",
+            "[package]\nname = \"refinery_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nrefinery = { version = \"0.10\", features = [\"postgres\"] }\npostgres = \"0.19\"\n\n[workspace]\n\n[profile.dev.build-override]\nopt-level = 3\n",
         );
         write(&dir.join("src/main.rs"), REFINERY_MAIN);
         let file = |i: usize| dir.join(format!("migrations/V{}__m.sql", i + 1));
