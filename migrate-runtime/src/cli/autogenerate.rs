@@ -57,7 +57,7 @@ pub(super) fn new(
             source.name
         );
         report(&mut out, &source, &plan);
-        return Ok(out);
+        return Ok(if context.quiet { String::new() } else { out });
     }
     let baseline = migrations.is_empty();
     let bodies: Vec<Body> = plan
