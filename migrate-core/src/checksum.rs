@@ -65,8 +65,13 @@ pub fn of_applied_set<'a>(migrations: impl IntoIterator<Item = (&'a str, &'a str
 pub fn applied_set_lines<'a>(migrations: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut lines: Vec<(&str, &str)> = migrations.into_iter().collect();
     lines.sort_unstable();
-    lines
-        .into_iter()
-        .map(|(id, checksum)| format!("{id}:{checksum}\n"))
-        .collect()
+    let mut text =
+        String::with_capacity(lines.iter().map(|(id, sum)| id.len() + sum.len() + 2).sum());
+    for (id, checksum) in lines {
+        text.push_str(id);
+        text.push(':');
+        text.push_str(checksum);
+        text.push('\n');
+    }
+    text
 }

@@ -209,38 +209,39 @@ pub fn order<'a>(migrations: &[&'a Migration]) -> Result<Vec<&'a Migration>, Vec
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut children: BTreeMap<&str, Vec<&'a Migration>> = BTreeMap::new();
-    for migration in by_id.values() {
-        for parent in replacements.parents(migration) {
-            children.entry(parent).or_default().push(migration);
+    // Kahn's algorithm over positions in `all` (sorted by id), ties broken by the smallest id:
+    // the order the start-up computes once per process, so it allocates once per migration.
+    let position: std::collections::HashMap<&str, usize> = all
+        .iter()
+        .enumerate()
+        .map(|(index, migration)| (migration.id.as_ref(), index))
+        .collect();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); all.len()];
+    let mut pending: Vec<usize> = vec![0; all.len()];
+    for (index, migration) in all.iter().enumerate() {
+        for parent in migration.parents.iter() {
+            // A child naming the same parent twice counts it twice.
+            children[position[replacements.resolve(parent)]].push(index);
+            pending[index] += 1;
         }
     }
-    let mut pending: BTreeMap<&str, usize> = by_id
-        .values()
-        .map(|migration| (migration.id.as_ref(), migration.parents.len()))
-        .collect();
-    let mut ready: BTreeSet<&str> = pending
-        .iter()
-        .filter(|(_, count)| **count == 0)
-        .map(|(id, _)| *id)
-        .collect();
-    let mut ordered = Vec::with_capacity(by_id.len());
-    while let Some(id) = ready.pop_first() {
-        pending.remove(id);
-        ordered.push(by_id[id]);
-        for child in children.get(id).into_iter().flatten() {
-            // A child naming the same parent twice counts it twice, as `pending` did.
-            if let Some(count) = pending.get_mut(child.id.as_ref()) {
-                *count -= 1;
-                if *count == 0 {
-                    ready.insert(&child.id);
-                }
+    let mut ready: BTreeSet<usize> = (0..all.len()).filter(|&i| pending[i] == 0).collect();
+    let mut ordered = Vec::with_capacity(all.len());
+    while let Some(index) = ready.pop_first() {
+        ordered.push(all[index]);
+        for &child in &children[index] {
+            pending[child] -= 1;
+            if pending[child] == 0 {
+                ready.insert(child);
             }
         }
     }
-    if !pending.is_empty() {
+    if ordered.len() < all.len() {
         return Err(vec![GraphError::Cycle(
-            pending.keys().map(|id| id.to_string()).collect(),
+            (0..all.len())
+                .filter(|&i| pending[i] > 0)
+                .map(|i| all[i].id.to_string())
+                .collect(),
         )]);
     }
     Ok(ordered)
