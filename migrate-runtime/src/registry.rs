@@ -84,7 +84,7 @@ impl Registration {
         match &self.migration {
             Emitted::Typed(migration) => migration,
             Emitted::Encoded(Encoded { bytes, decoded }) => decoded.get_or_init(|| {
-                match migrate_core::model::encoding::decode(bytes) {
+                match migrate_core::model::encoding::decode_static(bytes) {
                     Ok(migration) => migration,
                     Err(error) => panic!(
                         "a migration of {} was emitted by another version of migrate-macros than this migrate-runtime's ({error}): run `cargo clean` and rebuild",
