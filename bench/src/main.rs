@@ -273,7 +273,10 @@ fn sqlite(n: usize, runs: usize) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out).unwrap();
-    let apps = [App::migrate_sqlite(&out, &root, n), App::diesel_sqlite(&out, n)];
+    let apps = [
+        App::migrate_sqlite(&out, &root, n),
+        App::diesel_sqlite(&out, n),
+    ];
     for app in &apps {
         eprintln!("building {} (release)", app.name);
         app.build(true);
@@ -315,11 +318,28 @@ fn sqlite(n: usize, runs: usize) {
     table.row("apply all to a fresh database file", &apply, "s");
     let ratios: Vec<String> = apply
         .iter()
-        .map(|tool| format!("{:.2}", median(tool).as_secs_f64() / median(&shell).as_secs_f64()))
+        .map(|tool| {
+            format!(
+                "{:.2}",
+                median(tool).as_secs_f64() / median(&shell).as_secs_f64()
+            )
+        })
         .collect();
-    table.cells("apply all, × `sqlite3` shell in one transaction", ratios, Vec::new());
-    table.row("start-up with nothing pending, in-process (median of 200)", &startup, "ms");
-    println!("{}\n`sqlite3` shell, the same statements in one transaction: {}", table.text, summary(&shell, "s"));
+    table.cells(
+        "apply all, × `sqlite3` shell in one transaction",
+        ratios,
+        Vec::new(),
+    );
+    table.row(
+        "start-up with nothing pending, in-process (median of 200)",
+        &startup,
+        "ms",
+    );
+    println!(
+        "{}\n`sqlite3` shell, the same statements in one transaction: {}",
+        table.text,
+        summary(&shell, "s")
+    );
 }
 
 /// Migration `i` as SQLite runs it (what the DSL renders there); a column where the others add a
@@ -341,8 +361,14 @@ fn migrate_sqlite_source(i: usize, edit: usize) -> String {
         3 => {
             let table = format!("t{}", i - i % 4);
             let start = source.find("        add_check(").unwrap_or(0);
-            let end = source[start..].find('\n').map_or(source.len(), |at| start + at);
-            format!("{}        add_column({table}, extra: integer nullable);{}", &source[..start], &source[end..])
+            let end = source[start..]
+                .find('\n')
+                .map_or(source.len(), |at| start + at);
+            format!(
+                "{}        add_column({table}, extra: integer nullable);{}",
+                &source[..start],
+                &source[end..]
+            )
         }
         _ => source,
     }
@@ -361,8 +387,8 @@ fn mysql_sql(i: usize) -> String {
 
 /// The same migration in the DSL, for a crate that targets MySQL: a bounded `name`, and the check
 /// on a table just created waived as such.
-fn migrate_mysql_source(i: usize) -> String {
-    let source = migrate_source(i, 0).replace("name: text", "name: varchar(100)");
+fn migrate_mysql_source(i: usize, edit: usize) -> String {
+    let source = migrate_source(i, edit).replace("name: text", "name: varchar(100)");
     match i % 4 {
         3 => source.replace(
             "        add_check(",
@@ -634,13 +660,42 @@ struct App {
 
 impl App {
     fn migrate(out: &Path, root: &Path, n: usize) -> App {
-        let dir = out.join("migrate_app");
+        App::migrate_on(out, root, n, "postgres", migrate_source)
+    }
+
+    fn migrate_mysql(out: &Path, root: &Path, n: usize) -> App {
+        App::migrate_on(out, root, n, "mysql", migrate_mysql_source)
+    }
+
+    fn migrate_sqlite(out: &Path, root: &Path, n: usize) -> App {
+        App::migrate_on(out, root, n, "sqlite", migrate_sqlite_source)
+    }
+
+    /// The `migrate` app for one backend: the runtime with that backend's feature only, and the
+    /// crate's `targets` naming it (PostgreSQL's app keeps the default targets, as apps do).
+    fn migrate_on(
+        out: &Path,
+        root: &Path,
+        n: usize,
+        backend: &'static str,
+        source: fn(usize, usize) -> String,
+    ) -> App {
+        let name = match backend {
+            "postgres" => "migrate",
+            "mysql" => "migrate_mysql",
+            _ => "migrate_sqlite",
+        };
+        let dir = out.join(format!("{name}_app"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("src/migrations")).unwrap();
         let runtime = root.join("migrate-runtime").canonicalize().unwrap();
+        let targets = match backend {
+            "postgres" => String::new(),
+            _ => format!("[package.metadata.migrate]\ntargets = [\"{backend}\"]\n\n"),
+        };
         write(
             &dir.join("Cargo.toml"),
-            &format!("[package]\nname = \"migrate_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nmigrate-runtime = {{ path = {:?}, default-features = false, features = [\"postgres\"] }}\n\n[workspace]\n\n[profile.dev.build-override]\nopt-level = 3\n", runtime.display().to_string()),
+            &format!("[package]\nname = \"{name}_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n{targets}[dependencies]\nmigrate-runtime = {{ path = {:?}, default-features = false, features = [\"{backend}\"] }}\n\n[workspace]\n\n[profile.dev.build-override]\nopt-level = 3\n", runtime.display().to_string()),
         );
         std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
         write(
@@ -648,94 +703,23 @@ impl App {
             "fn main() {\n    println!(\"cargo:rerun-if-changed=src/migrations\");\n}\n",
         );
         write(&dir.join("src/lib.rs"), "migrate_runtime::migrations!();\n");
-        write(&dir.join("src/main.rs"), MIGRATE_MAIN);
+        write(
+            &dir.join("src/main.rs"),
+            &MIGRATE_MAIN.replace("migrate_app::", &format!("{name}_app::")),
+        );
         for i in 0..n {
             write(
                 &dir.join(format!("src/migrations/m{i:04}.rs")),
-                &migrate_source(i, 0),
+                &source(i, 0),
             );
         }
         let edited_index = n / 2;
         App {
-            name: "migrate",
+            name,
             label: "migrate",
             edited: (
                 dir.join(format!("src/migrations/m{edited_index:04}.rs")),
-                Box::new(move |run| migrate_source(edited_index, run + 1)),
-            ),
-            target: out.join("target"),
-            dir,
-        }
-    }
-
-    fn migrate_mysql(out: &Path, root: &Path, n: usize) -> App {
-        let dir = out.join("migrate_mysql_app");
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("src/migrations")).unwrap();
-        let runtime = root.join("migrate-runtime").canonicalize().unwrap();
-        write(
-            &dir.join("Cargo.toml"),
-            &format!("[package]\nname = \"migrate_mysql_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[package.metadata.migrate]\ntargets = [\"mysql\"]\n\n[dependencies]\nmigrate-runtime = {{ path = {:?}, features = [\"mysql\"] }}\n\n[workspace]\n\n[profile.dev.build-override]\nopt-level = 3\n", runtime.display().to_string()),
-        );
-        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-        write(
-            &dir.join("build.rs"),
-            "fn main() {\n    println!(\"cargo:rerun-if-changed=src/migrations\");\n}\n",
-        );
-        write(&dir.join("src/lib.rs"), "migrate_runtime::migrations!();\n");
-        write(
-            &dir.join("src/main.rs"),
-            &MIGRATE_MAIN.replace("migrate_app::", "migrate_mysql_app::"),
-        );
-        for i in 0..n {
-            write(
-                &dir.join(format!("src/migrations/m{i:04}.rs")),
-                &migrate_mysql_source(i),
-            );
-        }
-        App {
-            name: "migrate_mysql",
-            label: "migrate",
-            edited: (
-                dir.join("src/migrations/m0000.rs"),
-                Box::new(migrate_mysql_source),
-            ),
-            target: out.join("target"),
-            dir,
-        }
-    }
-
-    fn migrate_sqlite(out: &Path, root: &Path, n: usize) -> App {
-        let dir = out.join("migrate_sqlite_app");
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("src/migrations")).unwrap();
-        let runtime = root.join("migrate-runtime").canonicalize().unwrap();
-        write(
-            &dir.join("Cargo.toml"),
-            &format!("[package]\nname = \"migrate_sqlite_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[package.metadata.migrate]\ntargets = [\"sqlite\"]\n\n[dependencies]\nmigrate-runtime = {{ path = {:?}, default-features = false, features = [\"sqlite\"] }}\n\n[workspace]\n\n[profile.dev.build-override]\nopt-level = 3\n", runtime.display().to_string()),
-        );
-        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-        write(
-            &dir.join("build.rs"),
-            "fn main() {\n    println!(\"cargo:rerun-if-changed=src/migrations\");\n}\n",
-        );
-        write(&dir.join("src/lib.rs"), "migrate_runtime::migrations!();\n");
-        write(
-            &dir.join("src/main.rs"),
-            &MIGRATE_MAIN.replace("migrate_app::", "migrate_sqlite_app::"),
-        );
-        for i in 0..n {
-            write(
-                &dir.join(format!("src/migrations/m{i:04}.rs")),
-                &migrate_sqlite_source(i, 0),
-            );
-        }
-        App {
-            name: "migrate_sqlite",
-            label: "migrate",
-            edited: (
-                dir.join("src/migrations/m0000.rs"),
-                Box::new(|run| migrate_sqlite_source(0, run + 1)),
+                Box::new(move |run| source(edited_index, run + 1)),
             ),
             target: out.join("target"),
             dir,
