@@ -26,6 +26,13 @@ fn golden_dir(dialect: Dialect) -> PathBuf {
         .join(name)
 }
 
+/// A `migrations/` folder in `dir`, which `new` writes into as it would in an app.
+fn migrations_dir(dir: &TempDir) -> PathBuf {
+    let migrations = dir.0.join("migrations");
+    std::fs::create_dir(&migrations).unwrap();
+    migrations
+}
+
 /// `written` is the file the compiled fixture includes, or becomes it when blessing.
 fn assert_golden(dialect: Dialect, name: &str, written: &str) {
     let path = golden_dir(dialect).join(name);
@@ -115,8 +122,7 @@ fn a_database_changed_by_hand_gives_the_migrations_that_changed_it() {
         );
 
         let dir = TempDir::new();
-        std::fs::create_dir(dir.0.join("migrations")).unwrap();
-        let migrations = dir.0.join("migrations");
+        let migrations = migrations_dir(&dir);
         let written = ok(
             "blog_base",
             db,
@@ -187,8 +193,7 @@ fn with_no_migrations_a_database_gives_its_baseline() {
             .unwrap();
 
         let dir = TempDir::new();
-        std::fs::create_dir(dir.0.join("migrations")).unwrap();
-        let migrations = dir.0.join("migrations");
+        let migrations = migrations_dir(&dir);
         let written = ok(
             "empty",
             db,
@@ -281,8 +286,7 @@ fn a_diesel_schema_edited_by_hand_gives_its_ops() {
         "{refused}"
     );
 
-    std::fs::create_dir(dir.0.join("migrations")).unwrap();
-    let migrations = dir.0.join("migrations");
+    let migrations = migrations_dir(&dir);
     let written = ok(
         "blog",
         None,

@@ -28,7 +28,7 @@ use migrate_core::render::{quote_literal, Dialect};
 use crate::database::Database;
 use crate::Error;
 
-fn db_error(context: &'static str) -> impl Fn(diesel::result::Error) -> Error {
+pub(crate) fn db_error(context: &'static str) -> impl Fn(diesel::result::Error) -> Error {
     move |source| Error::Database {
         context: context.into(),
         source,
@@ -102,7 +102,7 @@ pub(crate) fn mysql_took_effect(op: &migrate_core::model::Op) -> Option<String> 
     Some(format!("SELECT {condition} AS value"))
 }
 
-const PG_TABLES: &str = "c.relnamespace = to_regnamespace(current_schema())::oid AND c.relkind IN ('r', 'p') AND c.relname NOT LIKE 'migrate\\_%'";
+pub(crate) const PG_TABLES: &str = "c.relnamespace = to_regnamespace(current_schema())::oid AND c.relkind IN ('r', 'p') AND c.relname NOT LIKE 'migrate\\_%'";
 
 /// `string_agg` of the attribute names of `keys` (an int2 array) of relation `rel`, in order.
 fn pg_columns(keys: &str, rel: &str) -> String {

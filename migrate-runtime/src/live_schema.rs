@@ -25,6 +25,7 @@ use migrate_core::model::{
 use migrate_core::render::{quote_literal, Dialect};
 
 use crate::database::Database;
+use crate::introspect::{db_error, PG_TABLES};
 use crate::Error;
 
 /// A database's schema as a target for autogenerate, with what could not be read into it.
@@ -91,11 +92,8 @@ pub fn live_schema<C: Database>(conn: &mut C) -> Result<LiveSchema, Error> {
     })
 }
 
-fn db_error(source: diesel::result::Error) -> Error {
-    Error::Database {
-        context: "reading the live schema".into(),
-        source,
-    }
+fn failed(source: diesel::result::Error) -> Error {
+    db_error("reading the live schema")(source)
 }
 
 /// Fields of one catalog row, joined by the unit separator so one text column carries several.
@@ -120,8 +118,6 @@ struct Reader {
     unwritten: Vec<String>,
     raw_objects: Vec<RawObject>,
 }
-
-const PG_TABLES: &str = "c.relnamespace = to_regnamespace(current_schema())::oid AND c.relkind IN ('r', 'p') AND c.relname NOT LIKE 'migrate\\_%'";
 
 /// `string_agg` of the attribute names of `keys` (an int2 array) of relation `rel`, in order;
 /// an expression's position (0) reads as the empty name.
@@ -162,7 +158,7 @@ impl Reader {
                  FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
                  WHERE t.typnamespace = to_regnamespace(current_schema())::oid GROUP BY t.typname, t.oid ORDER BY t.oid",
             )
-            .map_err(db_error)?
+            .map_err(failed)?
         {
             self.schema.enums.push(EnumType {
                 name: name.unwrap_or_default().into(),
@@ -180,7 +176,7 @@ impl Reader {
             .query_texts(&format!(
                 "SELECT c.relname AS a, NULL AS b, NULL AS c, NULL AS d FROM pg_class c WHERE {PG_TABLES} ORDER BY c.oid"
             ))
-            .map_err(db_error)?
+            .map_err(failed)?
         {
             self.schema.tables.push(Table {
                 name: name.unwrap_or_default().into(),
@@ -197,7 +193,7 @@ impl Reader {
                  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
                  WHERE {PG_TABLES} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.oid, a.attnum"
             ))
-            .map_err(db_error)?
+            .map_err(failed)?
         {
             let (table, name) = (table.unwrap_or_default(), column.unwrap_or_default());
             let facts = fields(facts);
@@ -230,7 +226,7 @@ impl Reader {
                  ORDER BY i.oid",
                 pg_columns("ix.indkey::int2[]", "ix.indrelid")
             ))
-            .map_err(db_error)?
+            .map_err(failed)?
         {
             let (name, table) = (name.unwrap_or_default(), table.unwrap_or_default());
             let detail = fields(detail);
@@ -260,7 +256,7 @@ impl Reader {
                 pg_columns("con.conkey", "con.conrelid"),
                 pg_columns("con.confkey", "con.confrelid")
             ))
-            .map_err(db_error)?
+            .map_err(failed)?
         {
             let (name, table) = (name.unwrap_or_default(), table.unwrap_or_default());
             let detail = fields(detail);
@@ -312,7 +308,7 @@ impl Reader {
                  WHERE p.pronamespace = to_regnamespace(current_schema())::oid
                  ORDER BY 1, 2",
             )
-            .map_err(db_error)?
+            .map_err(failed)?
         {
             self.raw_object(&kind.unwrap_or_default(), &name.unwrap_or_default());
         }
@@ -331,7 +327,7 @@ impl Reader {
             .query_texts(
                 "SELECT type AS a, name AS b, NULL AS c, NULL AS d FROM sqlite_master WHERE type IN ('view', 'trigger') ORDER BY rowid",
             )
-            .map_err(db_error)?
+            .map_err(failed)?
         {
             self.raw_object(&kind.unwrap_or_default(), &name.unwrap_or_default());
         }
@@ -340,7 +336,7 @@ impl Reader {
                 "SELECT name AS a, sql AS b, NULL AS c, NULL AS d FROM sqlite_master
                  WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'migrate\\_%' ESCAPE '\\' ORDER BY rowid",
             )
-            .map_err(db_error)?;
+            .map_err(failed)?;
         for [table, create_sql, ..] in tables {
             let (table, create_sql) = (table.unwrap_or_default(), create_sql.unwrap_or_default());
             self.sqlite_table(conn, &table, &create_sql)?;
@@ -359,7 +355,7 @@ impl Reader {
             .query_texts(&format!(
                 "SELECT name AS a, type AS b, CAST(\"notnull\" AS text) || ',' || CAST(pk AS text) || ',' || CAST(hidden AS text) AS c, dflt_value AS d FROM pragma_table_xinfo({name}) ORDER BY cid"
             ))
-            .map_err(db_error)?;
+            .map_err(failed)?;
         let autoincrement = create_sql.to_uppercase().contains("AUTOINCREMENT");
         let mut key: BTreeMap<i64, Text> = BTreeMap::new();
         let mut columns = Vec::new();
@@ -454,7 +450,7 @@ impl Reader {
                 "SELECT l.name AS a, CAST(l.\"unique\" AS text) AS b, l.origin AS c, m.sql AS d FROM pragma_index_list({}) l LEFT JOIN sqlite_master m ON m.type = 'index' AND m.name = l.name ORDER BY l.seq DESC",
                 quote_literal(table)
             ))
-            .map_err(db_error)?
+            .map_err(failed)?
         {
             let name = name.unwrap_or_default();
             if origin.as_deref() != Some("c") {
@@ -470,7 +466,7 @@ impl Reader {
                     "SELECT name AS a, NULL AS b, NULL AS c, NULL AS d FROM pragma_index_info({}) ORDER BY seqno",
                     quote_literal(&name)
                 ))
-                .map_err(db_error)?
+                .map_err(failed)?
                 .into_iter()
                 .map(|[column, ..]| Text::from(column.unwrap_or_default()))
                 .collect();
@@ -500,7 +496,7 @@ impl Reader {
                 "SELECT CAST(id AS text) AS a, \"table\" AS b, \"from\" || ',' || coalesce(\"to\", '') AS c, on_delete || ',' || on_update AS d FROM pragma_foreign_key_list({}) ORDER BY id, seq",
                 quote_literal(table)
             ))
-            .map_err(db_error)?
+            .map_err(failed)?
         {
             let action = |name: &str| {
                 ReferentialAction::from_name(&name.to_lowercase().replace(' ', "_"))
@@ -587,7 +583,7 @@ impl Reader {
     fn mysql<C: Database>(&mut self, conn: &mut C) -> Result<(), Error> {
         let mariadb = conn
             .query_texts("SELECT VERSION() AS a, NULL AS b, NULL AS c, NULL AS d")
-            .map_err(db_error)?
+            .map_err(failed)?
             .into_iter()
             .any(|[version, ..]| version.is_some_and(|v| v.to_lowercase().contains("mariadb")));
         for [name, kind, ..] in conn
@@ -595,7 +591,7 @@ impl Reader {
                 "SELECT table_name AS a, table_type AS b, NULL AS c, NULL AS d
                  FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY create_time, table_name",
             )
-            .map_err(db_error)?
+            .map_err(failed)?
         {
             let name = name.unwrap_or_default();
             match kind.as_deref() {
@@ -614,7 +610,7 @@ impl Reader {
                 "SELECT trigger_name AS a, NULL AS b, NULL AS c, NULL AS d
                  FROM information_schema.triggers WHERE trigger_schema = DATABASE()",
             )
-            .map_err(db_error)?
+            .map_err(failed)?
         {
             self.raw_object("trigger", &name.unwrap_or_default());
         }
@@ -640,7 +636,7 @@ impl Reader {
              WHERE t.constraint_schema = DATABASE() AND t.constraint_type = 'CHECK'"
         };
         let mut json_columns = Vec::new();
-        for [name, table, clause, level] in conn.query_texts(sql).map_err(db_error)? {
+        for [name, table, clause, level] in conn.query_texts(sql).map_err(failed)? {
             let (name, table, clause) = (
                 name.unwrap_or_default(),
                 table.unwrap_or_default(),
@@ -678,7 +674,7 @@ impl Reader {
                  FROM information_schema.columns WHERE table_schema = DATABASE()
                  ORDER BY table_name, ordinal_position",
             )
-            .map_err(db_error)?
+            .map_err(failed)?
         {
             let (table, name) = (table.unwrap_or_default(), column.unwrap_or_default());
             if self.table_mut(&table).is_none() {
@@ -770,7 +766,7 @@ impl Reader {
                  WHERE k.constraint_schema = DATABASE() AND k.referenced_table_name IS NOT NULL
                  GROUP BY k.table_name, k.constraint_name ORDER BY k.table_name, k.constraint_name",
             )
-            .map_err(db_error)?
+            .map_err(failed)?
         {
             let (name, table) = (name.unwrap_or_default(), table.unwrap_or_default());
             if self.table_mut(&table).is_none() {
@@ -815,7 +811,7 @@ impl Reader {
                  FROM information_schema.statistics WHERE table_schema = DATABASE()
                  GROUP BY table_name, index_name ORDER BY table_name, index_name",
             )
-            .map_err(db_error)?
+            .map_err(failed)?
         {
             let (name, table) = (name.unwrap_or_default(), table.unwrap_or_default());
             let columns = columns.unwrap_or_default();

@@ -370,8 +370,9 @@ impl Migrator {
         conn: &mut Conn<'_>,
         options: &migrate_core::fold::autogenerate::Options,
     ) -> Result<migrate_core::fold::autogenerate::Plan, Error> {
-        self.verify(conn)?;
-        let pending = self.pending(conn)?;
+        let applied = self.verify(conn)?;
+        let applied: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
+        let pending = Graph::new(&self.migrations).upgrade_plan(&applied, &Target::Heads)?;
         if !pending.is_empty() {
             return Err(Error::NotAtHead {
                 pending: pending.iter().map(|m| m.id.to_string()).collect(),
