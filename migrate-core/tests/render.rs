@@ -4,12 +4,14 @@ use migrate_core::check::MAX_IDENTIFIER_BYTES;
 use migrate_core::check::{check, Config, DowngradeDef, MigrationDef};
 use migrate_core::model::{
     CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, EnumPosition, EnumType,
-    ForeignKey, Index, Op, PrimaryKey, ReferentialAction, Scalar, SqlFunction, Table,
-    UniqueConstraint,
+    ForeignKey, Index, Op, PrimaryKey, RawSql, ReferentialAction, Scalar, SqlFunction, Table,
+    UniqueConstraint, Unpublished,
 };
 use migrate_core::render::{
-    generated_name, quote_ident, quote_literal, render, render_ops, render_upgrade, Dialect, Step,
+    generated_name, quote_ident, quote_literal, render, render_ops, render_ops_in, render_upgrade,
+    Dialect, Step,
 };
+use migrate_core::schema::Simulation;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -1400,6 +1402,116 @@ fn render_ops_uses_the_plain_form_on_a_table_created_earlier_in_the_list() {
             ),
         ]
     );
+}
+
+/// Two migrations a run joins in one transaction: the first creates the tables, the second holds
+/// every online op on them. Rendered in that transaction, each is the plain statement, the index
+/// `concurrently` included: no other session can see the tables to be blocked.
+#[test]
+fn render_ops_in_the_transaction_that_created_the_tables_uses_the_plain_form_throughout() {
+    let create = vec![
+        Op::CreateTable(users_table()),
+        Op::CreateTable(orders_table()),
+    ];
+    let online = vec![
+        Op::AddForeignKey(fk(ReferentialAction::Cascade)),
+        Op::AddCheck(age_check()),
+        alter(ColumnChange::SetNotNull),
+        Op::AddUnique(unique()),
+        concurrent_index(),
+        Op::DropIndex(Index {
+            concurrently: true,
+            ..index()
+        }),
+    ];
+    let mut unpublished = Unpublished::default();
+    assert!(unpublished.admits(&create));
+    render_ops_in(
+        &create,
+        Dialect::Postgres,
+        &Simulation::closed(),
+        &mut unpublished,
+    );
+    assert!(unpublished.admits(&online));
+    assert_eq!(
+        render_ops_in(
+            &online,
+            Dialect::Postgres,
+            &Simulation::closed(),
+            &mut unpublished
+        ),
+        vec![
+            sql(
+                r#"ALTER TABLE "orders" ADD CONSTRAINT "fk_orders_user_id" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE"#
+            ),
+            sql(r#"ALTER TABLE "users" ADD CONSTRAINT "ck_users_age_positive" CHECK (age > 0)"#),
+            sql(r#"ALTER TABLE "users" ALTER COLUMN "age" SET NOT NULL"#),
+            sql(
+                r#"ALTER TABLE "users" ADD CONSTRAINT "uq_users_email" UNIQUE ("email", "tenant_id")"#
+            ),
+            sql(r#"CREATE INDEX "ix_users_email" ON "users" ("email")"#),
+            sql(r#"DROP INDEX "ix_users_email""#),
+        ]
+    );
+    // The same ops in a transaction of their own, after the tables' was committed: online forms.
+    assert_eq!(
+        render_ops_in(
+            &online,
+            Dialect::Postgres,
+            &Simulation::closed(),
+            &mut Unpublished::default()
+        ),
+        pg_ops(&online)
+    );
+    assert_ne!(
+        pg_ops(&online)[4],
+        sql(r#"CREATE INDEX "ix_users_email" ON "users" ("email")"#)
+    );
+}
+
+/// What may join the transaction that created some tables: only ops that lock nothing else.
+#[test]
+fn a_transaction_that_created_tables_admits_only_ops_on_them() {
+    let mut unpublished = Unpublished::default();
+    unpublished.track(&[Op::CreateTable(orders_table())]);
+    let admits = |op: Op| unpublished.admits(&[op]);
+    // On `orders`, created in the transaction.
+    assert!(admits(check_on("orders")));
+    assert!(admits(Op::CreateIndex(Index {
+        table: "orders".into(),
+        concurrently: true,
+        ..index()
+    })));
+    assert!(admits(Op::CreateTable(users_table())));
+    assert!(admits(Op::CreateEnum(mood())));
+    // On `users`, which another session can use: its lock would last until the whole
+    // transaction commits.
+    assert!(!admits(check_on("users")));
+    assert!(!admits(concurrent_index()));
+    // A foreign key locks the table it references too.
+    assert!(!admits(Op::AddForeignKey(fk(ReferentialAction::Cascade))));
+    let mut both = unpublished.clone();
+    both.track(&[Op::CreateTable(users_table())]);
+    assert!(both.admits(&[Op::AddForeignKey(fk(ReferentialAction::Cascade))]));
+    // What the op does not say it touches, or cannot share a transaction: never.
+    assert!(!admits(Op::Execute {
+        up: RawSql::Portable("CREATE INDEX ix ON orders (id)".into()),
+        down: None,
+    }));
+    assert!(!admits(Op::Backfill {
+        table: "orders".into(),
+        set: "user_id = 0".into(),
+        filter: "user_id IS NULL".into(),
+        batch_size: 1000,
+    }));
+    assert!(!admits(Op::AddEnumValue {
+        enum_name: "mood".into(),
+        value: "calm".into(),
+        position: None,
+    }));
+    // Ops are admitted in order: a table created earlier in the same list counts.
+    assert!(Unpublished::default().admits(&[Op::CreateTable(users_table()), check_on("users")]));
+    assert!(!Unpublished::default().admits(&[check_on("users"), Op::CreateTable(users_table())]));
 }
 
 #[test]

@@ -17,6 +17,7 @@ use migrate_core::render::{quote_ident, rewind_after_failure, Dialect, Step};
 
 use crate::database::Database;
 use crate::error::StepError;
+use crate::script::Wrap;
 use crate::version_table;
 use crate::{Error, Migrator};
 
@@ -90,18 +91,18 @@ pub(crate) fn run<C: Database>(
     let dialect = conn.dialect();
     // The same selection and rendering as the offline `sql` script, for the whole plan first: an
     // op this dialect cannot run refuses the run before its first statement.
-    let mut renderer = crate::script::Renderer::new(migrator.migrations(), dialect);
-    let mut rendered = Vec::with_capacity(plan.len());
-    for migration in plan {
-        let ops = crate::script::ops(migration, direction)?;
-        let steps = steps(ops, renderer.render(migration, direction)?);
+    let planned =
+        crate::script::Renderer::new(migrator.migrations(), dialect).render_run(plan, direction)?;
+    let mut runs = Vec::with_capacity(planned.len());
+    for planned in planned {
+        let steps = steps(planned.ops, planned.steps);
         let unsupported = steps.iter().find_map(|(index, op, _, step)| match step {
             Step::Unsupported(reason) => Some((index, op, reason)),
             _ => None,
         });
         if let Some((index, op, reason)) = unsupported {
             return Err(Error::Step(Box::new(StepError {
-                migration: migration.id.to_string(),
+                migration: planned.migration.id.to_string(),
                 op_number: index + 1,
                 op: op.to_string(),
                 sql: format!("-- not written for {}", dialect.name()),
@@ -111,11 +112,13 @@ pub(crate) fn run<C: Database>(
                 completed: Vec::new(),
             })));
         }
-        rendered.push((ops, steps));
+        runs.push((planned.migration, planned.wrap, steps));
     }
     let mut applied: Vec<Applied> = Vec::with_capacity(plan.len());
+    let mut open: Option<Open> = None;
     let mut session_timeouts = None;
-    for (migration, (ops, steps)) in plan.iter().zip(rendered) {
+    let mut runs = runs.into_iter().enumerate().peekable();
+    while let Some((position, (migration, wrap, steps))) = runs.next() {
         let started = Instant::now();
         let span =
             tracing::info_span!("migration", id = %migration.id, direction = direction.name());
@@ -125,27 +128,47 @@ pub(crate) fn run<C: Database>(
             conn: &mut *conn,
             migration,
             direction,
-            fresh_version_table: resume.fresh_version_table && applied.is_empty(),
+            fresh_version_table: resume.fresh_version_table && position == 0,
             session_timeouts: &mut session_timeouts,
         };
-        let result = if crate::script::transactional(ops, dialect) {
-            runner.transactional(steps, settings, started)
-        } else {
-            let done = resume.steps_done.get(migration.id.as_ref()).copied();
-            runner.step_by_step(steps, done, settings, started)
+        let joined_next = runs
+            .peek()
+            .is_some_and(|(_, (_, wrap, _))| *wrap == Wrap::Joins);
+        let result = match wrap {
+            Wrap::Transaction | Wrap::Joins => runner
+                .transactional(&mut open, steps, settings, started)
+                .and_then(|()| match joined_next {
+                    true => Ok(Vec::new()),
+                    false => runner.commit(&mut open),
+                }),
+            Wrap::Steps => {
+                let done = resume.steps_done.get(migration.id.as_ref()).copied();
+                runner
+                    .step_by_step(steps, done, settings, started)
+                    .map(|()| vec![runner.applied(started)])
+            }
         };
-        if let Err(error) = result {
-            return Err(with_completed(error, &applied));
+        match result {
+            Ok(committed) => applied.extend(committed),
+            Err(error) => return Err(with_completed(error, &applied)),
         }
-        let elapsed = started.elapsed();
-        tracing::info!(elapsed_ms = elapsed.as_millis() as u64, "applied");
-        applied.push(Applied {
-            id: migration.id.to_string(),
-            direction,
-            elapsed,
-        });
     }
     Ok(applied)
+}
+
+/// The transaction of a run that is still open: the migrations that ran in it, with their version
+/// rows, written when it commits, and the timeouts it set.
+#[derive(Default)]
+struct Open {
+    applied: Vec<Applied>,
+    records: Vec<String>,
+    timeouts: Option<String>,
+}
+
+/// The ids of `applied`, as a list in a sentence.
+fn ids(applied: &[Applied]) -> String {
+    let ids: Vec<&str> = applied.iter().map(|applied| applied.id.as_str()).collect();
+    ids.join(", ")
 }
 
 /// The error of a migration, saying which migrations of the run completed before it.
@@ -261,49 +284,97 @@ impl<C: Database> Runner<'_, C> {
         }))
     }
 
-    /// All ops in one transaction (a savepoint inside SQLite's run-wide transaction).
+    /// All ops in one transaction (a savepoint inside SQLite's run-wide transaction): the one
+    /// `open`, which a migration that [`Wrap::Joins`] it finds begun, or a new one. The
+    /// migration's version row is kept in `open`, written when it commits ([`Runner::commit`]).
     fn transactional(
         &mut self,
+        open: &mut Option<Open>,
         steps: Vec<Numbered<'_>>,
         settings: Settings,
         started: Instant,
     ) -> Result<(), Error> {
-        self.conn
-            .begin(None)
-            .map_err(self.db_error("beginning the transaction"))?;
+        if open.is_none() {
+            self.conn
+                .begin(None)
+                .map_err(self.db_error("beginning the transaction"))?;
+        }
+        let transaction = open.get_or_insert_with(Open::default);
         let result = (|| {
-            if let Some(sql) = self.timeouts_sql(settings, "LOCAL") {
+            let timeouts = self.timeouts_sql(settings, "LOCAL");
+            if timeouts != transaction.timeouts {
+                let sql = timeouts.clone().unwrap_or_else(|| {
+                    "SET LOCAL lock_timeout TO DEFAULT; SET LOCAL statement_timeout TO DEFAULT"
+                        .to_owned()
+                });
                 self.conn
                     .batch_execute(&sql)
                     .map_err(self.db_error("setting timeouts"))?;
+                transaction.timeouts = timeouts;
             }
             for (index, op, _, step) in steps {
                 self.step(op, &step, false).map_err(|message| {
-                    self.failure(
-                        index,
-                        op,
-                        &step,
-                        message,
-                        "its transaction was rolled back: nothing of this migration was kept, and it is not recorded".to_owned(),
-                    )
+                    let mut outcome = "its transaction was rolled back: nothing of this migration was kept, and it is not recorded".to_owned();
+                    if !transaction.applied.is_empty() {
+                        outcome.push_str(&format!(
+                            "; the migrations that ran before it in the same transaction ({}, which only worked on tables created in it) were rolled back with it and are not recorded either",
+                            ids(&transaction.applied)
+                        ));
+                    }
+                    self.failure(index, op, &step, message, outcome)
                 })?;
             }
-            let record = self.record_sql(started.elapsed());
-            self.conn
-                .batch_execute(&record)
-                .map_err(self.db_error("recording the migration"))
+            Ok(())
         })();
         match result {
-            Ok(()) => self
-                .conn
-                .commit()
-                .map_err(self.db_error("committing the migration")),
+            Ok(()) => {
+                let applied = self.applied(started);
+                transaction.records.push(self.record_sql(applied.elapsed));
+                transaction.applied.push(applied);
+                Ok(())
+            }
             Err(error) => {
                 // The error that matters is the one above; a failed rollback leaves the
                 // connection in a state diesel reports on its next use.
                 let _ = self.conn.rollback();
+                *open = None;
                 Err(error)
             }
+        }
+    }
+
+    /// Writes the version rows of the migrations that ran in the `open` transaction, in one
+    /// round trip, and commits it; returns those migrations.
+    fn commit(&mut self, open: &mut Option<Open>) -> Result<Vec<Applied>, Error> {
+        let Some(transaction) = open.take() else {
+            return Ok(Vec::new());
+        };
+        let result = self
+            .conn
+            .batch_execute(&transaction.records.join("; "))
+            .map_err(self.db_error("recording the migration"))
+            .and_then(|()| {
+                self.conn
+                    .commit()
+                    .map_err(self.db_error("committing the migration"))
+            });
+        match result {
+            Ok(()) => Ok(transaction.applied),
+            Err(error) => {
+                let _ = self.conn.rollback();
+                Err(error)
+            }
+        }
+    }
+
+    /// This migration, as having run from `started` until now.
+    fn applied(&self, started: Instant) -> Applied {
+        let elapsed = started.elapsed();
+        tracing::info!(elapsed_ms = elapsed.as_millis() as u64, "applied");
+        Applied {
+            id: self.migration.id.to_string(),
+            direction: self.direction,
+            elapsed,
         }
     }
 

@@ -1,9 +1,12 @@
 //! The SQL of a range of migrations, printed without a database: what `migrate sql` shows.
 //!
-//! The statements come from [`render_ops`], the function the executor runs, applied to the same
-//! op list (the upgrade, or the downgrade) of the same plan the planner makes for `upgrade` and
-//! `downgrade`, so the script and a real run cannot disagree. What the runtime adds around them is
-//! not part of the script: transactions, timeouts, the lock and the version table bookkeeping.
+//! The statements come from [`Renderer::render_run`], which the executor runs, applied to the
+//! same op list (the upgrade, or the downgrade) of the same plan the planner makes for `upgrade`
+//! and `downgrade`, so the script and a real run cannot disagree. What the runtime adds around
+//! them is not part of the script: transactions, timeouts, the lock and the version table
+//! bookkeeping. Each migration's header comment says how it runs; one that joins the transaction
+//! of the migration before it works only on tables created in the script, in the plain form
+//! (no `CONCURRENTLY`, constraints validated at once), harmless on tables nothing uses yet.
 //!
 //! Some steps have no fixed SQL: a Rust data step, SQLite's table rebuild (its statements are
 //! written from the live table), and an op the dialect cannot express. The script shows each as a
@@ -17,8 +20,8 @@ use std::convert::Infallible;
 use std::fmt::{self, Display, Formatter};
 use std::str::FromStr;
 
-use migrate_core::model::{Downgrade, Migration, Mode, Op};
-use migrate_core::render::{needs_schema, render_ops, render_ops_on, Dialect, Step};
+use migrate_core::model::{Downgrade, Migration, Mode, Op, Unpublished};
+use migrate_core::render::{needs_schema, render_ops_in, render_ops_on, Dialect, Step};
 use migrate_core::schema::Simulation;
 
 use crate::executor::Direction;
@@ -148,15 +151,66 @@ impl<'m> Renderer<'m> {
         }
     }
 
-    /// The steps of each op `migration` runs in `direction`.
+    /// The migrations of a run, in order, each rendered and wrapped as the executor runs it: on
+    /// PostgreSQL a migration that [`Unpublished::admits`] the transaction of the migration
+    /// before it joins that transaction, and its ops on the tables created there get the plain
+    /// form. On a fresh database the whole run is then one transaction, as `psql -1` would run
+    /// it, and its indexes are built without `CONCURRENTLY` on tables no one else can see yet.
+    pub(crate) fn render_run(
+        &mut self,
+        plan: &[&'static Migration],
+        direction: Direction,
+    ) -> Result<Vec<Planned>, Error> {
+        let mut open: Option<Unpublished> = None;
+        let mut planned = Vec::with_capacity(plan.len());
+        for &migration in plan {
+            let ops = ops(migration, direction)?;
+            let joined = open.take().filter(|unpublished| unpublished.admits(ops));
+            let joins = joined.is_some();
+            let mut unpublished = joined.unwrap_or_default();
+            let admitted = self.dialect == Dialect::Postgres && (joins || unpublished.admits(ops));
+            let steps =
+                self.render_in(migration, direction, admitted.then_some(&mut unpublished))?;
+            let wrap = match (joins, admitted || transactional(ops, self.dialect)) {
+                (true, _) => Wrap::Joins,
+                (false, true) => Wrap::Transaction,
+                (false, false) => Wrap::Steps,
+            };
+            open = admitted.then_some(unpublished);
+            planned.push(Planned {
+                migration,
+                ops,
+                steps,
+                wrap,
+            });
+        }
+        Ok(planned)
+    }
+
+    /// The steps of each op `migration` runs in `direction`, in a transaction of its own.
     pub(crate) fn render(
         &mut self,
         migration: &'static Migration,
         direction: Direction,
     ) -> Result<Vec<Vec<Step>>, Error> {
+        self.render_in(migration, direction, None)
+    }
+
+    /// The steps of each op `migration` runs in `direction`; with `unpublished`, in the
+    /// transaction that created those tables ([`render_ops_in`]).
+    fn render_in(
+        &mut self,
+        migration: &'static Migration,
+        direction: Direction,
+        unpublished: Option<&mut Unpublished>,
+    ) -> Result<Vec<Vec<Step>>, Error> {
         let ops = ops(migration, direction)?;
+        let render = |before: &Simulation| match unpublished {
+            Some(unpublished) => render_ops_in(ops, self.dialect, before, unpublished),
+            None => render_ops_on(ops, self.dialect, before),
+        };
         if !needs_schema(ops, self.dialect) {
-            return Ok(render_ops(ops, self.dialect));
+            return Ok(render(&Simulation::closed()));
         }
         let folded = |including| {
             // The graph was validated when the migrator was made.
@@ -168,7 +222,7 @@ impl<'m> Renderer<'m> {
             (Direction::Up, ..) => folded(false),
             (Direction::Down, ..) => folded(true),
         };
-        let steps = render_ops_on(ops, self.dialect, &before);
+        let steps = render(&before);
         if direction == Direction::Up {
             let mut after = before;
             migrate_core::fold::apply(&mut after, migration);
@@ -176,6 +230,27 @@ impl<'m> Renderer<'m> {
         }
         Ok(steps)
     }
+}
+
+/// How the executor wraps a migration of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wrap {
+    /// Its ops in one transaction, which the migrations after it may join.
+    Transaction,
+    /// In the transaction of the migration before it, still open: it only creates, or works on
+    /// tables created in that transaction (PostgreSQL).
+    Joins,
+    /// Step by step, each step's progress recorded.
+    Steps,
+}
+
+/// A migration of a run, rendered as it runs there.
+pub(crate) struct Planned {
+    pub migration: &'static Migration,
+    pub ops: &'static [Op],
+    /// The steps of each op.
+    pub steps: Vec<Vec<Step>>,
+    pub wrap: Wrap,
 }
 
 /// The SQL of a range, as [`Migrator::sql`](crate::Migrator::sql) renders it, and the steps it
@@ -254,25 +329,29 @@ pub(crate) fn render(
     dialect: Dialect,
 ) -> Result<SqlScript, Error> {
     // Render every migration before printing any, so a script is whole or not at all.
-    let mut renderer = Renderer::new(all, dialect);
-    let rendered: Vec<Vec<Vec<Step>>> = plan
-        .iter()
-        .map(|migration| renderer.render(migration, direction))
-        .collect::<Result<_, _>>()?;
+    let planned = Renderer::new(all, dialect).render_run(plan, direction)?;
     let mut script = String::new();
     let mut missing = Vec::new();
-    for (migration, rendered) in plan.iter().zip(rendered) {
-        let ops = ops(migration, direction)?;
+    for Planned {
+        migration,
+        ops,
+        steps: rendered,
+        wrap,
+    } in planned
+    {
         let way = match direction {
             Direction::Up => "upgrade",
             Direction::Down => "downgrade",
         };
-        let mode = match (transactional(ops, dialect), dialect) {
-            (true, _) => "in one transaction",
-            (false, Dialect::Mysql) => {
+        let mode = match (wrap, dialect) {
+            (Wrap::Transaction, _) => "in one transaction",
+            (Wrap::Joins, _) => {
+                "in the transaction of the migration before it: it works only on tables created there, which no other session sees before it commits"
+            }
+            (Wrap::Steps, Dialect::Mysql) => {
                 "step by step: MySQL commits each DDL statement, so each step's progress is recorded"
             }
-            (false, _) => "step by step, each step committed on its own",
+            (Wrap::Steps, _) => "step by step, each step committed on its own",
         };
         comment(&mut script, &format!("{} ({way}, {mode})", migration.id));
         for (index, (op, steps)) in ops.iter().zip(rendered).enumerate() {

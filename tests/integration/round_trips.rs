@@ -259,3 +259,105 @@ fn the_one_query_start_up_sees_what_is_missing_foreign_or_interrupted() {
         }
     }
 }
+
+/// On a fresh PostgreSQL database, migrations that only create, or work on tables created earlier
+/// in the run, share one transaction, as `psql -1` would run them: one `BEGIN`, one `COMMIT`, the
+/// version rows in one round trip, and the plain forms (no other session sees those tables until
+/// the commit). Once the tables are committed, the same migrations take the online forms.
+#[test]
+fn on_a_fresh_database_the_migrations_that_only_create_share_one_transaction() {
+    let db = TestDb::postgres();
+    let migrator = Migrator::new(&fixtures::online::MIGRATIONS).unwrap();
+    let (mut conn, sent) = counting(&db);
+    let applied = migrator.upgrade(&mut conn, Target::Head).unwrap();
+    assert_eq!(applied.len(), 3);
+    assert_eq!(
+        conn.query_i64("SELECT count(*) AS value FROM pg_constraint WHERE conrelid IN ('accounts'::regclass, 'orders'::regclass) AND convalidated")
+            .unwrap(),
+        Some(5),
+        "two keys, the foreign key, the check and the unique constraint, all validated"
+    );
+    let sent = sent.borrow();
+    let count = |text: &str| sent.iter().filter(|sql| sql.contains(text)).count();
+    assert_eq!(
+        (count("BEGIN"), count("COMMIT")),
+        (1, 1),
+        "one transaction: {sent:#?}"
+    );
+    for online in ["CONCURRENTLY", "NOT VALID", "VALIDATE", "INTO migrate_progress"] {
+        assert_eq!(count(online), 0, "{online} in {sent:#?}");
+    }
+    let records: Vec<&String> = sent
+        .iter()
+        .filter(|sql| sql.contains("INSERT INTO migrate_versions"))
+        .collect();
+    assert_eq!(records.len(), 1, "{sent:#?}");
+    assert_eq!(records[0].matches("INSERT INTO migrate_versions").count(), 3);
+
+    let db = TestDb::postgres();
+    let (mut conn, sent) = counting(&db);
+    migrator.upgrade(&mut conn, Target::Relative(1)).unwrap();
+    migrator.upgrade(&mut conn, Target::Head).unwrap();
+    let sent = sent.borrow();
+    for online in ["CONCURRENTLY", "NOT VALID", "VALIDATE"] {
+        assert!(
+            sent.iter().any(|sql| sql.contains(online)),
+            "{online} once the tables are committed: {sent:#?}"
+        );
+    }
+}
+
+mod grouped {
+    mod m0001 {
+        migrate_runtime::migration! {
+            id: "0001_create_codes",
+            parent: none,
+            change { create_table(codes, { id: bigint, code: text }, primary_key: pk_codes(id)); }
+        }
+    }
+    mod m0002 {
+        migrate_runtime::migration! {
+            id: "0002_unique_codes",
+            parent: "0001_create_codes",
+            change { add_unique(uq_codes_code, codes(code)); }
+        }
+    }
+    mod m0003 {
+        migrate_runtime::migration! {
+            id: "0003_seed_codes",
+            parent: "0002_unique_codes",
+            change { insert_rows(codes, [{ id: 1, code: "a" }, { id: 2, code: "a" }]); }
+        }
+    }
+    migrate_runtime::migrations!();
+}
+
+/// A migration that fails in a shared transaction takes the migrations before it in that
+/// transaction with it, and the error says so: the database is as before the run, and a retry
+/// starts from the first of them.
+#[test]
+fn a_failure_in_a_shared_transaction_rolls_back_and_names_the_migrations_before_it() {
+    let db = TestDb::postgres();
+    let migrator = Migrator::new(&grouped::MIGRATIONS).unwrap();
+    let mut conn = db.any();
+    let error = migrator.upgrade(&mut conn, Target::Head).unwrap_err();
+    let migrate_runtime::Error::Step(step) = &error else {
+        panic!("{error}")
+    };
+    assert_eq!(step.migration, "0003_seed_codes");
+    assert!(step.message.contains("uq_codes_code"), "{}", step.message);
+    assert!(step.completed.is_empty(), "{error}");
+    assert!(
+        step.outcome.contains("0001_create_codes, 0002_unique_codes")
+            && step.outcome.contains("rolled back with it"),
+        "{}",
+        step.outcome
+    );
+    assert!(migrator.current(&mut conn).unwrap().is_empty());
+    assert_eq!(
+        conn.query_i64("SELECT count(*) AS value FROM pg_tables WHERE tablename = 'codes'")
+            .unwrap(),
+        Some(0),
+        "the table went with the transaction"
+    );
+}

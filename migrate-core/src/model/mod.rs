@@ -15,7 +15,7 @@ pub use migration::{Downgrade, Migration, Mode};
 pub use op::{
     execute_texts, on_new_table, CheckConstraint, ColumnChange, EnumPosition, EnumType,
     ExecuteText, ForeignKey, Index, Op, OpKind, PrimaryKey, RawSql, ReferentialAction, Rows, Table,
-    UniqueConstraint,
+    UniqueConstraint, Unpublished,
 };
 
 pub use crate::render::Dialect;

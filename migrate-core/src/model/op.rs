@@ -270,22 +270,93 @@ impl Op {
 /// rewrite concerns do not apply to it: the checks let it be, and the renderer uses the plain
 /// form instead of the online one.
 pub fn on_new_table(ops: &[Op]) -> Vec<bool> {
-    let mut created: Vec<&str> = Vec::new();
-    ops.iter()
-        .map(|op| {
-            let new = op.table().is_some_and(|table| created.contains(&table));
-            match op {
-                Op::CreateTable(table) => created.push(&table.name),
-                Op::DropTable(table) => created.retain(|name| *name != table.name.as_ref()),
-                Op::RenameTable { from, to } if created.contains(&from.as_ref()) => {
-                    created.retain(|name| *name != from.as_ref());
-                    created.push(to);
+    Unpublished::default().track(ops)
+}
+
+/// The tables created in a PostgreSQL transaction that has not committed yet.
+///
+/// No other session can see them, so they have no readers to block and no rows but the
+/// transaction's own: an index on one is built in the plain form, a constraint is added validated,
+/// as on a table created in the same migration. The runtime lets the migrations that follow one
+/// that opened such a transaction join it as long as they [`admit`](Unpublished::admits) it, so
+/// a fresh database is built in one transaction, as `psql -1` would, with no lock held on any
+/// table another session can use.
+///
+/// ```
+/// use migrate_core::model::{Column, ColumnType, Index, Op, Scalar, Table, Unpublished};
+///
+/// let id = Column { name: "id".into(), ty: ColumnType::Scalar(Scalar::BigInt), nullable: false, default: None, identity: true, generated: None };
+/// let create = Op::CreateTable(Table { name: "posts".into(), columns: vec![id].into(), primary_key: None });
+/// let index = Op::CreateIndex(Index { name: "ix_posts_id".into(), table: "posts".into(), columns: vec!["id".into()].into(), unique: false, predicate: None, concurrently: true });
+///
+/// let mut unpublished = Unpublished::default();
+/// assert!(unpublished.admits(std::slice::from_ref(&create)));
+/// assert_eq!(unpublished.track(&[create]), vec![false]);
+/// // A later migration's index on `posts`: the table is still the transaction's own.
+/// assert!(unpublished.admits(std::slice::from_ref(&index)));
+/// assert_eq!(unpublished.track(&[index.clone()]), vec![true]);
+/// // Once the transaction has committed, the same index is built concurrently.
+/// assert!(!Unpublished::default().admits(&[index]));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unpublished {
+    tables: Vec<String>,
+}
+
+impl Unpublished {
+    /// Whether `ops` can run in the transaction that created these tables without making it hold
+    /// a lock on anything another session can see: each op creates a table or an enum type, or
+    /// works on a table created before it in the transaction (a foreign key's referenced table
+    /// too), in a form that can run in a transaction. Raw SQL, Rust steps, backfills and enum
+    /// changes are never admitted: what they touch, or whether they can share the transaction,
+    /// is not known from the op.
+    pub fn admits(&self, ops: &[Op]) -> bool {
+        let mut created = self.clone();
+        let unpublished = |created: &Unpublished, table: &str| created.contains(table);
+        ops.iter().all(|op| {
+            let admitted = match op {
+                Op::CreateTable(_) | Op::CreateEnum(_) => true,
+                Op::AddForeignKey(fk) | Op::DropForeignKey(fk) => {
+                    unpublished(&created, &fk.table)
+                        && (fk.referenced_table == fk.table
+                            || unpublished(&created, &fk.referenced_table))
                 }
-                _ => {}
-            }
-            new
+                Op::Backfill { .. }
+                | Op::Execute { .. }
+                | Op::RunRust { .. }
+                | Op::DropEnum(_)
+                | Op::AddEnumValue { .. }
+                | Op::DropEnumValue { .. } => false,
+                op => op.table().is_some_and(|table| unpublished(&created, table)),
+            };
+            created.track(std::slice::from_ref(op));
+            admitted
         })
-        .collect()
+    }
+
+    /// For each op, whether the table it works on was created before it in this transaction, in
+    /// `ops` or earlier; the tables `ops` create (or rename) are recorded.
+    pub fn track(&mut self, ops: &[Op]) -> Vec<bool> {
+        ops.iter()
+            .map(|op| {
+                let new = op.table().is_some_and(|table| self.contains(table));
+                match op {
+                    Op::CreateTable(table) => self.tables.push(table.name.to_string()),
+                    Op::DropTable(table) => self.tables.retain(|name| name != table.name.as_ref()),
+                    Op::RenameTable { from, to } if self.contains(from) => {
+                        self.tables.retain(|name| name != from.as_ref());
+                        self.tables.push(to.to_string());
+                    }
+                    _ => {}
+                }
+                new
+            })
+            .collect()
+    }
+
+    fn contains(&self, table: &str) -> bool {
+        self.tables.iter().any(|name| name == table)
+    }
 }
 
 impl Op {

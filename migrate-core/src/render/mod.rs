@@ -21,7 +21,7 @@ pub use diesel_types::{
 };
 pub(crate) use mysql::varchar_widening_in_place as mysql_varchar_widening_in_place;
 
-use crate::model::{DefaultValue, Migration, Op, RawSql, Rows};
+use crate::model::{DefaultValue, Migration, Op, RawSql, Rows, Unpublished};
 use crate::schema::Simulation;
 
 /// A database family the renderer knows.
@@ -150,7 +150,7 @@ impl Step {
 /// );
 /// ```
 pub fn render(op: &Op, dialect: Dialect) -> Vec<Step> {
-    render_on(op, false, dialect, &Simulation::closed())
+    render_ops(std::slice::from_ref(op), dialect).remove(0)
 }
 
 /// The steps of an `execute`'s SQL on `dialect`: none for `dialect: none`, and a step the runtime
@@ -254,12 +254,40 @@ pub fn render_ops(ops: &[Op], dialect: Dialect) -> Vec<Vec<Step>> {
 /// );
 /// ```
 pub fn render_ops_on(ops: &[Op], dialect: Dialect, before: &Simulation) -> Vec<Vec<Step>> {
-    let new_tables = crate::model::on_new_table(ops);
+    render_tracked(ops, dialect, before, &mut Unpublished::default(), false)
+}
+
+/// [`render_ops_on`] for ops that run, all of them, in a PostgreSQL transaction that created the
+/// `unpublished` tables before them, as [`Unpublished::admits`] allows: ops on those tables, and on
+/// tables the ops create, get the plain form, an index `concurrently` included (no other session
+/// sees the table to be blocked), and the tables the ops create are added to `unpublished`.
+pub fn render_ops_in(
+    ops: &[Op],
+    dialect: Dialect,
+    before: &Simulation,
+    unpublished: &mut Unpublished,
+) -> Vec<Vec<Step>> {
+    render_tracked(ops, dialect, before, unpublished, true)
+}
+
+fn render_tracked(
+    ops: &[Op],
+    dialect: Dialect,
+    before: &Simulation,
+    unpublished: &mut Unpublished,
+    unseen: bool,
+) -> Vec<Vec<Step>> {
+    let new_tables = unpublished.track(ops);
+    let render = |op: &Op, new_table: bool, schema: &Simulation| match dialect {
+        Dialect::Postgres => postgres::render(op, new_table, unseen && new_table, schema),
+        Dialect::Sqlite => sqlite::render(op),
+        Dialect::Mysql => mysql::render(op, new_table, schema),
+    };
     if !needs_schema(ops, dialect) {
         return ops
             .iter()
             .zip(new_tables)
-            .map(|(op, new_table)| render_on(op, new_table, dialect, before))
+            .map(|(op, new_table)| render(op, new_table, before))
             .collect();
     }
     let mut schema = before.clone();
@@ -267,7 +295,7 @@ pub fn render_ops_on(ops: &[Op], dialect: Dialect, before: &Simulation) -> Vec<V
         .zip(new_tables)
         .enumerate()
         .map(|(index, (op, new_table))| {
-            let steps = render_on(op, new_table, dialect, &schema);
+            let steps = render(op, new_table, &schema);
             schema.apply_at(op, crate::diagnostic::Section::Upgrade(index));
             schema.take_problems();
             steps
@@ -297,14 +325,6 @@ pub fn needs_schema(ops: &[Op], dialect: Dialect) -> bool {
         Dialect::Mysql => true,
         Dialect::Postgres => ops.iter().any(|op| matches!(op, Op::DropEnumValue { .. })),
         Dialect::Sqlite => false,
-    }
-}
-
-fn render_on(op: &Op, new_table: bool, dialect: Dialect, before: &Simulation) -> Vec<Step> {
-    match dialect {
-        Dialect::Postgres => postgres::render(op, new_table, before),
-        Dialect::Sqlite => sqlite::render(op),
-        Dialect::Mysql => mysql::render(op, new_table, before),
     }
 }
 

@@ -7,10 +7,12 @@ use crate::model::{
 use crate::schema::{Facts, Key, Simulation};
 
 /// `new_table`: the op's table was created earlier in the same migration, so it has no rows and
-/// the plain, locking forms are harmless; otherwise constraints are added `NOT VALID` and
+/// the plain, locking forms are harmless; `unseen`: it was created in the transaction this op runs
+/// in, so no other session can even see it, and an index `concurrently` is built in the plain form
+/// too. Otherwise constraints are added `NOT VALID` and
 /// validated in a later transaction, `SET NOT NULL` is proven by a validated check first, and a
 /// unique constraint is attached to an index built concurrently.
-pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step> {
+pub(super) fn render(op: &Op, new_table: bool, unseen: bool, schema: &Simulation) -> Vec<Step> {
     if let Some(refused) = virtual_column(op) {
         return refused;
     }
@@ -77,14 +79,14 @@ pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step>
             };
             format!("ALTER TABLE {} ALTER COLUMN {} {action}", q(table), q(column))
         }
-        Op::CreateIndex(index) if index.concurrently => {
+        Op::CreateIndex(index) if index.concurrently && !unseen => {
             return vec![
                 Step::DropInvalidIndex(index.name.to_string()),
-                Step::SqlOutsideTransaction(create_index(index)),
+                Step::SqlOutsideTransaction(create_index(index, true)),
             ]
         }
-        Op::CreateIndex(index) => create_index(index),
-        Op::DropIndex(index) if index.concurrently => {
+        Op::CreateIndex(index) => create_index(index, false),
+        Op::DropIndex(index) if index.concurrently && !unseen => {
             return vec![Step::SqlOutsideTransaction(format!(
                 "DROP INDEX CONCURRENTLY IF EXISTS {}",
                 q(&index.name)
@@ -265,11 +267,7 @@ fn drop_enum_value(enum_name: &str, value: &str, schema: &Simulation) -> Vec<Ste
                 if index.predicate.is_some() && converted.contains(&index.table.as_ref()) =>
             {
                 steps.push(Step::Sql(format!("DROP INDEX {}", q(&index.name))));
-                let plain = Index {
-                    concurrently: false,
-                    ..index.clone()
-                };
-                remade.push(Step::Sql(create_index(&plain)));
+                remade.push(Step::Sql(create_index(index, false)));
             }
             Facts::Check(check) if converted.contains(&check.table.as_ref()) => {
                 steps.push(Step::Sql(drop_constraint(&check.table, &check.name)));
@@ -397,11 +395,11 @@ fn set_not_null_online(table: &str, column: &str) -> Vec<Step> {
     ]
 }
 
-fn create_index(index: &Index) -> String {
+fn create_index(index: &Index, concurrently: bool) -> String {
     let unique = if index.unique { "UNIQUE " } else { "" };
     // A retry after a crash may find the index built and valid (an INVALID one was dropped by the
     // step before): IF NOT EXISTS makes the build idempotent.
-    let concurrently = if index.concurrently {
+    let concurrently = if concurrently {
         "CONCURRENTLY IF NOT EXISTS "
     } else {
         ""
