@@ -284,7 +284,12 @@ fn on_a_fresh_database_the_migrations_that_only_create_share_one_transaction() {
         (1, 1),
         "one transaction: {sent:#?}"
     );
-    for online in ["CONCURRENTLY", "NOT VALID", "VALIDATE", "INTO migrate_progress"] {
+    for online in [
+        "CONCURRENTLY",
+        "NOT VALID",
+        "VALIDATE",
+        "INTO migrate_progress",
+    ] {
         assert_eq!(count(online), 0, "{online} in {sent:#?}");
     }
     let records: Vec<&String> = sent
@@ -292,7 +297,10 @@ fn on_a_fresh_database_the_migrations_that_only_create_share_one_transaction() {
         .filter(|sql| sql.contains("INSERT INTO migrate_versions"))
         .collect();
     assert_eq!(records.len(), 1, "{sent:#?}");
-    assert_eq!(records[0].matches("INSERT INTO migrate_versions").count(), 3);
+    assert_eq!(
+        records[0].matches("INSERT INTO migrate_versions").count(),
+        3
+    );
 
     let db = TestDb::postgres();
     let (mut conn, sent) = counting(&db);
@@ -348,7 +356,8 @@ fn a_failure_in_a_shared_transaction_rolls_back_and_names_the_migrations_before_
     assert!(step.message.contains("uq_codes_code"), "{}", step.message);
     assert!(step.completed.is_empty(), "{error}");
     assert!(
-        step.outcome.contains("0001_create_codes, 0002_unique_codes")
+        step.outcome
+            .contains("0001_create_codes, 0002_unique_codes")
             && step.outcome.contains("rolled back with it"),
         "{}",
         step.outcome
