@@ -9,7 +9,7 @@ use migrate_core::render::Dialect;
 use crate::database::{Conn, Database};
 use crate::executor::{self, Applied, Direction, Resume, Settings};
 use crate::planner::{Graph, Target};
-use crate::registry::{Migrations, Registration};
+use crate::registry::{Migrations, Prepared, Registration, Sources};
 use crate::script::{self, SqlRange, SqlScript};
 use crate::squashed;
 use crate::version_table::{self, AppliedRow, ProgressRow};
@@ -36,8 +36,9 @@ use crate::{lock, Error};
 /// ```
 #[derive(Debug)]
 pub struct Migrator {
-    migrations: Vec<&'static Migration>,
-    registrations: Vec<&'static Registration>,
+    /// The migrations, decoded and ordered on first use (see [`Migrator::new`]).
+    prepared: std::sync::OnceLock<Prepared>,
+    sources: Sources,
     /// The token's module path, recorded with each version row.
     owner: &'static str,
     /// Whether the compiler checked the migrations with MySQL's rules.
@@ -46,7 +47,7 @@ pub struct Migrator {
     all_applied_digest: String,
     /// See [`migrate_core::checksum::applied_set_lines`]: what SQLite's version table reads as
     /// when it holds exactly these migrations.
-    all_applied_lines: std::sync::Arc<str>,
+    all_applied_lines: AppliedLines,
     settings: Settings,
     progress: ProgressHook,
     /// See [`Migrator::allow_unknown`].
@@ -54,6 +55,24 @@ pub struct Migrator {
     /// The caller (the CLI) tells the user about unknown applied migrations itself, so the
     /// runtime's `tracing` warning would say it twice.
     unknown_reported_by_caller: bool,
+}
+
+/// What the version table of a database at head reads as, in SQLite's one row.
+#[derive(Debug)]
+enum AppliedLines {
+    /// Written by `migrations!()`.
+    Compiled(&'static str),
+    /// Computed from the decoded migrations.
+    Folded(std::sync::Arc<str>),
+}
+
+impl AppliedLines {
+    fn as_str(&self) -> &str {
+        match self {
+            AppliedLines::Compiled(lines) => lines,
+            AppliedLines::Folded(lines) => lines,
+        }
+    }
 }
 
 /// How far a long step has got: reported for each batch of a backfill.
@@ -89,19 +108,33 @@ impl Migrator {
     /// Collects the migrations registered below the token's module, validates the graph (unique
     /// ids, known parents, no cycle) and orders it, parents first, ties broken by id.
     ///
-    /// The graph is computed once per process and token; later calls only copy it.
+    /// When `migrations!()` saw every migration of the set, it proved the graph at compile time
+    /// and wrote what the version table of a database at head reads as: then nothing is decoded
+    /// until something needs the migrations themselves, which a start-up with nothing pending
+    /// does not. Otherwise the graph is computed here, once per process and token.
     pub fn new(migrations: &Migrations) -> Result<Migrator, Error> {
-        let prepared = migrations.prepared().map_err(Error::Graph)?;
-        if prepared.registrations.is_empty() {
-            return Err(Error::NothingRegistered {
-                module: migrations.module(),
-            });
-        }
+        let prepared = std::sync::OnceLock::new();
+        let (lines, digest) = match migrations.compiled_applied_set() {
+            Some((lines, digest)) => (AppliedLines::Compiled(lines), digest.to_owned()),
+            None => {
+                let eager = migrations.prepared().map_err(Error::Graph)?;
+                if eager.registrations.is_empty() {
+                    return Err(Error::NothingRegistered {
+                        module: migrations.module(),
+                    });
+                }
+                let _ = prepared.set(eager.clone());
+                (
+                    AppliedLines::Folded(eager.all_applied_lines.clone()),
+                    eager.all_applied_digest.clone(),
+                )
+            }
+        };
         Ok(Migrator {
-            migrations: prepared.ordered.clone(),
-            registrations: prepared.registrations.clone(),
-            all_applied_digest: prepared.all_applied_digest.clone(),
-            all_applied_lines: prepared.all_applied_lines.clone(),
+            prepared,
+            sources: migrations.sources(),
+            all_applied_digest: digest,
+            all_applied_lines: lines,
             progress: ProgressHook::default(),
             allow_unknown: false,
             unknown_reported_by_caller: false,
@@ -238,12 +271,22 @@ impl Migrator {
 
     /// The migrations, parents before children.
     pub fn migrations(&self) -> &[&'static Migration] {
-        &self.migrations
+        &self.prepared().ordered
+    }
+
+    /// The migrations decoded and ordered, on first use when `migrations!()` proved the graph.
+    fn prepared(&self) -> &Prepared {
+        self.prepared.get_or_init(|| {
+            self.sources
+                .prepare()
+                .expect("`migrations!()` proved this graph when it compiled the set")
+        })
     }
 
     /// The registration of migration `id`.
     pub fn registration(&self, id: &str) -> Option<&'static Registration> {
-        self.registrations
+        self.prepared()
+            .registrations
             .iter()
             .copied()
             .find(|registration| registration.migration().id == id)
@@ -271,7 +314,7 @@ impl Migrator {
             Some(revision) => Some(self.resolve(revision)?.id.as_ref()),
             None => None,
         };
-        migrate_core::fold::schema(&self.migrations, at).map_err(Error::Graph)
+        migrate_core::fold::schema(self.migrations(), at).map_err(Error::Graph)
     }
 
     /// How the live schema differs from the one the applied migrations build: an index made by
@@ -315,7 +358,7 @@ impl Migrator {
         let applied = self.verify(conn)?;
         let applied: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
         let migrations: Vec<&Migration> = self
-            .migrations
+            .migrations()
             .iter()
             .copied()
             .filter(|migration| applied.contains(migration.id.as_ref()))
@@ -372,7 +415,7 @@ impl Migrator {
     ) -> Result<migrate_core::fold::autogenerate::Plan, Error> {
         let applied = self.verify(conn)?;
         let applied: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
-        let pending = Graph::new(&self.migrations).upgrade_plan(&applied, &Target::Heads)?;
+        let pending = Graph::new(self.migrations()).upgrade_plan(&applied, &Target::Heads)?;
         if !pending.is_empty() {
             return Err(Error::NotAtHead {
                 pending: pending.iter().map(|m| m.id.to_string()).collect(),
@@ -398,12 +441,12 @@ impl Migrator {
 
     /// The migrations no other migration builds on.
     pub fn heads(&self) -> Vec<&'static Migration> {
-        Graph::new(&self.migrations).heads()
+        Graph::new(self.migrations()).heads()
     }
 
     /// The migration an id or unique prefix names.
     pub fn resolve(&self, revision: &str) -> Result<&'static Migration, Error> {
-        Graph::new(&self.migrations).resolve(revision)
+        Graph::new(self.migrations()).resolve(revision)
     }
 
     /// Applies what `target` needs, under the migration lock; returns what ran, in order.
@@ -438,8 +481,8 @@ impl Migrator {
     ) -> bool {
         // PostgreSQL hashes the version table itself; SQLite, which has no SHA-256 and runs in
         // the process, gives its lines in one row: either way one row says whether it holds
-        // exactly this build's migrations, unchanged and ours, with no run interrupted.
-        let graph = Graph::new(&self.migrations);
+        // exactly this build's migrations, unchanged and ours, with no run interrupted. Nothing
+        // is decoded before that answer: a database at head needs none of the migrations.
         let same = match conn.dialect() {
             Dialect::Postgres => {
                 Some(version_table::digest(conn, self.owner).is_ok_and(|digest| {
@@ -448,16 +491,18 @@ impl Migrator {
             }
             Dialect::Sqlite => Some(
                 version_table::sqlite_lines(conn, self.owner)
-                    .is_ok_and(|lines| lines.as_deref() == Some(&*self.all_applied_lines)),
+                    .is_ok_and(|lines| lines.as_deref() == Some(self.all_applied_lines.as_str())),
             ),
             Dialect::Mysql => None,
         };
-        if let Some(same) = same {
-            // A squash recorded as the migrations it replaces has other rows than this build's
-            // migrations: those rows are read below, a second query only such databases make.
-            if same || !graph.has_replacements() {
-                return same;
-            }
+        if same == Some(true) {
+            return true;
+        }
+        let graph = Graph::new(self.migrations());
+        // A squash recorded as the migrations it replaces has other rows than this build's
+        // migrations: those rows are read below, a second query only such databases make.
+        if same.is_some() && !graph.has_replacements() {
+            return false;
         }
         let Ok(rows) = version_table::snapshot(conn) else {
             return false;
@@ -545,7 +590,7 @@ impl Migrator {
         plan: impl FnOnce(&Graph<'_>, &BTreeSet<&str>) -> Result<Vec<&'static Migration>, Error>,
     ) -> Result<Vec<Applied>, Error> {
         self.checked_for(conn.dialect())?;
-        let graph = Graph::new(&self.migrations);
+        let graph = Graph::new(self.migrations());
         lock::with_lock(conn, self.settings.lock_wait, |conn| {
             let fresh_version_table = version_table::ensure(conn)?;
             let applied = self.checked_applied(conn)?;
@@ -580,7 +625,7 @@ impl Migrator {
     ) -> Result<Vec<ProgressRow>, Error> {
         let mut live = Vec::new();
         for row in version_table::progress(conn)? {
-            let Some(migration) = self.migrations.iter().find(|m| m.id == row.id.as_str()) else {
+            let Some(migration) = self.migrations().iter().find(|m| m.id == row.id.as_str()) else {
                 // A newer build's or another app's migration: not ours to judge.
                 continue;
             };
@@ -619,7 +664,7 @@ impl Migrator {
         let finish = match row.direction.as_str() {
             "up" => format!("`migrate upgrade {}`", row.id),
             _ => {
-                let graph = Graph::new(&self.migrations);
+                let graph = Graph::new(self.migrations());
                 let parents = graph
                     .get(&row.id)
                     .map(|m| graph.parents(m))
@@ -669,9 +714,9 @@ impl Migrator {
         let applied = self.read_applied(conn)?;
         let applied_ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
         let mut interrupted = Vec::new();
-        let mut renderer = script::Renderer::new(&self.migrations, conn.dialect());
+        let mut renderer = script::Renderer::new(self.migrations(), conn.dialect());
         for row in version_table::progress(conn)? {
-            let Some(migration) = self.migrations.iter().find(|m| m.id == row.id.as_str()) else {
+            let Some(migration) = self.migrations().iter().find(|m| m.id == row.id.as_str()) else {
                 continue;
             };
             let direction = match row.direction.as_str() {
@@ -716,7 +761,7 @@ impl Migrator {
         let applied = self.read_applied(conn)?;
         let ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
         let applied_migrations: Vec<&'static Migration> = self
-            .migrations
+            .migrations()
             .iter()
             .copied()
             .filter(|migration| ids.contains(migration.id.as_ref()))
@@ -775,7 +820,7 @@ impl Migrator {
     /// The version table as this build reads it: see [`crate::squashed`].
     fn recorded<C: Database>(&self, conn: &mut C) -> Result<squashed::Recorded, Error> {
         let rows = version_table::read(conn)?;
-        Ok(squashed::read(rows, &Graph::new(&self.migrations)))
+        Ok(squashed::read(rows, &Graph::new(self.migrations())))
     }
 
     /// [`Migrator::recorded`], refusing a database part-way through a squashed range.
@@ -794,7 +839,7 @@ impl Migrator {
     }
 
     fn unknown_applied_on(&self, conn: &mut Conn<'_>) -> Result<Vec<AppliedRow>, Error> {
-        let graph = Graph::new(&self.migrations);
+        let graph = Graph::new(self.migrations());
         let mut unknown: Vec<AppliedRow> = self
             .read_applied(conn)?
             .into_iter()
@@ -827,7 +872,7 @@ impl Migrator {
     ) -> Result<Vec<(&'static Migration, Option<AppliedRow>)>, Error> {
         let mut applied = self.read_applied(conn)?;
         Ok(self
-            .migrations
+            .migrations()
             .iter()
             .map(|migration| {
                 let row = applied
@@ -849,7 +894,7 @@ impl Migrator {
     fn pending_on(&self, conn: &mut Conn<'_>) -> Result<Vec<&'static Migration>, Error> {
         let applied = self.read_applied(conn)?;
         let ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
-        Graph::new(&self.migrations).upgrade_plan(&ids, &Target::Heads)
+        Graph::new(self.migrations()).upgrade_plan(&ids, &Target::Heads)
     }
 
     /// The SQL that upgrading or downgrading over `range` runs, for `dialect`, without a database.
@@ -908,9 +953,9 @@ impl Migrator {
     /// # Ok::<(), migrate_runtime::Error>(())
     /// ```
     pub fn sql(&self, range: &SqlRange, dialect: Dialect) -> Result<SqlScript, Error> {
-        let graph = Graph::new(&self.migrations);
+        let graph = Graph::new(self.migrations());
         let (plan, direction) = script::plan(&graph, range)?;
-        script::render(&self.migrations, &plan, direction, dialect)
+        script::render(self.migrations(), &plan, direction, dialect)
     }
 
     /// Makes the version table say the database is at `target` without running any migration:
@@ -943,7 +988,7 @@ impl Migrator {
     }
 
     fn stamp_on(&self, conn: &mut Conn<'_>, target: Target) -> Result<Stamp, Error> {
-        let graph = Graph::new(&self.migrations);
+        let graph = Graph::new(self.migrations());
         lock::with_lock(conn, self.settings.lock_wait, |conn| {
             version_table::ensure(conn)?;
             // Stamping is how a database part-way through a squashed range is told what it has,
@@ -1010,7 +1055,7 @@ impl Migrator {
     fn checked_applied<C: Database>(&self, conn: &mut C) -> Result<Vec<AppliedRow>, Error> {
         let applied = self.read_applied(conn)?;
         let known: BTreeMap<&str, &'static Migration> = self
-            .migrations
+            .migrations()
             .iter()
             .map(|migration| (migration.id.as_ref(), *migration))
             .collect();
@@ -1033,8 +1078,8 @@ impl Migrator {
             }
         }
         let applied_ids: BTreeSet<&str> = applied.iter().map(|row| row.id.as_str()).collect();
-        let graph = Graph::new(&self.migrations);
-        for migration in &self.migrations {
+        let graph = Graph::new(self.migrations());
+        for migration in self.migrations() {
             if !applied_ids.contains(migration.id.as_ref()) {
                 continue;
             }
@@ -1123,10 +1168,10 @@ impl Migrator {
 
     /// An applied head that depends on `migration` (or `migration` itself).
     fn applied_head_above(&self, migration: &Migration, applied: &BTreeSet<&str>) -> String {
-        let graph = Graph::new(&self.migrations);
+        let graph = Graph::new(self.migrations());
         let mut head = migration.id.to_string();
         // Parents come first in `self.migrations`: walk forward, following applied children.
-        for candidate in &self.migrations {
+        for candidate in self.migrations() {
             if applied.contains(candidate.id.as_ref())
                 && graph
                     .parents(candidate)

@@ -135,13 +135,18 @@ pub struct Migrations {
     targets: &'static [&'static str],
     /// The migrations `migrations!()` emitted itself, from the files of a migrations folder.
     files: &'static [Registration],
+    /// The applied-set lines ([`migrate_core::checksum::applied_set_lines`]) of the migrations
+    /// `migrations!()` saw and proved a valid chain, when it saw them all.
+    compiled_lines: Option<&'static str>,
     /// The graph ordered and validated, once per process: the registrations cannot change.
     prepared: std::sync::OnceLock<Result<Prepared, migrate_core::graph::GraphErrors>>,
+    /// The digest of `compiled_lines`, once per process.
+    compiled_digest: std::sync::OnceLock<String>,
 }
 
 /// A token's migrations, parents first, with their registrations and the digest of the version
 /// table that holds all of them.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Prepared {
     pub(crate) ordered: Vec<&'static Migration>,
     pub(crate) registrations: Vec<&'static Registration>,
@@ -156,35 +161,51 @@ impl Migrations {
         module: &'static str,
         targets: &'static [&'static str],
         files: &'static [Registration],
+        compiled_lines: Option<&'static str>,
     ) -> Migrations {
         Migrations {
             module,
             targets,
             files,
+            compiled_lines,
             prepared: std::sync::OnceLock::new(),
+            compiled_digest: std::sync::OnceLock::new(),
         }
     }
 
     /// The ordered graph, computed on first use.
     pub(crate) fn prepared(&self) -> Result<&Prepared, migrate_core::graph::GraphErrors> {
         self.prepared
-            .get_or_init(|| {
-                let registrations = self.registrations();
-                let all: Vec<&'static Migration> =
-                    registrations.iter().map(|r| r.migration()).collect();
-                let ordered = migrate_core::graph::order(&all)?;
-                let lines = migrate_core::checksum::applied_set_lines(
-                    ordered.iter().map(|m| (m.id.as_ref(), m.checksum.as_ref())),
-                );
-                Ok(Prepared {
-                    ordered,
-                    registrations,
-                    all_applied_digest: migrate_core::checksum::of_canonical(&lines),
-                    all_applied_lines: lines.into(),
-                })
-            })
+            .get_or_init(|| self.sources().prepare())
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    /// The registrations' sources, which outlive the token's borrow.
+    pub(crate) fn sources(&self) -> Sources {
+        Sources {
+            module: self.module,
+            files: self.files,
+        }
+    }
+
+    /// What the version table reads as when it holds exactly this set, as lines and as their
+    /// digest, without decoding a migration: when `migrations!()` saw every migration registered
+    /// here (the count tells), it wrote the lines at compile time, after proving the chain.
+    pub(crate) fn compiled_applied_set(&self) -> Option<(&'static str, &str)> {
+        let lines = self.compiled_lines?;
+        let registered = inventory::iter::<Registration>
+            .into_iter()
+            .filter(|registration| within(registration.module, self.module))
+            .count()
+            + self.files.len();
+        if registered != lines.lines().count() {
+            return None;
+        }
+        let digest = self
+            .compiled_digest
+            .get_or_init(|| migrate_core::checksum::of_canonical(lines));
+        Some((lines, digest))
     }
 
     /// The module the token was declared in.
@@ -248,11 +269,40 @@ impl Migrations {
 
     /// Every registration in the token's module or below it, and the token's own.
     pub fn registrations(&self) -> Vec<&'static Registration> {
+        self.sources().registrations()
+    }
+}
+
+/// Where a token's registrations come from: `inventory`, below its module, and its own files.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sources {
+    module: &'static str,
+    files: &'static [Registration],
+}
+
+impl Sources {
+    fn registrations(self) -> Vec<&'static Registration> {
         inventory::iter::<Registration>
             .into_iter()
             .filter(|registration| within(registration.module, self.module))
             .chain(self.files)
             .collect()
+    }
+
+    /// Decodes the migrations, validates the graph and orders it.
+    pub(crate) fn prepare(self) -> Result<Prepared, migrate_core::graph::GraphErrors> {
+        let registrations = self.registrations();
+        let all: Vec<&'static Migration> = registrations.iter().map(|r| r.migration()).collect();
+        let ordered = migrate_core::graph::order(&all)?;
+        let lines = migrate_core::checksum::applied_set_lines(
+            ordered.iter().map(|m| (m.id.as_ref(), m.checksum.as_ref())),
+        );
+        Ok(Prepared {
+            ordered,
+            registrations,
+            all_applied_digest: migrate_core::checksum::of_canonical(&lines),
+            all_applied_lines: lines.into(),
+        })
     }
 }
 

@@ -370,3 +370,43 @@ fn a_failure_in_a_shared_transaction_rolls_back_and_names_the_migrations_before_
         "the table went with the transaction"
     );
 }
+
+mod beside {
+    migrate_runtime::migrations! {
+        mod m0001 {
+            migrate_runtime::migration! {
+                id: "0001_create_a",
+                parent: none,
+                change { create_table(a, { id: bigint }); }
+            }
+        }
+    }
+    // Registered in the token's module, but not written inside `migrations! { … }`.
+    mod m0002 {
+        migrate_runtime::migration! {
+            id: "0002_create_b",
+            parent: "0001_create_a",
+            change { create_table(b, { id: bigint }); }
+        }
+    }
+}
+
+/// `migrations!()` writes what a version table at head reads as, so the start-up decodes nothing;
+/// a migration registered in the same module beside it is still part of the set, and pending.
+#[test]
+fn a_migration_registered_beside_the_macro_is_not_hidden_from_the_start_up() {
+    for db in [TestDb::postgres(), TestDb::sqlite()] {
+        let migrator = Migrator::new(&beside::MIGRATIONS).unwrap();
+        assert_eq!(migrator.migrations().len(), 2);
+        let mut conn = db.any();
+        migrator
+            .upgrade(&mut conn, Target::Revision("0001".into()))
+            .unwrap();
+        let applied = Migrator::new(&beside::MIGRATIONS)
+            .unwrap()
+            .upgrade(&mut conn, Target::Head)
+            .unwrap();
+        assert_eq!(applied.len(), 1, "{}", db.url);
+        assert_eq!(applied[0].id, "0002_create_b");
+    }
+}
