@@ -18,12 +18,15 @@
 //!
 //! - the debug and release rebuild after editing one migration (median, min–max of RUNS): the
 //!   `migrate` app's doc comment, or a leading `-- edit <run>` comment in the SQL file, so each
-//!   tool re-embeds the file and its checksum changes;
+//!   tool re-embeds the file and its checksum changes. Every app is one binary crate that embeds
+//!   its migrations in `main.rs`; a second `migrate` app, rebuilt beside them, declares them in a
+//!   library crate of their own, as the README lays it out;
 //! - applying all N to a fresh PostgreSQL database, against `psql -1 -f` of the same statements
 //!   (and checks the resulting schema by counting tables, columns, indexes and checks); every
 //!   tool, and psql, connects without TLS (`sslmode=disable`);
 //! - start-up with nothing pending, in-process (each tool's whole "apply what is pending" call,
 //!   on an open connection, median of 200) and as a whole process (connect, check, exit);
+//! - the peak memory (`VmHWM`) of applying all N, and of a start-up with nothing pending;
 //! - the size of the release binary.
 //!
 //! Prints a Markdown table: a column per tool, then the ratios of the first tool (`migrate`) to
@@ -105,24 +108,42 @@ fn main() {
         .collect();
     assert!(!apps.is_empty(), "--tools chose no tool");
     let mut table = Table::new(&apps);
-    for app in &apps {
+    // `migrate` with its migrations in a crate of their own, rebuilt beside the others.
+    let own_crate = (apps[0].name == "migrate").then(|| App::migrate_crate(&out, &root, n));
+    for app in apps.iter().chain(&own_crate) {
         eprintln!("building {} (debug and release, first time)", app.name);
         app.build(false);
         app.build(true);
     }
     // Interleaved: each run edits and rebuilds every app in turn.
-    let mut debug = vec![Vec::new(); apps.len()];
-    let mut release = vec![Vec::new(); apps.len()];
+    let mut debug = vec![Vec::new(); apps.len() + 1];
+    let mut release = vec![Vec::new(); apps.len() + 1];
     for run in 0..runs {
-        for (index, app) in apps.iter().enumerate() {
+        for (index, app) in apps.iter().chain(&own_crate).enumerate() {
             eprintln!("run {}/{runs}: rebuilding {}", run + 1, app.name);
             app.edit(run);
             debug[index].push(app.build(false));
             release[index].push(app.build(true));
         }
     }
+    let own_crate_debug = debug.pop().filter(|samples| !samples.is_empty());
+    let own_crate_release = release.pop().filter(|samples| !samples.is_empty());
     table.row("debug rebuild after editing one migration", &debug, "s");
+    if let Some(samples) = own_crate_debug {
+        table.first_only(
+            "the same, migrations in a crate of their own (`migrate` only)",
+            &samples,
+            &debug,
+        );
+    }
     table.row("release rebuild after editing one migration", &release, "s");
+    if let Some(samples) = own_crate_release {
+        table.first_only(
+            "the same, migrations in a crate of their own (`migrate` only)",
+            &samples,
+            &release,
+        );
+    }
 
     // Apply all to a fresh database, against psql -1 -f of the same SQL. Every database is new,
     // and every app runs its last-built binary, so each tool's checksums are those of the files
@@ -133,12 +154,17 @@ fn main() {
     let mut psql = Vec::new();
     let mut startup = vec![Vec::new(); apps.len()];
     let mut process = vec![Vec::new(); apps.len()];
+    let mut apply_peak = vec![Vec::new(); apps.len()];
+    let mut startup_peak = vec![Vec::new(); apps.len()];
     for run in 0..runs {
         for (index, app) in apps.iter().enumerate() {
             eprintln!("run {}/{runs}: applying and starting {}", run + 1, app.name);
             let db = Database::new(&format!("bench_{}_{run}", app.name));
-            apply[index].push(app.run(&["apply", &db.url]).parse_seconds());
+            let applied = app.run(&["apply", &db.url]);
+            apply[index].push(applied.parse_seconds());
+            apply_peak[index].push(peak_kib(&applied));
             db.assert_schema(n, app.name);
+            startup_peak[index].push(peak_kib(&app.run(&["peak", &db.url])));
             startup[index].push(app.run(&["startup", &db.url, "200"]).parse_seconds());
             for _ in 0..5 {
                 let started = Instant::now();
@@ -184,6 +210,11 @@ fn main() {
         "start-up with nothing pending, whole process (connect, check, exit)",
         &process,
         "ms",
+    );
+    table.memory_row("peak memory (`VmHWM`), applying all", &apply_peak);
+    table.memory_row(
+        "peak memory, start-up with nothing pending (whole process)",
+        &startup_peak,
     );
     let sizes: Vec<f64> = apps.iter().map(|app| app.binary_size() as f64).collect();
     table.cells(
@@ -466,6 +497,51 @@ impl Table {
         );
     }
 
+    /// A row of peak memory samples (KiB) per tool: each tool's median (min–max) in MiB, then the
+    /// ratios of the medians.
+    fn memory_row(&mut self, what: &str, samples: &[Vec<u64>]) {
+        let median = |samples: &[u64]| {
+            let mut sorted = samples.to_vec();
+            sorted.sort();
+            sorted[sorted.len() / 2] as f64
+        };
+        let mib = |kib: f64| kib / 1024.0;
+        let first = median(&samples[0]);
+        self.cells(
+            what,
+            samples
+                .iter()
+                .map(|tool| {
+                    let (min, max) = (tool.iter().min(), tool.iter().max());
+                    format!(
+                        "{:.1} MiB ({:.1}–{:.1})",
+                        mib(median(tool)),
+                        mib(min.copied().unwrap_or_default() as f64),
+                        mib(max.copied().unwrap_or_default() as f64)
+                    )
+                })
+                .collect(),
+            samples[1..]
+                .iter()
+                .map(|tool| format!("{:.2}", first / median(tool)))
+                .collect(),
+        );
+    }
+
+    /// A row with the first tool's cell only, `samples`, and its ratios to the other tools'
+    /// medians in `others` (a row of [`Table::row`]).
+    fn first_only(&mut self, what: &str, samples: &[Duration], others: &[Vec<Duration>]) {
+        let first = median(samples).as_secs_f64();
+        self.cells(
+            what,
+            vec![summary(samples, "s")],
+            others[1..]
+                .iter()
+                .map(|tool| format!("{:.2}", first / median(tool).as_secs_f64()))
+                .collect(),
+        );
+    }
+
     /// A row of the given tool cells and ratio cells, the missing ones left empty.
     fn cells(&mut self, what: &str, tools: Vec<String>, ratios: Vec<String>) {
         let _ = write!(self.text, "| {what} |");
@@ -514,13 +590,24 @@ trait ParseSeconds {
 }
 
 impl ParseSeconds for String {
+    /// The first number printed: `apply` prints its seconds, then its peak memory.
     fn parse_seconds(&self) -> Duration {
         Duration::from_secs_f64(
-            self.trim()
-                .parse()
-                .unwrap_or_else(|_| panic!("not seconds: {self:?}")),
+            self.split_whitespace()
+                .next()
+                .and_then(|seconds| seconds.parse().ok())
+                .unwrap_or_else(|| panic!("not seconds: {self:?}")),
         )
     }
+}
+
+/// The last number an app printed, its peak memory in KiB.
+fn peak_kib(output: &str) -> u64 {
+    output
+        .split_whitespace()
+        .last()
+        .and_then(|kib| kib.parse().ok())
+        .unwrap_or_else(|| panic!("no peak memory in {output:?}"))
 }
 
 fn server_version() -> String {
@@ -660,31 +747,35 @@ struct App {
 
 impl App {
     fn migrate(out: &Path, root: &Path, n: usize) -> App {
-        App::migrate_on(out, root, n, "postgres", migrate_source)
+        App::migrate_on(out, root, n, "migrate", "postgres", migrate_source)
+    }
+
+    /// The same app with its migrations in a library crate of their own (the README's layout), the
+    /// binary naming its token: measured for the rebuilds only.
+    fn migrate_crate(out: &Path, root: &Path, n: usize) -> App {
+        App::migrate_on(out, root, n, "migrate_crate", "postgres", migrate_source)
     }
 
     fn migrate_mysql(out: &Path, root: &Path, n: usize) -> App {
-        App::migrate_on(out, root, n, "mysql", migrate_mysql_source)
+        App::migrate_on(out, root, n, "migrate_mysql", "mysql", migrate_mysql_source)
     }
 
     fn migrate_sqlite(out: &Path, root: &Path, n: usize) -> App {
-        App::migrate_on(out, root, n, "sqlite", migrate_sqlite_source)
+        App::migrate_on(out, root, n, "migrate_sqlite", "sqlite", migrate_sqlite_source)
     }
 
     /// The `migrate` app for one backend: the runtime with that backend's feature only, and the
-    /// crate's `targets` naming it (PostgreSQL's app keeps the default targets, as apps do).
+    /// crate's `targets` naming it (PostgreSQL's app keeps the default targets, as apps do). Like
+    /// the peers' apps, one binary crate whose `main.rs` embeds the migrations; `migrate_crate`
+    /// declares them in `lib.rs` instead.
     fn migrate_on(
         out: &Path,
         root: &Path,
         n: usize,
+        name: &'static str,
         backend: &'static str,
         source: fn(usize, usize) -> String,
     ) -> App {
-        let name = match backend {
-            "postgres" => "migrate",
-            "mysql" => "migrate_mysql",
-            _ => "migrate_sqlite",
-        };
         let dir = out.join(format!("{name}_app"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("src/migrations")).unwrap();
@@ -702,11 +793,16 @@ impl App {
             &dir.join("build.rs"),
             "fn main() {\n    println!(\"cargo:rerun-if-changed=src/migrations\");\n}\n",
         );
-        write(&dir.join("src/lib.rs"), "migrate_runtime::migrations!();\n");
-        write(
-            &dir.join("src/main.rs"),
-            &MIGRATE_MAIN.replace("migrate_app::", &format!("{name}_app::")),
-        );
+        let main = if name == "migrate_crate" {
+            write(&dir.join("src/lib.rs"), "migrate_runtime::migrations!();\n");
+            MIGRATE_MAIN.replace("migrate_app::", &format!("{name}_app::"))
+        } else {
+            format!(
+                "migrate_runtime::migrations!();\n{}",
+                MIGRATE_MAIN.replace("migrate_app::", "")
+            )
+        };
+        write(&dir.join("src/main.rs"), &main);
         for i in 0..n {
             write(
                 &dir.join(format!("src/migrations/m{i:04}.rs")),
@@ -904,7 +1000,7 @@ fn main() {
             let started = Instant::now();
             let migrator = Migrator::new(&migrate_app::MIGRATIONS).unwrap();
             migrator.upgrade(&mut conn, Target::Head).unwrap();
-            println!("{}", started.elapsed().as_secs_f64());
+            println!("{} {}", started.elapsed().as_secs_f64(), peak_kib());
         }
         "startup" => {
             let mut times = Vec::new();
@@ -917,11 +1013,23 @@ fn main() {
             times.sort();
             println!("{}", times[times.len() / 2].as_secs_f64());
         }
+        "peak" => {
+            let migrator = Migrator::new(&migrate_app::MIGRATIONS).unwrap();
+            assert!(migrator.upgrade(&mut conn, Target::Head).unwrap().is_empty());
+            println!("{}", peak_kib());
+        }
         _ => {
             let migrator = Migrator::new(&migrate_app::MIGRATIONS).unwrap();
             assert!(migrator.upgrade(&mut conn, Target::Head).unwrap().is_empty());
         }
     }
+}
+
+/// The process's peak resident memory, in KiB (Linux's `VmHWM`).
+fn peak_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find_map(|line| line.strip_prefix("VmHWM:")).unwrap();
+    line.trim().trim_end_matches("kB").trim().parse().unwrap()
 }
 "#;
 
@@ -938,7 +1046,7 @@ fn main() {
         "apply" => {
             let started = Instant::now();
             conn.run_pending_migrations(MIGRATIONS).unwrap();
-            println!("{}", started.elapsed().as_secs_f64());
+            println!("{} {}", started.elapsed().as_secs_f64(), peak_kib());
         }
         "startup" => {
             let mut times = Vec::new();
@@ -950,10 +1058,21 @@ fn main() {
             times.sort();
             println!("{}", times[times.len() / 2].as_secs_f64());
         }
+        "peak" => {
+            assert!(conn.run_pending_migrations(MIGRATIONS).unwrap().is_empty());
+            println!("{}", peak_kib());
+        }
         _ => {
             assert!(conn.run_pending_migrations(MIGRATIONS).unwrap().is_empty());
         }
     }
+}
+
+/// The process's peak resident memory, in KiB (Linux's `VmHWM`).
+fn peak_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find_map(|line| line.strip_prefix("VmHWM:")).unwrap();
+    line.trim().trim_end_matches("kB").trim().parse().unwrap()
 }
 "#;
 
@@ -971,7 +1090,7 @@ async fn main() {
         "apply" => {
             let started = Instant::now();
             MIGRATOR.run(&mut conn).await.unwrap();
-            println!("{}", started.elapsed().as_secs_f64());
+            println!("{} {}", started.elapsed().as_secs_f64(), peak_kib());
         }
         "startup" => {
             let mut times = Vec::new();
@@ -983,10 +1102,21 @@ async fn main() {
             times.sort();
             println!("{}", times[times.len() / 2].as_secs_f64());
         }
+        "peak" => {
+            MIGRATOR.run(&mut conn).await.unwrap();
+            println!("{}", peak_kib());
+        }
         _ => {
             MIGRATOR.run(&mut conn).await.unwrap();
         }
     }
+}
+
+/// The process's peak resident memory, in KiB (Linux's `VmHWM`).
+fn peak_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find_map(|line| line.strip_prefix("VmHWM:")).unwrap();
+    line.trim().trim_end_matches("kB").trim().parse().unwrap()
 }
 "#;
 
@@ -1004,7 +1134,7 @@ fn main() {
         "apply" => {
             let started = Instant::now();
             embedded::migrations::runner().run(&mut client).unwrap();
-            println!("{}", started.elapsed().as_secs_f64());
+            println!("{} {}", started.elapsed().as_secs_f64(), peak_kib());
         }
         "startup" => {
             let mut times = Vec::new();
@@ -1017,10 +1147,22 @@ fn main() {
             times.sort();
             println!("{}", times[times.len() / 2].as_secs_f64());
         }
+        "peak" => {
+            let report = embedded::migrations::runner().run(&mut client).unwrap();
+            assert!(report.applied_migrations().is_empty());
+            println!("{}", peak_kib());
+        }
         _ => {
             let report = embedded::migrations::runner().run(&mut client).unwrap();
             assert!(report.applied_migrations().is_empty());
         }
     }
+}
+
+/// The process's peak resident memory, in KiB (Linux's `VmHWM`).
+fn peak_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find_map(|line| line.strip_prefix("VmHWM:")).unwrap();
+    line.trim().trim_end_matches("kB").trim().parse().unwrap()
 }
 "#;
