@@ -140,8 +140,8 @@ pub struct Migrations {
     compiled_lines: Option<&'static str>,
     /// The graph ordered and validated, once per process: the registrations cannot change.
     prepared: std::sync::OnceLock<Result<Prepared, migrate_core::graph::GraphErrors>>,
-    /// The digest of `compiled_lines`, once per process.
-    compiled_digest: std::sync::OnceLock<String>,
+    /// How many migrations `compiled_lines` holds, and their digest, once per process.
+    compiled_digest: std::sync::OnceLock<(usize, String)>,
 }
 
 /// A token's migrations, parents first, with their registrations and the digest of the version
@@ -194,18 +194,18 @@ impl Migrations {
     /// here (the count tells), it wrote the lines at compile time, after proving the chain.
     pub(crate) fn compiled_applied_set(&self) -> Option<(&'static str, &str)> {
         let lines = self.compiled_lines?;
+        let (count, digest) = self.compiled_digest.get_or_init(|| {
+            (
+                lines.lines().count(),
+                migrate_core::checksum::of_canonical(lines),
+            )
+        });
         let registered = inventory::iter::<Registration>
             .into_iter()
             .filter(|registration| within(registration.module, self.module))
             .count()
             + self.files.len();
-        if registered != lines.lines().count() {
-            return None;
-        }
-        let digest = self
-            .compiled_digest
-            .get_or_init(|| migrate_core::checksum::of_canonical(lines));
-        Some((lines, digest))
+        (registered == *count).then_some((lines, digest.as_str()))
     }
 
     /// The module the token was declared in.
