@@ -692,7 +692,7 @@ impl OpParser<'_> {
                 }
             }
             OpKind::Backfill => {
-                let signature = "backfill(table, set: \"column = value\", where: \"rows still to do\", batch: 10_000)";
+                let signature = "backfill(table, set: \"column = value\", where: \"rows still to do\", batch: 1_000)";
                 let set = self.args.named("set");
                 let filter = self.args.named("where");
                 let batch = self.args.named("batch");

@@ -112,7 +112,7 @@ pub use migrate_macros::test;
 /// create_enum(mood, ["happy", "sad"])                 drop_enum(…same…)
 /// add_enum_value(mood, "ok", after: "happy")
 /// execute("UPDATE …", down: "UPDATE …")
-/// backfill(users, set: "role = 'member'", where: "role IS NULL", batch: 10_000)
+/// backfill(users, set: "role = 'member'", where: "role IS NULL", batch: 1_000)
 /// run(up: crate::data::fill, down: crate::data::unfill)
 /// ```
 ///

@@ -144,14 +144,14 @@ fn dropped_later(later: &[Op], table: &str) -> bool {
 
 fn safe_add_column(table: &str, column: &str, ty: &ColumnType) -> String {
     format!(
-        "add it nullable, fill it in batches, then require it:\n\n    add_column({table}, {column}: {ty} nullable);\n    backfill({table}, set: \"{column} = …\", where: \"{column} IS NULL\", batch: 10_000);\n    alter_column({table}, {column}, set_not_null);"
+        "add it nullable, fill it in batches, then require it:\n\n    add_column({table}, {column}: {ty} nullable);\n    backfill({table}, set: \"{column} = …\", where: \"{column} IS NULL\", batch: 1_000);\n    alter_column({table}, {column}, set_not_null);"
     )
 }
 
 fn safe_stored_generated(table: &str, column: &crate::model::Column, expr: &str) -> String {
     let (name, ty) = (&column.name, &column.ty);
     format!(
-        "on SQLite and MySQL, a virtual column is added without touching the rows: `{name}: {ty} generated({expr:?})`, computed when read (PostgreSQL has them only from 18)\n\non PostgreSQL, add a plain column, keep it computed for new rows with a trigger, and fill the old rows in batches:\n\n    add_column({table}, {name}: {ty} nullable);\n    execute(\"CREATE TRIGGER … BEFORE INSERT OR UPDATE ON {table} … SET {name} = {expr}\", down: \"DROP TRIGGER …\");\n    backfill({table}, set: \"{name} = {expr}\", where: \"{name} IS NULL\", batch: 10_000);\n\nor read it through a view that computes it; or, for a small table, waive this: `#[allow(add_column_stored_generated, reason = \"…\")]`"
+        "on SQLite and MySQL, a virtual column is added without touching the rows: `{name}: {ty} generated({expr:?})`, computed when read (PostgreSQL has them only from 18)\n\non PostgreSQL, add a plain column, keep it computed for new rows with a trigger, and fill the old rows in batches:\n\n    add_column({table}, {name}: {ty} nullable);\n    execute(\"CREATE TRIGGER … BEFORE INSERT OR UPDATE ON {table} … SET {name} = {expr}\", down: \"DROP TRIGGER …\");\n    backfill({table}, set: \"{name} = {expr}\", where: \"{name} IS NULL\", batch: 1_000);\n\nor read it through a view that computes it; or, for a small table, waive this: `#[allow(add_column_stored_generated, reason = \"…\")]`"
     )
 }
 
@@ -217,7 +217,7 @@ fn check_locks(rules: &mut Rules<'_>, index: usize, op: &Op, existing: bool, doo
                     Part::Column(0),
                     CheckId::AddColumnVolatileDefault,
                     format!("the default `{default}` gives every row its own value (or the checker cannot tell that it does not), so PostgreSQL rewrites `{table}` and its indexes under an ACCESS EXCLUSIVE lock"),
-                    format!("add the column without a default, then set the default for new rows and fill the old ones in batches:\n\n    add_column({table}, {}: {} nullable);\n    alter_column({table}, {}, set_default({default}, from: none));\n    backfill({table}, set: \"{} = …\", where: \"{} IS NULL\", batch: 10_000);\n\nor, for an `sql(…)` default that is constant, waive it: `#[allow(add_column_volatile_default, reason = \"…\")]`", column.name, column.ty, column.name, column.name, column.name),
+                    format!("add the column without a default, then set the default for new rows and fill the old ones in batches:\n\n    add_column({table}, {}: {} nullable);\n    alter_column({table}, {}, set_default({default}, from: none));\n    backfill({table}, set: \"{} = …\", where: \"{} IS NULL\", batch: 1_000);\n\nor, for an `sql(…)` default that is constant, waive it: `#[allow(add_column_volatile_default, reason = \"…\")]`", column.name, column.ty, column.name, column.name, column.name),
                 );
             }
             if column.identity && locks {
