@@ -166,7 +166,7 @@ fn main() {
             db.assert_schema(n, app.name);
             startup_peak[index].push(peak_kib(&app.run(&["peak", &db.url])));
             startup[index].push(app.run(&["startup", &db.url, "200"]).parse_seconds());
-            for _ in 0..5 {
+            for _ in 0..20 {
                 let started = Instant::now();
                 app.run(&["once", &db.url]);
                 process[index].push(started.elapsed());

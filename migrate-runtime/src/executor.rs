@@ -45,6 +45,17 @@ pub struct Applied {
     pub elapsed: Duration,
 }
 
+impl Applied {
+    /// Says in the log that the migration is applied (committed).
+    fn log(&self) {
+        tracing::info!(
+            id = %self.id,
+            elapsed_ms = self.elapsed.as_millis() as u64,
+            "applied"
+        );
+    }
+}
+
 /// Timeouts and waits, with the defaults of [`Migrator`].
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Settings {
@@ -145,7 +156,11 @@ pub(crate) fn run<C: Database>(
                 let done = resume.steps_done.get(migration.id.as_ref()).copied();
                 runner
                     .step_by_step(steps, done, settings, started)
-                    .map(|()| vec![runner.applied(started)])
+                    .map(|()| {
+                        let applied = runner.applied(started);
+                        applied.log();
+                        vec![applied]
+                    })
             }
         };
         match result {
@@ -359,7 +374,12 @@ impl<C: Database> Runner<'_, C> {
                     .map_err(self.db_error("committing the migration"))
             });
         match result {
-            Ok(()) => Ok(transaction.applied),
+            Ok(()) => {
+                for applied in &transaction.applied {
+                    applied.log();
+                }
+                Ok(transaction.applied)
+            }
             Err(error) => {
                 let _ = self.conn.rollback();
                 Err(error)
@@ -369,12 +389,10 @@ impl<C: Database> Runner<'_, C> {
 
     /// This migration, as having run from `started` until now.
     fn applied(&self, started: Instant) -> Applied {
-        let elapsed = started.elapsed();
-        tracing::info!(elapsed_ms = elapsed.as_millis() as u64, "applied");
         Applied {
             id: self.migration.id.to_string(),
             direction: self.direction,
-            elapsed,
+            elapsed: started.elapsed(),
         }
     }
 
