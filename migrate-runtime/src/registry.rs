@@ -4,9 +4,14 @@
 //! `migrations!()` token records the module it was declared in; [`Migrator::new`] takes the
 //! registrations below that module, and the token's own: the files of a migrations folder that
 //! hold nothing but their migration are not compiled as modules but emitted by `migrations!()` as
-//! the bytes of [`migrate_core::model::encoding`], decoded once per process (a byte string costs
-//! the compiler far less than a typed constant and its registration, which is what keeps the
+//! the bytes of [`migrate_core::model::encoding`], decoded on first use (a byte string costs the
+//! compiler far less than a typed constant and its registration, which is what keeps the
 //! edit–compile loop of a long chain short).
+//!
+//! When the macro saw every migration of the set, the token also carries the applied-set lines
+//! of the chain it proved: what a version table at head reads as. The start-up compares the
+//! database with them without decoding a migration; the registrations are counted to make sure
+//! nothing joined the set that the macro did not see.
 //!
 //! Requiring the token has two effects: an app that forgets its migrations crate does not compile
 //! (instead of silently finding nothing, because cargo drops a crate nothing names), and two
