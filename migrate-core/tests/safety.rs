@@ -380,7 +380,7 @@ fn add_column_required(section: Section, table: &str, column: &str, ty: &str) ->
         format!("adding NOT NULL column `{column}` without a default fails on a table with rows, and the running app's INSERTs that do not set it fail too"),
     )
     .help(format!(
-        "add it nullable, fill it in batches, then require it:\n\n    add_column({table}, {column}: {ty} nullable);\n    backfill({table}, set: \"{column} = …\", where: \"{column} IS NULL\", batch: 10_000);\n    alter_column({table}, {column}, set_not_null);\n\nor give it a constant default: `{column}: {ty} default(…)`"
+        "add it nullable, fill it in batches, then require it:\n\n    add_column({table}, {column}: {ty} nullable);\n    backfill({table}, set: \"{column} = …\", where: \"{column} IS NULL\", batch: 1_000);\n    alter_column({table}, {column}, set_not_null);\n\nor give it a constant default: `{column}: {ty} default(…)`"
     ))
 }
 
@@ -397,7 +397,7 @@ fn add_column_volatile_default(
         format!("the default `{default}` gives every row its own value (or the checker cannot tell that it does not), so PostgreSQL rewrites `{table}` and its indexes under an ACCESS EXCLUSIVE lock"),
     )
     .help(format!(
-        "add the column without a default, then set the default for new rows and fill the old ones in batches:\n\n    add_column({table}, {column}: {ty} nullable);\n    alter_column({table}, {column}, set_default({default}, from: none));\n    backfill({table}, set: \"{column} = …\", where: \"{column} IS NULL\", batch: 10_000);\n\nor, for an `sql(…)` default that is constant, waive it: `#[allow(add_column_volatile_default, reason = \"…\")]`"
+        "add the column without a default, then set the default for new rows and fill the old ones in batches:\n\n    add_column({table}, {column}: {ty} nullable);\n    alter_column({table}, {column}, set_default({default}, from: none));\n    backfill({table}, set: \"{column} = …\", where: \"{column} IS NULL\", batch: 1_000);\n\nor, for an `sql(…)` default that is constant, waive it: `#[allow(add_column_volatile_default, reason = \"…\")]`"
     ))
 }
 
@@ -433,7 +433,7 @@ on PostgreSQL, add a plain column, keep it computed for new rows with a trigger,
 
     add_column({table}, email_length: integer nullable);
     execute(\"CREATE TRIGGER … BEFORE INSERT OR UPDATE ON {table} … SET email_length = length(email)\", down: \"DROP TRIGGER …\");
-    backfill({table}, set: \"email_length = length(email)\", where: \"email_length IS NULL\", batch: 10_000);
+    backfill({table}, set: \"email_length = length(email)\", where: \"email_length IS NULL\", batch: 1_000);
 
 or read it through a view that computes it; or, for a small table, waive this: `#[allow(add_column_stored_generated, reason = \"…\")]`"))
 }
