@@ -1404,16 +1404,10 @@ fn render_ops_uses_the_plain_form_on_a_table_created_earlier_in_the_list() {
     );
 }
 
-/// Two migrations a run joins in one transaction: the first creates the tables, the second holds
-/// every online op on them. Rendered in that transaction, each is the plain statement, the index
-/// `concurrently` included: no other session can see the tables to be blocked.
-#[test]
-fn render_ops_in_the_transaction_that_created_the_tables_uses_the_plain_form_throughout() {
-    let create = vec![
-        Op::CreateTable(users_table()),
-        Op::CreateTable(orders_table()),
-    ];
-    let online = vec![
+/// Every op with an online form on an existing `users`/`orders` table, the drop of a concurrent
+/// index last.
+fn online_ops() -> Vec<Op> {
+    vec![
         Op::AddForeignKey(fk(ReferentialAction::Cascade)),
         Op::AddCheck(age_check()),
         alter(ColumnChange::SetNotNull),
@@ -1423,7 +1417,19 @@ fn render_ops_in_the_transaction_that_created_the_tables_uses_the_plain_form_thr
             concurrently: true,
             ..index()
         }),
+    ]
+}
+
+/// Two migrations a run joins in one transaction: the first creates the tables, the second holds
+/// every online op on them. Rendered in that transaction, each is the plain statement, the index
+/// `concurrently` included: no other session can see the tables to be blocked.
+#[test]
+fn render_ops_in_the_transaction_that_created_the_tables_uses_the_plain_form_throughout() {
+    let create = vec![
+        Op::CreateTable(users_table()),
+        Op::CreateTable(orders_table()),
     ];
+    let online = online_ops();
     let mut unpublished = Unpublished::default();
     assert!(unpublished.admits(&create));
     render_ops_in(
@@ -1641,18 +1647,8 @@ fn render_ops_sqlite_ignores_whether_the_table_is_new() {
 
 #[test]
 fn rendered_steps_run_outside_the_transaction_exactly_when_the_op_says_so() {
-    let online = vec![
-        Op::AddForeignKey(fk(ReferentialAction::Cascade)),
-        Op::AddCheck(age_check()),
-        alter(ColumnChange::SetNotNull),
-        Op::AddUnique(unique()),
-        concurrent_index(),
-        Op::DropIndex(Index {
-            concurrently: true,
-            ..index()
-        }),
-        Op::CreateIndex(index()),
-    ];
+    let mut online = online_ops();
+    online.push(Op::CreateIndex(index()));
     let mut on_new = vec![
         Op::CreateTable(users_table()),
         Op::CreateTable(orders_table()),
