@@ -146,7 +146,7 @@ pub struct Migrations {
     /// The graph ordered and validated, once per process: the registrations cannot change.
     prepared: std::sync::OnceLock<Result<Prepared, migrate_core::graph::GraphErrors>>,
     /// How many migrations `compiled_lines` holds, and their digest, once per process.
-    compiled_digest: std::sync::OnceLock<(usize, String)>,
+    compiled_summary: std::sync::OnceLock<(usize, String)>,
 }
 
 /// A token's migrations, parents first, with their registrations and the digest of the version
@@ -174,7 +174,7 @@ impl Migrations {
             files,
             compiled_lines,
             prepared: std::sync::OnceLock::new(),
-            compiled_digest: std::sync::OnceLock::new(),
+            compiled_summary: std::sync::OnceLock::new(),
         }
     }
 
@@ -199,7 +199,7 @@ impl Migrations {
     /// here (the count tells), it wrote the lines at compile time, after proving the chain.
     pub(crate) fn compiled_applied_set(&self) -> Option<(&'static str, &str)> {
         let lines = self.compiled_lines?;
-        let (count, digest) = self.compiled_digest.get_or_init(|| {
+        let (count, digest) = self.compiled_summary.get_or_init(|| {
             (
                 lines.lines().count(),
                 migrate_core::checksum::of_canonical(lines),
