@@ -13,12 +13,15 @@
 //!
 //! the three SQL-file tools with the same statements. Every app builds its proc macros optimized
 //! in debug builds (`[profile.dev.build-override] opt-level = 3`), the setting this README and
-//! sqlx's recommend for macros that read files at compile time. It measures, in one interleaved
+//! sqlx's recommend for macros that read files at compile time, and builds the tool's packages as
+//! cargo builds a crates.io dependency (not incrementally: see `REGISTRY_LIKE`, which the
+//! `migrate` apps need because they take migrate by path). It measures, in one interleaved
 //! run:
 //!
-//! - the debug and release rebuild after editing one migration (median, min–max of RUNS): the
-//!   `migrate` app's doc comment, or a leading `-- edit <run>` comment in the SQL file, so each
-//!   tool re-embeds the file and its checksum changes. Every app is one binary crate that embeds
+//! - the debug and release rebuild after editing one migration (median, min–max of 5 × RUNS
+//!   debug rebuilds and of RUNS release ones): the `migrate` app's doc comment, or a leading
+//!   `-- edit <round>` comment in the SQL file, so each tool re-embeds the file and its checksum
+//!   changes. Every app is one binary crate that embeds
 //!   its migrations in `main.rs`; a second `migrate` app, rebuilt beside them, declares them in a
 //!   library crate of their own, as the README lays it out;
 //! - applying all N to a fresh PostgreSQL database, against `psql -1 -f` of the same statements
@@ -51,6 +54,15 @@ use std::time::{Duration, Instant};
 
 const POSTGRES: &str = "postgres://postgres@127.0.0.1:5432";
 const MYSQL: &str = "mysql://root@127.0.0.1:3306";
+
+/// The `migrate` apps' profile for migrate's own packages. Cargo builds a path dependency
+/// incrementally, in 256 codegen units in debug, and a crates.io one, as a user's app gets it,
+/// whole, in 16: these lines build them as users do, as the peers' apps build their tool. The
+/// incremental build's units each carry their own debug info, and the linker reads them all.
+const REGISTRY_LIKE: &str = "[profile.dev.package.migrate-core]\nincremental = false\n\n[profile.dev.package.migrate-runtime]\nincremental = false\n\n[profile.dev.package.migrate-macros]\nincremental = false\n";
+
+/// Debug rebuilds measured per run (release rebuilds: one per run).
+const DEBUG_ROUNDS_PER_RUN: usize = 5;
 
 /// The tools the PostgreSQL run can compare, in the order of the table's columns.
 const TOOLS: [&str; 4] = ["migrate", "diesel", "sqlx", "refinery"];
@@ -115,15 +127,21 @@ fn main() {
         app.build(false);
         app.build(true);
     }
-    // Interleaved: each run edits and rebuilds every app in turn.
+    // Interleaved: each round edits and rebuilds every app in turn. A debug rebuild is under a
+    // second and varies by a tenth of one from round to round, so it gets DEBUG_ROUNDS_PER_RUN
+    // rounds for each run; the last RUNS rounds also rebuild in release (refinery's takes a
+    // minute), so every release binary holds the last edit.
     let mut debug = vec![Vec::new(); apps.len() + 1];
     let mut release = vec![Vec::new(); apps.len() + 1];
-    for run in 0..runs {
+    let rounds = runs * DEBUG_ROUNDS_PER_RUN;
+    for round in 0..rounds {
         for (index, app) in apps.iter().chain(&own_crate).enumerate() {
-            eprintln!("run {}/{runs}: rebuilding {}", run + 1, app.name);
-            app.edit(run);
+            eprintln!("round {}/{rounds}: rebuilding {}", round + 1, app.name);
+            app.edit(round);
             debug[index].push(app.build(false));
-            release[index].push(app.build(true));
+            if round >= rounds - runs {
+                release[index].push(app.build(true));
+            }
         }
     }
     let own_crate_debug = debug.pop().filter(|samples| !samples.is_empty());
@@ -707,8 +725,8 @@ fn sql(i: usize) -> (String, String) {
 
 /// The SQL file of migration `i` as run `run` leaves it: a comment that changes what the tool
 /// embeds (and so its checksum), then the same statement.
-fn edited_sql(i: usize, run: usize) -> String {
-    format!("-- edit {}\n{};\n", run + 1, sql(i).0)
+fn edited_sql(i: usize, round: usize) -> String {
+    format!("-- edit {}\n{};\n", round + 1, sql(i).0)
 }
 
 fn psql_script(n: usize) -> String {
@@ -761,7 +779,14 @@ impl App {
     }
 
     fn migrate_sqlite(out: &Path, root: &Path, n: usize) -> App {
-        App::migrate_on(out, root, n, "migrate_sqlite", "sqlite", migrate_sqlite_source)
+        App::migrate_on(
+            out,
+            root,
+            n,
+            "migrate_sqlite",
+            "sqlite",
+            migrate_sqlite_source,
+        )
     }
 
     /// The `migrate` app for one backend: the runtime with that backend's feature only, and the
@@ -786,7 +811,7 @@ impl App {
         };
         write(
             &dir.join("Cargo.toml"),
-            &format!("[package]\nname = \"{name}_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n{targets}[dependencies]\nmigrate-runtime = {{ path = {:?}, default-features = false, features = [\"{backend}\"] }}\n\n[workspace]\n\n[profile.dev.build-override]\nopt-level = 3\n", runtime.display().to_string()),
+            &format!("[package]\nname = \"{name}_app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n{targets}[dependencies]\nmigrate-runtime = {{ path = {:?}, default-features = false, features = [\"{backend}\"] }}\n\n[workspace]\n\n[profile.dev.build-override]\nopt-level = 3\n\n{REGISTRY_LIKE}", runtime.display().to_string()),
         );
         std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
         write(
@@ -815,7 +840,7 @@ impl App {
             label: "migrate",
             edited: (
                 dir.join(format!("src/migrations/m{edited_index:04}.rs")),
-                Box::new(move |run| source(edited_index, run + 1)),
+                Box::new(move |round| source(edited_index, round + 1)),
             ),
             target: out.join("target"),
             dir,
@@ -875,7 +900,7 @@ impl App {
             label: "diesel_migrations",
             edited: (
                 dir.join(format!("migrations/2024-01-01-{edited_index:06}_m/up.sql")),
-                Box::new(move |run| edited_sql(edited_index, run)),
+                Box::new(move |round| edited_sql(edited_index, round)),
             ),
             target: out.join("target"),
             dir,
@@ -904,7 +929,7 @@ impl App {
             label: "sqlx",
             edited: (
                 file(edited_index),
-                Box::new(move |run| edited_sql(edited_index, run)),
+                Box::new(move |round| edited_sql(edited_index, round)),
             ),
             target: out.join("target"),
             dir,
@@ -933,15 +958,15 @@ impl App {
             label: "refinery",
             edited: (
                 file(edited_index),
-                Box::new(move |run| edited_sql(edited_index, run)),
+                Box::new(move |round| edited_sql(edited_index, round)),
             ),
             target: out.join("target"),
             dir,
         }
     }
 
-    fn edit(&self, run: usize) {
-        write(&self.edited.0, &(self.edited.1)(run));
+    fn edit(&self, round: usize) {
+        write(&self.edited.0, &(self.edited.1)(round));
     }
 
     /// Builds the app; returns how long cargo took.
