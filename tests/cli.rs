@@ -428,7 +428,7 @@ fn status_and_check_report_an_interrupted_migration_and_what_a_retry_does() {
         "{status}"
     );
     assert!(
-        status.contains("    done: -- repeated until no row is updated\n          UPDATE \"items\" SET flag = 1"),
+        status.contains("    done: -- in primary-key order, 2 rows a batch, until no row is left: each batch reads the key of its last row\n          --   SELECT CAST(\"id\" AS text) AS a"),
         "{status}"
     );
     assert!(
@@ -780,22 +780,33 @@ fn executed(recorded: &[String]) -> Vec<String> {
     statements
 }
 
-/// What the script says will run: its statements, with two kinds of step told apart by the
+/// What the script says will run: its statements, with three kinds of step told apart by the
 /// comment the script puts before them. `-- only if …` is conditional (dropping an INVALID index
-/// a failed concurrent build left; a healthy run never sends it), and `-- rebuild of table …` is
-/// SQLite's table rebuild, whose statements come from the live table: one, or several in a row,
-/// stand for the run of recorded statements up to the script's next one, which must not be empty.
+/// a failed concurrent build left; a healthy run never sends it); `-- rebuild of table …` is
+/// SQLite's table rebuild, whose statements come from the live table; `-- in primary-key order`
+/// is a backfill's walk, whose ranges come from the rows, down to the scan that follows it. A
+/// rebuild, or several in a row, and a walk stand for the run of recorded statements up to the
+/// script's next one, which must not be empty.
 fn expected(script: &str, recorded: &[String]) -> Vec<String> {
     enum Item {
         Sql(String),
-        Rebuild,
+        FromTheRun,
     }
     let mut items = Vec::new();
     let (mut statement, mut conditional) = (Vec::new(), false);
+    // Inside a walk: `Some(true)` once its last statement, the scan, is next.
+    let mut walk: Option<bool> = None;
     for line in script.lines() {
         if let Some(comment) = line.strip_prefix("-- ") {
             if comment.starts_with("rebuild of table") {
-                items.push(Item::Rebuild);
+                items.push(Item::FromTheRun);
+            }
+            if comment.starts_with("in primary-key order") {
+                items.push(Item::FromTheRun);
+                walk = Some(false);
+            }
+            if walk.is_some() && comment.starts_with("then, while rows written behind the walk") {
+                walk = Some(true);
             }
             conditional = comment.starts_with("only if");
             continue;
@@ -805,8 +816,11 @@ fn expected(script: &str, recorded: &[String]) -> Vec<String> {
         }
         statement.push(line);
         if line.ends_with(';') {
-            if !conditional {
+            if walk.is_none() && !conditional {
                 items.push(Item::Sql(statement.join("\n")));
+            }
+            if walk == Some(true) {
+                walk = None;
             }
             statement.clear();
             conditional = false;
@@ -821,17 +835,17 @@ fn expected(script: &str, recorded: &[String]) -> Vec<String> {
                 at += 1;
             }
             // Rebuilds in a row (two ops on one table) share one run of statements.
-            Item::Rebuild if index > 0 && matches!(items[index - 1], Item::Rebuild) => {}
-            Item::Rebuild => {
+            Item::FromTheRun if index > 0 && matches!(items[index - 1], Item::FromTheRun) => {}
+            Item::FromTheRun => {
                 let next = items[index + 1..].iter().find_map(|item| match item {
                     Item::Sql(sql) => Some(sql),
-                    Item::Rebuild => None,
+                    Item::FromTheRun => None,
                 });
                 let start = at;
                 while at < recorded.len() && Some(&recorded[at]) != next {
                     at += 1;
                 }
-                assert!(at > start, "a table rebuild runs statements");
+                assert!(at > start, "a table rebuild or a backfill runs statements");
                 resolved.extend_from_slice(&recorded[start..at]);
             }
         }

@@ -302,6 +302,14 @@ impl Simulation {
         }
     }
 
+    /// The primary key of `table`, when the chain made it.
+    pub fn primary_key(&self, table: &str) -> Option<&PrimaryKey> {
+        self.current.values().find_map(|state| match state {
+            State::Present(Facts::PrimaryKey { table: owner, key }) if owner == table => Some(key),
+            _ => None,
+        })
+    }
+
     /// Applies one op at `section`, recording its problems.
     pub fn apply_at(&mut self, op: &Op, section: Section) {
         self.at = Some(section);

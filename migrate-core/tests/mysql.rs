@@ -283,28 +283,42 @@ fn indexes_and_constraints_ask_for_online_ddl_on_a_table_with_rows() {
 }
 
 #[test]
-fn backfills_use_update_with_limit() {
-    let steps = on_users(Op::Backfill {
+fn backfills_walk_the_primary_key_then_use_update_with_limit() {
+    let schema = after(&[status_enum(), users()]);
+    let op = Op::Backfill {
         table: "users".into(),
         set: "name = email".into(),
         filter: "name IS NULL".into(),
         batch_size: 500,
-    });
+    };
+    let steps = render_ops_on(&[op], Dialect::Mysql, &schema).remove(0);
+    let [Step::Backfill {
+        batch,
+        remaining,
+        keyset: Some(walk),
+    }] = steps.as_slice()
+    else {
+        panic!("{steps:?}")
+    };
     assert_eq!(
-        steps,
-        [format!(
-            "{:?}",
-            Step::Backfill {
-                batch: "UPDATE `users` SET name = email WHERE name IS NULL LIMIT 500".into(),
-                remaining: "SELECT count(*) AS value FROM `users` WHERE name IS NULL".into(),
-            }
-        )]
+        batch,
+        "UPDATE `users` SET name = email WHERE name IS NULL LIMIT 500"
+    );
+    assert_eq!(
+        remaining,
+        "SELECT count(*) AS value FROM `users` WHERE name IS NULL"
+    );
+    // An integer key is compared bare: MySQL compares an integer with a string as two doubles,
+    // which cannot tell 2^53 from 2^53 + 1.
+    assert_eq!(
+        walk.bound(Some(&["9007199254740993".into()])),
+        "SELECT CAST(`id` AS CHAR) AS a, CAST(NULL AS CHAR) AS b, CAST(NULL AS CHAR) AS c, CAST(NULL AS CHAR) AS d FROM (SELECT `id` FROM `users` WHERE `id` > 9007199254740993 AND (name IS NULL) ORDER BY `id` LIMIT 500) AS batch ORDER BY `id` DESC LIMIT 1"
+    );
+    assert_eq!(
+        walk.update(Some(&["42".into()]), &["542".into()]),
+        "UPDATE `users` SET name = email WHERE `id` > 42 AND `id` <= 542 AND (name IS NULL)"
     );
 }
-
-// ---------------------------------------------------------------------------------------------
-// The rules, when mysql is a target
-// ---------------------------------------------------------------------------------------------
 
 fn migration(id: &str, parents: &[&str], upgrade: Vec<Op>) -> Migration {
     let def = MigrationDef {

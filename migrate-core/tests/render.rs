@@ -9,7 +9,7 @@ use migrate_core::model::{
 };
 use migrate_core::render::{
     generated_name, quote_ident, quote_literal, render, render_ops, render_ops_in, render_upgrade,
-    Dialect, Step,
+    Dialect, Keyset, Step,
 };
 use migrate_core::schema::Simulation;
 
@@ -1166,6 +1166,7 @@ fn backfill_postgres_batches_by_ctid() {
         vec![Step::Backfill {
             batch: r#"UPDATE "users" SET email = lower(email) WHERE ctid IN (SELECT ctid FROM "users" WHERE email <> lower(email) LIMIT 1000)"#.into(),
             remaining: r#"SELECT CAST(count(*) AS bigint) AS value FROM "users" WHERE email <> lower(email)"#.into(),
+            keyset: None,
         }]
     );
 }
@@ -1183,7 +1184,167 @@ fn backfill_sqlite_batches_by_rowid() {
         vec![Step::Backfill {
             batch: r#"UPDATE "we""ird" SET name = 'x' WHERE rowid IN (SELECT rowid FROM "we""ird" WHERE name IS NULL LIMIT 50)"#.into(),
             remaining: r#"SELECT CAST(count(*) AS bigint) AS value FROM "we""ird" WHERE name IS NULL"#.into(),
+            keyset: None,
         }]
+    );
+}
+
+/// The backfill of `ops`' last op, rendered after the ops before it: its keyset walk.
+fn walk_after(ops: &[Op], dialect: Dialect) -> Option<Keyset> {
+    let mut steps = render_ops(ops, dialect);
+    match steps.pop().expect("the backfill's steps").as_slice() {
+        [Step::Backfill { keyset, .. }] => keyset.clone(),
+        other => panic!("not a backfill: {other:?}"),
+    }
+}
+
+fn lower_emails(batch_size: u32) -> Op {
+    lower_emails_of("users", batch_size)
+}
+
+fn lower_emails_of(table: &'static str, batch_size: u32) -> Op {
+    Op::Backfill {
+        table: table.into(),
+        set: "email = lower(email)".into(),
+        filter: "email <> lower(email) OR email IS NULL".into(),
+        batch_size,
+    }
+}
+
+#[test]
+fn a_backfill_walks_the_primary_key_the_chain_made() {
+    let ops = [Op::CreateTable(users_table()), lower_emails(1000)];
+    let walk = walk_after(&ops, Dialect::Postgres).expect("a walk");
+    assert_eq!(walk.width(), 1);
+    assert_eq!(
+        walk.bound(None),
+        r#"SELECT CAST("id" AS text) AS a, CAST(NULL AS text) AS b, CAST(NULL AS text) AS c, CAST(NULL AS text) AS d FROM (SELECT "id" FROM "users" WHERE (email <> lower(email) OR email IS NULL) ORDER BY "id" LIMIT 1000) AS batch ORDER BY "id" DESC LIMIT 1"#
+    );
+    assert_eq!(
+        walk.bound(Some(&["1000".into()])),
+        r#"SELECT CAST("id" AS text) AS a, CAST(NULL AS text) AS b, CAST(NULL AS text) AS c, CAST(NULL AS text) AS d FROM (SELECT "id" FROM "users" WHERE "id" > 1000 AND (email <> lower(email) OR email IS NULL) ORDER BY "id" LIMIT 1000) AS batch ORDER BY "id" DESC LIMIT 1"#
+    );
+    assert_eq!(
+        walk.update(None, &["1000".into()]),
+        r#"UPDATE "users" SET email = lower(email) WHERE "id" <= 1000 AND (email <> lower(email) OR email IS NULL)"#
+    );
+    assert_eq!(
+        walk.update(Some(&["1000".into()]), &["2017".into()]),
+        r#"UPDATE "users" SET email = lower(email) WHERE "id" > 1000 AND "id" <= 2017 AND (email <> lower(email) OR email IS NULL)"#
+    );
+    // An integer read back that is not one (it cannot be) is still a literal, not SQL.
+    assert_eq!(
+        walk.update(Some(&["1; DROP TABLE users".into()]), &["2".into()]),
+        r#"UPDATE "users" SET email = lower(email) WHERE "id" > '1; DROP TABLE users' AND "id" <= 2 AND (email <> lower(email) OR email IS NULL)"#
+    );
+    let sqlite = walk_after(&ops, Dialect::Sqlite).expect("a walk");
+    assert_eq!(
+        sqlite.bound(None),
+        r#"SELECT CAST("id" AS TEXT) AS a, CAST(NULL AS TEXT) AS b, CAST(NULL AS TEXT) AS c, CAST(NULL AS TEXT) AS d FROM (SELECT "id" FROM "users" WHERE (email <> lower(email) OR email IS NULL) ORDER BY "id" LIMIT 1000) AS batch ORDER BY "id" DESC LIMIT 1"#
+    );
+}
+
+#[test]
+fn a_composite_key_is_walked_as_a_row_and_text_keys_are_quoted() {
+    let table = Table {
+        name: "memberships".into(),
+        columns: vec![
+            column("org", Scalar::Varchar(50)),
+            column("user_id", Scalar::Integer),
+            column("email", Scalar::Text),
+        ]
+        .into(),
+        primary_key: Some(PrimaryKey {
+            name: "pk_memberships".into(),
+            columns: vec!["org".into(), "user_id".into()].into(),
+        }),
+    };
+    let backfill = lower_emails_of("memberships", 50);
+    let walk = walk_after(&[Op::CreateTable(table), backfill], Dialect::Postgres).expect("a walk");
+    assert_eq!(walk.width(), 2);
+    let key = ["o'brien".to_owned(), "7".to_owned()];
+    assert_eq!(
+        walk.bound(Some(&key)),
+        r#"SELECT CAST("org" AS text) AS a, CAST("user_id" AS text) AS b, CAST(NULL AS text) AS c, CAST(NULL AS text) AS d FROM (SELECT "org", "user_id" FROM "memberships" WHERE ("org", "user_id") > ('o''brien', 7) AND (email <> lower(email) OR email IS NULL) ORDER BY "org", "user_id" LIMIT 50) AS batch ORDER BY "org" DESC, "user_id" DESC LIMIT 1"#
+    );
+    assert_eq!(
+        walk.update(Some(&key), &[r"x\y".to_owned(), "9".to_owned()]),
+        r#"UPDATE "memberships" SET email = lower(email) WHERE ("org", "user_id") > ('o''brien', 7) AND ("org", "user_id") <= (E'x\\y', 9) AND (email <> lower(email) OR email IS NULL)"#
+    );
+}
+
+#[test]
+fn a_backfill_scans_when_the_key_is_unknown_or_does_not_survive_text() {
+    let keyed_by = |ty: Scalar| {
+        Op::CreateTable(Table {
+            columns: vec![column("id", ty), column("email", Scalar::Text)].into(),
+            ..users_table()
+        })
+    };
+    // No table the chain knows, no primary key, a key of bytes or of a timestamp.
+    assert_eq!(walk_after(&[lower_emails(10)], Dialect::Postgres), None);
+    let keyless = Op::CreateTable(Table {
+        primary_key: None,
+        ..users_table()
+    });
+    assert_eq!(
+        walk_after(&[keyless, lower_emails(10)], Dialect::Postgres),
+        None
+    );
+    for ty in [Scalar::Bytea, Scalar::Timestamptz, Scalar::Numeric(None)] {
+        assert_eq!(
+            walk_after(&[keyed_by(ty), lower_emails(10)], Dialect::Postgres),
+            None
+        );
+    }
+    // A uuid is text on SQLite and MySQL, where the chain cannot vouch for its spelling.
+    assert!(walk_after(
+        &[keyed_by(Scalar::Uuid), lower_emails(10)],
+        Dialect::Postgres
+    )
+    .is_some());
+    assert_eq!(
+        walk_after(&[keyed_by(Scalar::Uuid), lower_emails(10)], Dialect::Sqlite),
+        None
+    );
+    // More key columns than the runtime reads back.
+    let wide = Op::CreateTable(Table {
+        columns: ["a", "b", "c", "d", "e"]
+            .into_iter()
+            .map(|name| column(name, Scalar::Integer))
+            .chain([column("email", Scalar::Text)])
+            .collect::<Vec<_>>()
+            .into(),
+        primary_key: Some(PrimaryKey {
+            name: "pk_users".into(),
+            columns: ["a", "b", "c", "d", "e"].map(Into::into).to_vec().into(),
+        }),
+        ..users_table()
+    });
+    assert_eq!(
+        walk_after(&[wide, lower_emails(10)], Dialect::Postgres),
+        None
+    );
+}
+
+#[test]
+fn a_walking_backfill_shows_the_walk_then_the_scan() {
+    let mut steps = render_ops(
+        &[Op::CreateTable(users_table()), lower_emails(500)],
+        Dialect::Postgres,
+    );
+    let [step]: [Step; 1] = steps
+        .pop()
+        .and_then(|steps| steps.try_into().ok())
+        .expect("one step");
+    assert_eq!(
+        step.display_sql(),
+        r#"-- in primary-key order, 500 rows a batch, until no row is left: each batch reads the key of its last row
+--   SELECT CAST("id" AS text) AS a, CAST(NULL AS text) AS b, CAST(NULL AS text) AS c, CAST(NULL AS text) AS d FROM (SELECT "id" FROM "users" WHERE (email <> lower(email) OR email IS NULL) ORDER BY "id" LIMIT 500) AS batch ORDER BY "id" DESC LIMIT 1;
+-- then updates the rows up to it
+--   UPDATE "users" SET email = lower(email) WHERE "id" > <last key> AND "id" <= <its last row's key> AND (email <> lower(email) OR email IS NULL);
+-- then, while rows written behind the walk still match, repeated until no row is updated
+UPDATE "users" SET email = lower(email) WHERE ctid IN (SELECT ctid FROM "users" WHERE email <> lower(email) OR email IS NULL LIMIT 500);"#
     );
 }
 
@@ -1220,6 +1381,7 @@ fn display_sql_of_every_step() {
         Step::Backfill {
             batch: "UPDATE t SET a = 1".into(),
             remaining: "SELECT CAST(count(*) AS bigint) AS value FROM t WHERE a <> 1".into(),
+            keyset: None,
         }
         .display_sql(),
         "-- repeated until no row is updated\nUPDATE t SET a = 1;"

@@ -13,7 +13,7 @@
 use std::time::{Duration, Instant};
 
 use migrate_core::model::{Migration, Op};
-use migrate_core::render::{quote_ident, rewind_after_failure, Dialect, Step};
+use migrate_core::render::{quote_ident, rewind_after_failure, Dialect, Keyset, Step};
 
 use crate::database::Database;
 use crate::error::StepError;
@@ -667,9 +667,11 @@ impl<C: Database> Runner<'_, C> {
             }
             Step::Sql(sql) | Step::SqlOutsideTransaction(sql) => self.conn.batch_execute(sql),
             Step::DropInvalidIndex(name) => return self.drop_invalid_index(name),
-            Step::Backfill { batch, remaining } => {
-                return self.backfill(op, batch, remaining, own_transactions)
-            }
+            Step::Backfill {
+                batch,
+                remaining,
+                keyset,
+            } => return self.backfill(op, batch, remaining, keyset.as_ref(), own_transactions),
             Step::RunRust { path } => {
                 let function = self.rust_step(path)?;
                 let mut data = self.conn.data_connection();
@@ -682,7 +684,9 @@ impl<C: Database> Runner<'_, C> {
         };
         result.map_err(|error| server_message(&error))
     }
-    /// Batches until no row matches, each batch committed on its own when `own_transactions`.
+    /// Batches until no row matches, each batch committed on its own when `own_transactions`:
+    /// first along the primary key when the chain knows it ([`Keyset`]), then with `batch` for
+    /// the rows still matching.
     ///
     /// A batch leaves out a row that a concurrent write changed while the batch waited for it
     /// (PostgreSQL re-checks it and finds it moved), so batches may update fewer rows than they
@@ -695,6 +699,7 @@ impl<C: Database> Runner<'_, C> {
         op: &Op,
         batch: &str,
         remaining: &str,
+        keyset: Option<&Keyset>,
         own_transactions: bool,
     ) -> Result<(), String> {
         let count = |executor: &mut Self| {
@@ -705,61 +710,112 @@ impl<C: Database> Runner<'_, C> {
                 .map(|count| count.unwrap_or(0))
         };
         let total = count(self)?;
+        let mut progress = BackfillProgress {
+            total,
+            updated: 0,
+            batches: 0,
+            started: std::time::Instant::now(),
+        };
+        if let Some(keyset) = keyset.filter(|_| total > 0) {
+            self.walk(keyset, own_transactions, &mut progress)?;
+            if count(self)? == 0 {
+                return Ok(());
+            }
+        }
         let batch_size = match op {
             Op::Backfill { batch_size, .. } => i64::from(*batch_size),
             _ => 1,
         };
         let allowance = |matching: i64| matching / batch_size + 2;
         let (mut matching, mut left) = (total, allowance(total));
-        let mut updated = 0i64;
-        let started = std::time::Instant::now();
-        let mut batch_number = 0u64;
         loop {
-            batch_number += 1;
             if left == 0 {
                 let now = count(self)?;
                 if now >= matching {
                     return Err(format!(
-                        "the backfill updated {updated} rows for {total} matching at the start, and its `where:` still matches {now} rows after {} more batches: it must select only rows not yet done",
+                        "the backfill updated {} rows for {total} matching at the start, and its `where:` still matches {now} rows after {} more batches: it must select only rows not yet done",
+                        progress.updated,
                         allowance(matching)
                     ));
                 }
                 (matching, left) = (now, allowance(now));
             }
             left -= 1;
-            let mut rows = 0usize;
-            let result = if own_transactions {
-                self.in_transaction(|conn| {
-                    rows = conn.execute(batch)?;
-                    Ok(())
-                })
-            } else {
-                self.conn.execute(batch).map(|count| rows = count)
-            };
-            result.map_err(|error| server_message(&error))?;
+            let rows = self.backfill_batch(batch, own_transactions)?;
             if rows == 0 {
                 if count(self)? == 0 {
                     return Ok(());
                 }
                 continue;
             }
-            updated += rows as i64;
-            let rows_per_second =
-                (updated as f64 / started.elapsed().as_secs_f64().max(1e-3)) as u64;
-            tracing::info!(
-                batch = batch_number,
-                updated,
-                total,
-                rows_per_second,
-                "backfill progress"
-            );
-            self.migrator.report(&crate::migrator::Progress {
-                migration: self.migration.id.to_string(),
-                rows_done: updated,
-                rows_total: total,
-                rows_per_second,
-            });
+            self.backfill_progress(&mut progress, rows);
         }
+    }
+
+    /// The walk along the primary key: each batch reads the key of its last row, then updates
+    /// the rows after the previous batch's last up to it, until no row after it matches.
+    fn walk(
+        &mut self,
+        keyset: &Keyset,
+        own_transactions: bool,
+        progress: &mut BackfillProgress,
+    ) -> Result<(), String> {
+        let mut after: Option<Vec<String>> = None;
+        loop {
+            let bound = self
+                .conn
+                .query_texts(&keyset.bound(after.as_deref()))
+                .map_err(|error| server_message(&error))?
+                .into_iter()
+                .next();
+            let Some(bound) = bound else {
+                return Ok(());
+            };
+            let bound: Vec<String> = bound
+                .into_iter()
+                .take(keyset.width())
+                .map(Option::unwrap_or_default)
+                .collect();
+            let rows =
+                self.backfill_batch(&keyset.update(after.as_deref(), &bound), own_transactions)?;
+            self.backfill_progress(progress, rows);
+            after = Some(bound);
+        }
+    }
+
+    /// Runs one batch, in a transaction of its own when `own_transactions`: the rows it updated.
+    fn backfill_batch(&mut self, sql: &str, own_transactions: bool) -> Result<usize, String> {
+        let mut rows = 0usize;
+        let result = if own_transactions {
+            self.in_transaction(|conn| {
+                rows = conn.execute(sql)?;
+                Ok(())
+            })
+        } else {
+            self.conn.execute(sql).map(|count| rows = count)
+        };
+        result.map_err(|error| server_message(&error))?;
+        Ok(rows)
+    }
+
+    fn backfill_progress(&mut self, progress: &mut BackfillProgress, rows: usize) {
+        progress.batches += 1;
+        progress.updated += rows as i64;
+        let rows_per_second =
+            (progress.updated as f64 / progress.started.elapsed().as_secs_f64().max(1e-3)) as u64;
+        tracing::info!(
+            batch = progress.batches,
+            updated = progress.updated,
+            total = progress.total,
+            rows_per_second,
+            "backfill progress"
+        );
+        self.migrator.report(&crate::migrator::Progress {
+            migration: self.migration.id.to_string(),
+            rows_done: progress.updated,
+            rows_total: progress.total,
+            rows_per_second,
+        });
     }
 
     fn drop_invalid_index(&mut self, name: &str) -> Result<(), String> {
@@ -791,6 +847,14 @@ impl<C: Database> Runner<'_, C> {
         }
         Ok(())
     }
+}
+
+/// What a backfill has done so far, for its progress reports.
+struct BackfillProgress {
+    total: i64,
+    updated: i64,
+    batches: u64,
+    started: std::time::Instant,
 }
 
 /// The server's own message: diesel reports many PostgreSQL errors as `Unknown`, so its text is

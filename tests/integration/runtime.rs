@@ -598,6 +598,52 @@ fn the_stairway_names_the_migration_whose_downgrade_leaves_something_behind() {
     });
 }
 
+/// A backfill walks the table's primary key, each batch a range of it; a row written behind the
+/// walk (here by a trigger, at the update of row 4, with the free key 1) still matches when the
+/// walk ends, and the scan's batches that follow do it. `on_progress` hears each batch: the
+/// walk's three (rows 2–3, 4–5, then 6, the last fewer than a batch), then the scan's one.
+#[test]
+fn a_backfill_walks_the_key_then_does_the_rows_written_behind_it() {
+    on_both(|conn| {
+        let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = std::sync::Arc::clone(&heard);
+        let migrator = migrator(&fixtures::chain::MIGRATIONS).on_progress(move |progress| {
+            sink.lock()
+                .unwrap()
+                .push((progress.rows_done, progress.rows_total));
+        });
+        migrator
+            .upgrade(conn, Target::Revision("0002".into()))
+            .unwrap();
+        conn.batch_execute(
+            "INSERT INTO users (email) VALUES ('a@x'), ('b@x'), ('c@x'), ('d@x'), ('e@x'), ('f@x');
+             DELETE FROM users WHERE id = 1;",
+        )
+        .unwrap();
+        let writer = match conn.dialect() {
+            migrate_runtime::core::render::Dialect::Postgres => {
+                "CREATE FUNCTION late() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN
+                     INSERT INTO users (id, email) OVERRIDING SYSTEM VALUE VALUES (1, 'late@x');
+                     RETURN NULL;
+                 END $$;
+                 CREATE TRIGGER late AFTER UPDATE ON users FOR EACH ROW WHEN (NEW.id = 4)
+                     EXECUTE FUNCTION late();"
+            }
+            _ => {
+                "CREATE TRIGGER late AFTER UPDATE ON users FOR EACH ROW WHEN NEW.id = 4
+                 BEGIN INSERT INTO users (id, email) VALUES (1, 'late@x'); END;"
+            }
+        };
+        conn.batch_execute(writer).unwrap();
+        // 0003 backfills `role` two rows a batch, then requires it: every row must be done.
+        migrator
+            .upgrade(conn, Target::Revision("0003".into()))
+            .unwrap();
+        assert_eq!(*heard.lock().unwrap(), [(2, 5), (4, 5), (5, 5), (6, 5)]);
+    });
+}
+
 /// `on_progress` hears every batch of a backfill, with the rows done and the rows to do.
 #[test]
 fn a_backfill_reports_its_progress_batch_by_batch() {

@@ -10,6 +10,7 @@
 
 mod diesel;
 mod diesel_types;
+mod keyset;
 mod mysql;
 mod postgres;
 mod sqlite;
@@ -19,6 +20,7 @@ pub use diesel_types::{
     column_type_from_diesel, diesel_max_length, diesel_type_name, diesel_type_takes_max_length,
     diesel_types_agree,
 };
+pub use keyset::Keyset;
 pub(crate) use mysql::varchar_widening_in_place as mysql_varchar_widening_in_place;
 
 use crate::model::{DefaultValue, Migration, Op, RawSql, Rows, Unpublished};
@@ -104,8 +106,14 @@ pub enum Step {
     DropInvalidIndex(String),
     /// Run `batch` repeatedly, each time in its own short transaction, until it updates no row.
     /// `remaining` counts the rows still to do, as one `bigint` column named `value`; the runtime
-    /// uses it to report progress and to stop a `where:` that never stops matching.
-    Backfill { batch: String, remaining: String },
+    /// uses it to report progress and to stop a `where:` that never stops matching. With `keyset`
+    /// (the chain knows the table's primary key), the batches first walk the key, and `batch`
+    /// runs after the walk, for rows written behind it.
+    Backfill {
+        batch: String,
+        remaining: String,
+        keyset: Option<Keyset>,
+    },
     /// Call the registered Rust function at `path`.
     RunRust { path: String },
     /// SQLite: rebuild `table` with `op` applied (create new, copy, drop old, rename, re-index);
@@ -125,9 +133,19 @@ impl Step {
                 "-- the runtime first drops {} if a failed concurrent build left it INVALID",
                 quote_ident(name)
             ),
-            Step::Backfill { batch, .. } => {
-                format!("-- repeated until no row is updated\n{batch};")
-            }
+            Step::Backfill {
+                batch,
+                keyset: None,
+                ..
+            } => format!("-- repeated until no row is updated\n{batch};"),
+            Step::Backfill {
+                batch,
+                keyset: Some(keyset),
+                ..
+            } => format!(
+                "{}\n-- then, while rows written behind the walk still match, repeated until no row is updated\n{batch};",
+                keyset.display_sql()
+            ),
             Step::RunRust { path } => format!("-- Rust: {path}"),
             Step::RebuildTable { table, op } => {
                 format!("-- rebuild of table {} for: {op}", quote_ident(table))
@@ -278,10 +296,18 @@ fn render_tracked(
     unseen: bool,
 ) -> Vec<Vec<Step>> {
     let new_tables = unpublished.track(ops);
-    let render = |op: &Op, new_table: bool, schema: &Simulation| match dialect {
-        Dialect::Postgres => postgres::render(op, new_table, unseen && new_table, schema),
-        Dialect::Sqlite => sqlite::render(op),
-        Dialect::Mysql => mysql::render(op, new_table, schema),
+    let render = |op: &Op, new_table: bool, schema: &Simulation| {
+        let mut steps = match dialect {
+            Dialect::Postgres => postgres::render(op, new_table, unseen && new_table, schema),
+            Dialect::Sqlite => sqlite::render(op),
+            Dialect::Mysql => mysql::render(op, new_table, schema),
+        };
+        for step in &mut steps {
+            if let Step::Backfill { keyset, .. } = step {
+                *keyset = Keyset::of(op, dialect, schema);
+            }
+        }
+        steps
     };
     if !needs_schema(ops, dialect) {
         return ops
@@ -309,7 +335,9 @@ pub fn render_upgrade(migration: &Migration, dialect: Dialect) -> Vec<Vec<Step>>
 }
 
 /// Whether rendering `ops` for `dialect` needs the schema before them ([`render_ops_on`]): always
-/// on MySQL, and on PostgreSQL to remove an enum label (every column of the enum is converted).
+/// on MySQL, on PostgreSQL to remove an enum label (every column of the enum is converted), and
+/// everywhere for a backfill, which walks its table's primary key when the chain made one
+/// ([`Keyset`]).
 ///
 /// ```
 /// use migrate_core::model::Op;
@@ -319,12 +347,22 @@ pub fn render_upgrade(migration: &Migration, dialect: Dialect) -> Vec<Vec<Step>>
 /// assert!(needs_schema(&[drop.clone()], Dialect::Postgres));
 /// assert!(!needs_schema(&[drop], Dialect::Sqlite));
 /// assert!(needs_schema(&[], Dialect::Mysql));
+/// let backfill = Op::Backfill {
+///     table: "users".into(),
+///     set: "role = 'member'".into(),
+///     filter: "role IS NULL".into(),
+///     batch_size: 1_000,
+/// };
+/// assert!(needs_schema(&[backfill], Dialect::Sqlite));
 /// ```
 pub fn needs_schema(ops: &[Op], dialect: Dialect) -> bool {
+    let backfills = ops.iter().any(|op| matches!(op, Op::Backfill { .. }));
     match dialect {
         Dialect::Mysql => true,
-        Dialect::Postgres => ops.iter().any(|op| matches!(op, Op::DropEnumValue { .. })),
-        Dialect::Sqlite => false,
+        Dialect::Postgres => {
+            backfills || ops.iter().any(|op| matches!(op, Op::DropEnumValue { .. }))
+        }
+        Dialect::Sqlite => backfills,
     }
 }
 

@@ -239,6 +239,7 @@ pub(super) fn render(op: &Op, new_table: bool, schema: &Simulation) -> Vec<Step>
                     q(table)
                 ),
                 remaining: format!("SELECT count(*) AS value FROM {} WHERE {filter}", q(table)),
+                keyset: None,
             }]
         }
         Op::RunRust { up, .. } => {

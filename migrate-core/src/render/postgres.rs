@@ -215,6 +215,7 @@ pub(super) fn render(op: &Op, new_table: bool, unseen: bool, schema: &Simulation
                     "SELECT CAST(count(*) AS bigint) AS value FROM {} WHERE {filter}",
                     q(table)
                 ),
+                keyset: None,
             }]
         }
         Op::RunRust { up, .. } => return vec![Step::RunRust { path: up.to_string() }],

@@ -103,6 +103,7 @@ pub(super) fn render(op: &Op) -> Vec<Step> {
                     "SELECT CAST(count(*) AS bigint) AS value FROM {} WHERE {filter}",
                     q(table)
                 ),
+                keyset: None,
             }]
         }
         Op::RunRust { up, .. } => return vec![Step::RunRust { path: up.to_string() }],
