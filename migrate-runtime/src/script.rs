@@ -138,7 +138,7 @@ pub(crate) struct Renderer<'m> {
     /// Every migration, in graph order.
     all: &'m [&'static Migration],
     dialect: Dialect,
-    /// The schema after the migration rendered last, going up.
+    /// The schema after the migration rendered last, going up, once one needed it.
     after: Option<(&'static str, Simulation)>,
 }
 
@@ -210,6 +210,16 @@ impl<'m> Renderer<'m> {
             None => render_ops_on(ops, self.dialect, before),
         };
         if !needs_schema(ops, self.dialect) {
+            // Once a migration of the run needed the schema, it is carried along (one op at a
+            // time) so that a later one does not fold the chain again.
+            if let (Direction::Up, Some((last, mut schema)), [parent]) =
+                (direction, self.after.take(), migration.parents.as_ref())
+            {
+                if parent.as_ref() == last {
+                    migrate_core::fold::apply(&mut schema, migration);
+                    self.after = Some((migration.id.as_ref(), schema));
+                }
+            }
             return Ok(render(&Simulation::closed()));
         }
         let folded = |including| {
