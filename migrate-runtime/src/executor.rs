@@ -714,7 +714,7 @@ impl<C: Database> Runner<'_, C> {
             total,
             updated: 0,
             batches: 0,
-            started: std::time::Instant::now(),
+            started: Instant::now(),
         };
         if let Some(keyset) = keyset.filter(|_| total > 0) {
             self.walk(keyset, own_transactions, &mut progress)?;
@@ -854,7 +854,7 @@ struct BackfillProgress {
     total: i64,
     updated: i64,
     batches: u64,
-    started: std::time::Instant,
+    started: Instant,
 }
 
 /// The server's own message: diesel reports many PostgreSQL errors as `Unknown`, so its text is
