@@ -7,8 +7,9 @@
 //! before it. When the chain knows the table's primary key, the backfill walks it instead: each
 //! batch asks for the key of its last row (the greatest of `… WHERE key > last AND <where:>
 //! ORDER BY key LIMIT n`) and updates that range, so each row is read about once and a batch
-//! costs what its rows cost. A row the walk has passed that still matches, because another session wrote it
-//! meanwhile, is left to the scan form, which the runtime runs after the walk until no row matches.
+//! costs what its rows cost. A row the walk has passed that still matches, because another
+//! session wrote it meanwhile, is left to the scan form, which the runtime runs after the walk
+//! until no row matches.
 
 use super::{quote_ident, Dialect};
 use crate::model::{ColumnType, Op, Scalar};
