@@ -19,6 +19,38 @@ use crate::schema::Simulation;
 const MAX_KEY_COLUMNS: usize = 4;
 
 /// How a backfill walks its table's primary key ([`Step::Backfill`](super::Step::Backfill)).
+///
+/// ```
+/// use migrate_core::model::{Column, ColumnType, Op, PrimaryKey, Scalar, Table};
+/// use migrate_core::render::{render_ops, Dialect, Step};
+///
+/// let column = |name: &'static str, scalar| Column {
+///     name: name.into(),
+///     ty: ColumnType::Scalar(scalar),
+///     nullable: true,
+///     default: None,
+///     identity: false,
+///     generated: None,
+/// };
+/// let users = Op::CreateTable(Table {
+///     name: "users".into(),
+///     columns: vec![column("id", Scalar::BigInt), column("role", Scalar::Text)].into(),
+///     primary_key: Some(PrimaryKey { name: "pk_users".into(), columns: vec!["id".into()].into() }),
+/// });
+/// let backfill = Op::Backfill {
+///     table: "users".into(),
+///     set: "role = 'member'".into(),
+///     filter: "role IS NULL".into(),
+///     batch_size: 1_000,
+/// };
+/// let steps = render_ops(&[users, backfill], Dialect::Postgres);
+/// let [Step::Backfill { keyset: Some(walk), .. }] = steps[1].as_slice() else { panic!() };
+/// // The batch after the one that ended at id 1000, up to the id its last row has.
+/// assert_eq!(
+///     walk.update(Some(&["1000".into()]), &["2000".into()]),
+///     r#"UPDATE "users" SET role = 'member' WHERE "id" > 1000 AND "id" <= 2000 AND (role IS NULL)"#
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keyset {
     dialect: Dialect,
