@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use migrate_core::render::{quote_ident, Dialect};
+use migrate_core::render::Dialect;
 
 use crate::database::{redact, target, Target};
 use crate::{AnyConnection, Database, Error};
@@ -70,7 +70,7 @@ pub fn create_database(url: &str) -> Result<bool, Error> {
             if server_has(&mut conn, dialect, &name)? {
                 return Ok(false);
             }
-            conn.batch_execute(&format!("CREATE DATABASE {}", ident(dialect, &name)))
+            conn.batch_execute(&format!("CREATE DATABASE {}", dialect.quote_ident(&name)))
                 .map_err(|source| Error::Database {
                     context: format!("creating database {name}"),
                     source,
@@ -106,7 +106,7 @@ pub fn drop_database(url: &str) -> Result<bool, Error> {
             if !server_has(&mut conn, dialect, &name)? {
                 return Ok(false);
             }
-            conn.batch_execute(&format!("DROP DATABASE {}", ident(dialect, &name)))
+            conn.batch_execute(&format!("DROP DATABASE {}", dialect.quote_ident(&name)))
                 .map_err(|source| Error::Database {
                     context: format!("dropping database {name}"),
                     source,
@@ -241,13 +241,6 @@ fn server_has(conn: &mut AnyConnection, dialect: Dialect, name: &str) -> Result<
         context: format!("looking for database {name}"),
         source,
     })
-}
-
-fn ident(dialect: Dialect, name: &str) -> String {
-    match dialect {
-        Dialect::Mysql => format!("`{}`", name.replace('`', "``")),
-        _ => quote_ident(name),
-    }
 }
 
 /// Removes `path`; whether it was there.

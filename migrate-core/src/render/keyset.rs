@@ -11,7 +11,7 @@
 //! session wrote it meanwhile, is left to the scan form, which the runtime runs after the walk
 //! until no row matches.
 
-use super::{quote_ident, Dialect};
+use super::Dialect;
 use crate::model::{ColumnType, Op, Scalar};
 use crate::schema::Simulation;
 
@@ -91,12 +91,12 @@ impl Keyset {
                     ColumnType::Scalar(Scalar::Uuid) if dialect == Dialect::Postgres => false,
                     _ => return None,
                 };
-                Some((quote(dialect, column), integer))
+                Some((dialect.quote_ident(column), integer))
             })
             .collect::<Option<Vec<_>>>()?;
         Some(Keyset {
             dialect,
-            table: quote(dialect, table),
+            table: dialect.quote_ident(table),
             key,
             set: set.to_string(),
             filter: filter.to_string(),
@@ -205,13 +205,5 @@ impl Keyset {
                 },
             )
             .collect()
-    }
-}
-
-/// `name` quoted as `dialect` quotes identifiers (MySQL with backquotes).
-fn quote(dialect: Dialect, name: &str) -> String {
-    match dialect {
-        Dialect::Mysql => format!("`{}`", name.replace('`', "``")),
-        Dialect::Postgres | Dialect::Sqlite => quote_ident(name),
     }
 }

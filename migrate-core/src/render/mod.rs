@@ -64,6 +64,22 @@ impl Dialect {
         self != Dialect::Mysql
     }
 
+    /// `name` as an identifier of this dialect: in double quotes, or MySQL's backquotes, with the
+    /// quote character doubled inside.
+    ///
+    /// ```
+    /// use migrate_core::render::Dialect;
+    ///
+    /// assert_eq!(Dialect::Postgres.quote_ident(r#"we"ird"#), r#""we""ird""#);
+    /// assert_eq!(Dialect::Mysql.quote_ident("we`ird"), "`we``ird`");
+    /// ```
+    pub fn quote_ident(self, name: &str) -> String {
+        match self {
+            Dialect::Mysql => format!("`{}`", name.replace('`', "``")),
+            Dialect::Postgres | Dialect::Sqlite => quote_ident(name),
+        }
+    }
+
     /// `text` as a string literal of this dialect, read back as exactly `text` whatever the
     /// session's settings.
     ///

@@ -24,7 +24,7 @@ use crate::schema::Simulation;
 
 /// `` `name` `` with embedded backticks doubled.
 fn q(name: &str) -> String {
-    format!("`{}`", name.replace('`', "``"))
+    Dialect::Mysql.quote_ident(name)
 }
 
 fn list(names: &[Text]) -> String {
